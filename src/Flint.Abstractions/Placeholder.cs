@@ -1,0 +1,1 @@
+namespace Flint.Abstractions; internal static class Placeholder {}

@@ -1,0 +1,1 @@
+namespace Flint.Domain; internal static class Placeholder {}

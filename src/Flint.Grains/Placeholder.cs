@@ -1,0 +1,1 @@
+namespace Flint.Grains; internal static class Placeholder {}
