@@ -1,1 +1,4 @@
-var app = WebApplication.CreateBuilder(args).Build(); app.Run();
+using Flint.Api;
+
+var app = await FlintHost.CreateAsync(args);
+await app.RunAsync();

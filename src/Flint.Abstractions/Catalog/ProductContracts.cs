@@ -1,0 +1,128 @@
+using Flint.Domain;
+
+namespace Flint.Abstractions.Catalog;
+
+// Requests double as grain commands: the API deserializes them strictly, the grain validates them with
+// the domain rules before changing anything. Every member is nullable so "missing" is visible.
+
+[GenerateSerializer, Alias("flint.catalog.product_option")]
+public sealed class ProductOptionInput
+{
+    [Id(0)] public string? Name { get; set; }
+    [Id(1)] public List<string>? Values { get; set; }
+}
+
+[GenerateSerializer, Alias("flint.catalog.variant_input")]
+public sealed class VariantInput
+{
+    [Id(0)] public string? Name { get; set; }
+    [Id(1)] public Dictionary<string, string>? OptionValues { get; set; }
+    [Id(2)] public MoneyInput? UnitPriceMoney { get; set; }
+    [Id(3)] public string? Sku { get; set; }
+    [Id(4)] public string? Barcode { get; set; }
+    [Id(5)] public string? TaxCategory { get; set; }
+    [Id(6)] public bool? Taxable { get; set; }
+    [Id(7)] public bool? EnforceInventoryLimit { get; set; }
+    [Id(8)] public long? InitialQuantityAvailable { get; set; }
+}
+
+[GenerateSerializer, Alias("flint.catalog.create_product")]
+public sealed class CreateProductRequest
+{
+    [Id(0)] public string? Name { get; set; }
+    [Id(1)] public string? Description { get; set; }
+    [Id(2)] public string? ProductType { get; set; }
+    [Id(3)] public string? Status { get; set; }
+    [Id(4)] public List<string>? Categories { get; set; }
+    [Id(5)] public List<ProductOptionInput>? Options { get; set; }
+    [Id(6)] public List<VariantInput>? Variants { get; set; }
+    [Id(7)] public VariantInput? DefaultVariant { get; set; }
+    [Id(8)] public List<string>? ModifierSetIds { get; set; }
+    [Id(9)] public Dictionary<string, string>? Metadata { get; set; }
+}
+
+[GenerateSerializer, Alias("flint.catalog.update_product")]
+public sealed class UpdateProductRequest
+{
+    [Id(0)] public string? Name { get; set; }
+    [Id(1)] public string? Description { get; set; }
+    [Id(2)] public string? ProductType { get; set; }
+    [Id(3)] public string? Status { get; set; }
+    [Id(4)] public string? DefaultVariantId { get; set; }
+    [Id(5)] public List<string>? ModifierSetIds { get; set; }
+    [Id(6)] public Dictionary<string, string>? Metadata { get; set; }
+}
+
+[GenerateSerializer, Alias("flint.catalog.update_variant")]
+public sealed class UpdateVariantRequest
+{
+    [Id(0)] public string? Name { get; set; }
+    [Id(1)] public Dictionary<string, string>? OptionValues { get; set; }
+    [Id(2)] public MoneyInput? UnitPriceMoney { get; set; }
+    [Id(3)] public string? Sku { get; set; }
+    [Id(4)] public string? Barcode { get; set; }
+    [Id(5)] public string? TaxCategory { get; set; }
+    [Id(6)] public bool? Taxable { get; set; }
+    [Id(7)] public bool? EnforceInventoryLimit { get; set; }
+}
+
+[GenerateSerializer, Alias("flint.catalog.replace_categories")]
+public sealed class ReplaceCategoriesRequest
+{
+    [Id(0)] public List<string>? Categories { get; set; }
+}
+
+[GenerateSerializer, Alias("flint.catalog.product_option_view"), Immutable]
+public sealed record ProductOptionView([property: Id(0)] string Name, [property: Id(1)] IReadOnlyList<string> Values);
+
+[GenerateSerializer, Alias("flint.catalog.variant_view")]
+public sealed record VariantView
+{
+    [Id(0)] public required string VariantId { get; init; }
+    [Id(1)] public required string ProductId { get; init; }
+    [Id(2)] public string? Name { get; init; }
+    [Id(3)] public required IReadOnlyDictionary<string, string> OptionValues { get; init; }
+    [Id(4)] public required Money UnitPriceMoney { get; init; }
+    [Id(5)] public string? Sku { get; init; }
+    [Id(6)] public string? Barcode { get; init; }
+    [Id(7)] public required string TaxCategory { get; init; }
+    [Id(8)] public bool Taxable { get; init; }
+    [Id(9)] public bool EnforceInventoryLimit { get; init; }
+    /// <summary>Live from the variant's inventory grain when read by id; from its projection in lists.</summary>
+    [Id(10)] public long QuantityAvailable { get; init; }
+    [Id(11)] public DateTimeOffset CreatedAt { get; init; }
+    [Id(12)] public DateTimeOffset UpdatedAt { get; init; }
+}
+
+[GenerateSerializer, Alias("flint.catalog.product_view")]
+public sealed record ProductView
+{
+    [Id(0)] public required string ProductId { get; init; }
+    [Id(1)] public required string Name { get; init; }
+    [Id(2)] public string? Description { get; init; }
+    [Id(3)] public required string ProductType { get; init; }
+    [Id(4)] public required string Status { get; init; }
+    [Id(5)] public required IReadOnlyList<string> Categories { get; init; }
+    [Id(6)] public required IReadOnlyList<ProductOptionView> Options { get; init; }
+    [Id(7)] public required IReadOnlyList<VariantView> Variants { get; init; }
+    [Id(8)] public string? DefaultVariantId { get; init; }
+    [Id(9)] public VariantView? DefaultVariant { get; init; }
+    [Id(10)] public required IReadOnlyList<string> ModifierSetIds { get; init; }
+    [Id(11)] public required IReadOnlyDictionary<string, string> Metadata { get; init; }
+    [Id(12)] public DateTimeOffset CreatedAt { get; init; }
+    [Id(13)] public DateTimeOffset UpdatedAt { get; init; }
+    [Id(14)] public long Version { get; init; }
+}
+
+public interface IProductGrain : IGrainWithStringKey
+{
+    Task<ProductView> Create(CreateProductRequest request);
+    Task<ProductView> Get();
+    Task<ProductView> Update(UpdateProductRequest request);
+    Task<ProductView> ReplaceCategories(ReplaceCategoriesRequest request);
+    Task<ProductView> Delete();
+    Task<VariantView> AddVariant(VariantInput request);
+    Task<VariantView> UpdateVariant(string variantId, UpdateVariantRequest request);
+    Task<ProductView> RemoveVariant(string variantId);
+    Task<VariantView> GetVariant(string variantId);
+}

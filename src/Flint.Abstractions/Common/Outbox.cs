@@ -1,0 +1,45 @@
+using System.Text.Json.Serialization;
+
+namespace Flint.Abstractions;
+
+/// <summary>An event recorded in the same state write as the change it describes. The storage's write
+/// function copies it into flint_events in that same transaction; the grain then drops it from memory.</summary>
+[GenerateSerializer, Alias("flint.outbox_event")]
+public sealed class OutboxEvent
+{
+    [Id(0)] public string Id { get; set; } = "";
+    [Id(1)] public string MerchantId { get; set; } = "";
+    [Id(2)] public string Environment { get; set; } = "";
+    [Id(3)] public string Type { get; set; } = "";
+    [Id(4)] public DateTimeOffset CreatedAt { get; set; }
+    /// <summary>{ "object": snapshot } as raw JSON, stored as a JSON object (not a string).</summary>
+    [Id(5), JsonConverter(typeof(RawJsonConverter))] public string Data { get; set; } = "{}";
+}
+
+/// <summary>The queryable copy of an object that lists and search read. Written with the state, in the same
+/// transaction, and ignored by the database when its version is not newer than the stored one.</summary>
+[GenerateSerializer, Alias("flint.projection")]
+public sealed class ProjectionRecord
+{
+    [Id(0)] public string Kind { get; set; } = "";
+    [Id(1)] public string MerchantId { get; set; } = "";
+    [Id(2)] public string Environment { get; set; } = "";
+    [Id(3)] public string Id { get; set; } = "";
+    [Id(4)] public long Version { get; set; }
+    [Id(5)] public string? Name { get; set; }
+    [Id(6)] public string? Status { get; set; }
+    [Id(7)] public string? SearchText { get; set; }
+    [Id(8)] public DateTimeOffset CreatedAt { get; set; }
+    [Id(9)] public DateTimeOffset UpdatedAt { get; set; }
+    [Id(10)] public List<string> Skus { get; set; } = [];
+    [Id(11), JsonConverter(typeof(RawJsonConverter))] public string Doc { get; set; } = "{}";
+}
+
+/// <summary>Base of every tenant-owned grain state: the outbox and projection ride along in each write.</summary>
+[GenerateSerializer, Alias("flint.object_state")]
+public abstract class ObjectState
+{
+    [Id(0)] public long Version { get; set; }
+    [Id(1)] public List<OutboxEvent> Outbox { get; set; } = [];
+    [Id(2)] public ProjectionRecord? Projection { get; set; }
+}

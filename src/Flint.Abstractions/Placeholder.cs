@@ -1,1 +1,0 @@
-namespace Flint.Abstractions; internal static class Placeholder {}

@@ -1,0 +1,177 @@
+using System.Net;
+using Flint.Abstractions;
+using Flint.Api.Catalog;
+using Flint.Api.Events;
+using Flint.Api.Infrastructure;
+using Flint.Api.Infrastructure.Database;
+using Flint.Api.Merchants;
+using Flint.Grains.Common;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Npgsql;
+using Orleans.Configuration;
+using Orleans.Dashboard;
+using Orleans.Serialization;
+using Scalar.AspNetCore;
+
+namespace Flint.Api;
+
+/// <summary>Builds the one Flint process: an Orleans silo on PostgreSQL that also serves the /v1 HTTP API.</summary>
+public static class FlintHost
+{
+    public const string StorageName = "flint";
+
+    /// <summary>Applies the schema (under an advisory lock, so silos starting together do not race), then builds
+    /// the host. <paramref name="overrides"/> lets tests set configuration without touching the environment.</summary>
+    public static async Task<WebApplication> CreateAsync(string[] args, IDictionary<string, string?>? overrides = null, CancellationToken ct = default)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        if (overrides is not null) builder.Configuration.AddInMemoryCollection(overrides);
+        var settings = FlintSettings.From(builder.Configuration);
+
+        var sqlDir = Path.Combine(AppContext.BaseDirectory, "sql");
+        using (var loggerFactory = LoggerFactory.Create(l => l.AddConsole()))
+        {
+            var log = loggerFactory.CreateLogger("Flint.Schema");
+            await SchemaMigrator.EnsureDatabaseAsync(settings.ConnectionString, ct);
+            await SchemaMigrator.ApplyAsync(settings.ConnectionString, sqlDir, log, ct);
+        }
+
+        builder.WebHost.UseUrls(settings.Urls.Split(';', ','));
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 1024 * 1024);
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
+        builder.Logging.ClearProviders();
+        builder.Logging.AddJsonConsole(o =>
+        {
+            o.IncludeScopes = true;
+            o.TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z' ";
+            o.UseUtcTimestamp = true;
+        });
+
+        builder.Services.AddSingleton(settings);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(settings.ConnectionString));
+        builder.Services.AddSingleton<MerchantStore>();
+        builder.Services.AddOpenApi(o => o.AddDocumentTransformer((doc, _, _) =>
+        {
+            doc.Info.Title = "Flint API";
+            doc.Info.Description = "One commerce API where the order is the source of truth. Authenticate with 'Authorization: Bearer sk_test_…'.";
+            return Task.CompletedTask;
+        }));
+        builder.Services.AddHealthChecks()
+            .AddCheck<ReadinessCheck>("ready", tags: ["ready"]);
+        builder.Services.Configure<SystemTextJsonGrainStorageSerializerOptions>(o => FlintJson.Configure(o.JsonSerializerOptions));
+
+        builder.UseOrleans(silo =>
+        {
+            silo.Configure<ClusterOptions>(o =>
+            {
+                o.ClusterId = settings.ClusterId;
+                o.ServiceId = settings.ServiceId;
+            });
+            silo.ConfigureEndpoints(IPAddress.Loopback, settings.SiloPort, settings.GatewayPort, listenOnAnyHostAddress: false);
+            silo.UseAdoNetClustering(o =>
+            {
+                o.Invariant = "Npgsql";
+                o.ConnectionString = settings.ConnectionString;
+            });
+            silo.UseAdoNetReminderService(o =>
+            {
+                o.Invariant = "Npgsql";
+                o.ConnectionString = settings.ConnectionString;
+            });
+            silo.UseSystemTextJsonGrainStorageSerializer();
+            silo.AddAdoNetGrainStorage(StorageName, o =>
+            {
+                o.Invariant = "Npgsql";
+                o.ConnectionString = settings.ConnectionString;
+            });
+            silo.AddIncomingGrainCallFilter<DomainErrorCallFilter>();
+            silo.AddDashboard();
+        });
+
+        var app = builder.Build();
+        app.UseRequestIds();
+        app.UseFlintErrors();
+        app.UseStatusCodePages(async status =>
+        {
+            var ctx = status.HttpContext;
+            if (ctx.Response.StatusCode == 404 && ctx.Request.Path.StartsWithSegments("/v1"))
+                await ErrorMapper.Write(ctx, 404, new ErrorBody("not_found", "RESOURCE_NOT_FOUND", "No such endpoint.", null));
+            else if (ctx.Response.StatusCode == 405)
+                await ErrorMapper.Write(ctx, 405, new ErrorBody("invalid_request", "METHOD_NOT_ALLOWED", "This endpoint does not accept that method.", null));
+        });
+        app.UseOpsAuthorization();
+        app.UseFlintAuthentication();
+        app.UseFlintIdempotency();
+
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
+        app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapScalarApiReference("/docs", o => o.WithOpenApiRoutePattern("/openapi/{documentName}.json").WithTitle("Flint API"));
+        app.MapOrleansDashboard(routePrefix: "/ops/dashboard");
+
+        var v1 = app.MapGroup("/v1");
+        v1.MapMerchantEndpoints();
+        v1.MapProductEndpoints();
+        v1.MapBundleEndpoints();
+        v1.MapModifierSetEndpoints();
+        v1.MapCatalogLookupEndpoints();
+        v1.MapEventEndpoints();
+        return app;
+    }
+}
+
+/// <summary>Ready once the silo has started (the host reports started only after the silo joined the cluster)
+/// and the database answers.</summary>
+public sealed class ReadinessCheck(IHostApplicationLifetime lifetime, NpgsqlDataSource db) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default)
+    {
+        if (!lifetime.ApplicationStarted.IsCancellationRequested) return HealthCheckResult.Unhealthy("silo starting");
+        if (lifetime.ApplicationStopping.IsCancellationRequested) return HealthCheckResult.Unhealthy("shutting down");
+        try
+        {
+            await using var cmd = db.CreateCommand("SELECT 1");
+            await cmd.ExecuteScalarAsync(ct);
+            return HealthCheckResult.Healthy();
+        }
+        catch (Exception e)
+        {
+            return HealthCheckResult.Unhealthy("database unreachable", e);
+        }
+    }
+}
+
+/// <summary>The dashboard shows grain state, so it is for the operator only: Bearer admin token, or HTTP Basic
+/// with the admin token as password (so a browser can open it).</summary>
+public static class OpsAuthorization
+{
+    public static IApplicationBuilder UseOpsAuthorization(this IApplicationBuilder app) => app.Use(async (ctx, next) =>
+    {
+        if (!ctx.Request.Path.StartsWithSegments("/ops"))
+        {
+            await next(ctx);
+            return;
+        }
+        var token = ctx.RequestServices.GetRequiredService<FlintSettings>().AdminToken;
+        var header = ctx.Request.Headers.Authorization.ToString();
+        string? presented = Authentication.Bearer(ctx);
+        if (presented is null && header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
+        {
+            try
+            {
+                var decoded = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(header[6..].Trim()));
+                presented = decoded[(decoded.IndexOf(':') + 1)..];
+            }
+            catch (FormatException) { }
+        }
+        if (token is null || presented is null || !Authentication.FixedTimeEquals(presented, token))
+        {
+            ctx.Response.Headers.WWWAuthenticate = "Basic realm=\"Flint operations\"";
+            await ErrorMapper.Write(ctx, 401, new ErrorBody("authentication", "UNAUTHENTICATED", "The operations dashboard needs the admin token.", null));
+            return;
+        }
+        await next(ctx);
+    });
+}

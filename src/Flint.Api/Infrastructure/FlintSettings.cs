@@ -1,0 +1,26 @@
+namespace Flint.Api.Infrastructure;
+
+/// <summary>Everything the host reads from the environment (or appsettings), in one place.</summary>
+public sealed record FlintSettings(
+    string ConnectionString,
+    string Urls,
+    int SiloPort,
+    int GatewayPort,
+    string ClusterId,
+    string ServiceId,
+    string? AdminToken)
+{
+    public static FlintSettings From(IConfiguration c)
+    {
+        string? Get(string key) => string.IsNullOrWhiteSpace(c[key]) ? null : c[key];
+        return new FlintSettings(
+            ConnectionString: c.GetConnectionString("Flint") ?? Get("FLINT_CONNECTION_STRING")
+                ?? throw new InvalidOperationException("Set ConnectionStrings__Flint to a PostgreSQL connection string."),
+            Urls: Get("FLINT_URLS") ?? "http://127.0.0.1:5080",
+            SiloPort: int.Parse(Get("FLINT_SILO_PORT") ?? "11111"),
+            GatewayPort: int.Parse(Get("FLINT_GATEWAY_PORT") ?? "30000"),
+            ClusterId: Get("FLINT_CLUSTER_ID") ?? "flint-local",
+            ServiceId: Get("FLINT_SERVICE_ID") ?? "flint",
+            AdminToken: Get("FLINT_ADMIN_TOKEN"));
+    }
+}

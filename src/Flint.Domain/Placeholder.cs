@@ -1,1 +1,0 @@
-namespace Flint.Domain; internal static class Placeholder {}

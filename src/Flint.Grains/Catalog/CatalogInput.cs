@@ -1,0 +1,108 @@
+using Flint.Domain;
+using Flint.Domain.Catalog;
+
+namespace Flint.Grains.Catalog;
+
+/// <summary>Field rules shared by products, variants and bundles, so each is written once.</summary>
+internal static class CatalogInput
+{
+    public const int MaxNameLength = 255;
+    public const int MaxDescriptionLength = 4096;
+    public const int MaxSkuLength = 64;
+    public const int MaxBarcodeLength = 64;
+    public const int MaxCategories = 20;
+    public const int MaxCategoryLength = 100;
+    public const int MaxModifierSets = 20;
+    public const int MaxVariants = 100;
+
+    public static string Name(string? value, string param = "name")
+    {
+        if (value is null) throw DomainException.Invalid("MISSING_REQUIRED_FIELD", $"{param} is required.", param);
+        Validation.RequireLength(value, param, 1, MaxNameLength);
+        if (string.IsNullOrWhiteSpace(value)) throw DomainException.Invalid("INVALID_FIELD", $"{param} cannot be blank.", param);
+        return value;
+    }
+
+    public static string? Description(string? value, string param = "description")
+    {
+        if (value is null) return null;
+        Validation.RequireLength(value, param, 0, MaxDescriptionLength);
+        return value.Length == 0 ? null : value;
+    }
+
+    /// <summary>SKUs are compared exactly (case-sensitive) and may not contain whitespace at the ends.</summary>
+    public static string? Sku(string? value, string param = "sku")
+    {
+        if (value is null || value.Length == 0) return null;
+        Validation.RequireLength(value, param, 1, MaxSkuLength);
+        if (value.Trim() != value || value.Any(char.IsControl))
+            throw DomainException.Invalid("INVALID_SKU", "A SKU cannot start or end with whitespace or contain control characters.", param);
+        return value;
+    }
+
+    public static string? Barcode(string? value, string param = "barcode")
+    {
+        if (value is null || value.Length == 0) return null;
+        Validation.RequireLength(value, param, 1, MaxBarcodeLength);
+        return value;
+    }
+
+    public static string TaxCategory(string? value, string param = "tax_category") =>
+        value is null ? "general" : SnakeCase.ToSnake(Validation.ParseSnakeEnum<TaxCategory>(value, param).ToString());
+
+    public static string ProductType(string? value, string param = "product_type") =>
+        value is null ? "physical" : SnakeCase.ToSnake(Validation.ParseSnakeEnum<ProductType>(value, param).ToString());
+
+    /// <summary>Status a client may set: active or inactive. Deleting is its own endpoint and is permanent.</summary>
+    public static string SettableStatus(string? value, string fallback, string param = "status")
+    {
+        if (value is null) return fallback;
+        var status = Validation.ParseSnakeEnum<CatalogStatus>(value, param);
+        if (status == CatalogStatus.Deleted)
+            throw DomainException.Invalid("INVALID_STATUS", "Use DELETE to delete; status can be active or inactive.", param);
+        return SnakeCase.ToSnake(status.ToString());
+    }
+
+    public static List<string> Categories(List<string>? values, string param = "categories")
+    {
+        if (values is null) return [];
+        if (values.Count > MaxCategories)
+            throw DomainException.Invalid("TOO_MANY_ITEMS", $"At most {MaxCategories} categories.", param);
+        var result = new List<string>();
+        for (var i = 0; i < values.Count; i++)
+        {
+            var c = values[i];
+            if (c is null) throw DomainException.Invalid("INVALID_FIELD", "A category cannot be null.", $"{param}[{i}]");
+            Validation.RequireLength(c, $"{param}[{i}]", 1, MaxCategoryLength);
+            if (!result.Contains(c, StringComparer.Ordinal)) result.Add(c);
+        }
+        return result;
+    }
+
+    public static List<string> ModifierSetIds(List<string>? values, string param = "modifier_set_ids")
+    {
+        if (values is null) return [];
+        if (values.Count > MaxModifierSets)
+            throw DomainException.Invalid("TOO_MANY_ITEMS", $"At most {MaxModifierSets} modifier sets.", param);
+        for (var i = 0; i < values.Count; i++)
+            if (!FlintId.IsValid(values[i], IdPrefix.ModifierSet))
+                throw DomainException.Invalid("INVALID_ID", $"'{values[i]}' is not a modifier set id.", $"{param}[{i}]");
+        return values.Distinct(StringComparer.Ordinal).ToList();
+    }
+
+    public static Dictionary<string, string> NewMetadata(Dictionary<string, string>? values)
+    {
+        if (values is null) return [];
+        Metadata.Validate(values);
+        return values.Where(kv => kv.Value.Length > 0).ToDictionary();
+    }
+
+    public static Dictionary<string, string> MergeMetadata(Dictionary<string, string> current, Dictionary<string, string>? patch) =>
+        patch is null ? current : Metadata.Merge(current, patch).ToDictionary();
+
+    public static string SearchText(params IEnumerable<string?>[] parts) =>
+        string.Join(' ', parts.SelectMany(p => p).Where(s => !string.IsNullOrEmpty(s))).ToLowerInvariant();
+
+    public static DomainException NoFields() =>
+        DomainException.Invalid("NO_FIELDS_TO_UPDATE", "The request changes nothing: send at least one field to update.");
+}

@@ -1,0 +1,45 @@
+using Flint.Abstractions;
+using Flint.Domain;
+
+namespace Flint.Grains.Catalog;
+
+[GenerateSerializer, Alias("flint.catalog.product_state")]
+public sealed class ProductState : ObjectState
+{
+    [Id(0)] public string Name { get; set; } = "";
+    [Id(1)] public string? Description { get; set; }
+    [Id(2)] public string ProductType { get; set; } = "physical";
+    [Id(3)] public string Status { get; set; } = "active";
+    [Id(4)] public List<string> Categories { get; set; } = [];
+    [Id(5)] public List<ProductOptionState> Options { get; set; } = [];
+    [Id(6)] public List<VariantState> Variants { get; set; } = [];
+    [Id(7)] public string? DefaultVariantId { get; set; }
+    [Id(8)] public List<string> ModifierSetIds { get; set; } = [];
+    [Id(9)] public Dictionary<string, string> Metadata { get; set; } = [];
+    [Id(10)] public DateTimeOffset CreatedAt { get; set; }
+    [Id(11)] public DateTimeOffset UpdatedAt { get; set; }
+}
+
+[GenerateSerializer, Alias("flint.catalog.product_option_state")]
+public sealed class ProductOptionState
+{
+    [Id(0)] public string Name { get; set; } = "";
+    [Id(1)] public List<string> Values { get; set; } = [];
+}
+
+[GenerateSerializer, Alias("flint.catalog.variant_state")]
+public sealed class VariantState
+{
+    [Id(0)] public string VariantId { get; set; } = "";
+    [Id(1)] public string? Name { get; set; }
+    [Id(2)] public Dictionary<string, string> OptionValues { get; set; } = [];
+    [Id(3)] public Money UnitPriceMoney { get; set; }
+    [Id(4)] public string? Sku { get; set; }
+    [Id(5)] public string? Barcode { get; set; }
+    [Id(6)] public string TaxCategory { get; set; } = "general";
+    [Id(7)] public bool Taxable { get; set; } = true;
+    [Id(8)] public bool EnforceInventoryLimit { get; set; }
+    [Id(9)] public bool Deleted { get; set; }
+    [Id(10)] public DateTimeOffset CreatedAt { get; set; }
+    [Id(11)] public DateTimeOffset UpdatedAt { get; set; }
+}

@@ -1,0 +1,102 @@
+using Flint.Abstractions;
+using Flint.Domain;
+using Orleans.Serialization;
+using Orleans.Storage;
+
+namespace Flint.Grains.Common;
+
+/// <summary>
+/// Base of every tenant-owned grain. Its <see cref="Change{TResult}"/> is the only way state changes:
+/// the mutation runs on a deep copy, the copy (with its projection and outbox events) is written, and only
+/// then does it become the grain's state — a failed write leaves the grain exactly as it was.
+/// </summary>
+public abstract class TenantGrain<TState> : Grain where TState : ObjectState, new()
+{
+    private readonly IPersistentState<TState> _store;
+    private readonly DeepCopier<TState> _copier;
+
+    protected TenantGrain(IPersistentState<TState> store, DeepCopier<TState> copier, TimeProvider clock)
+    {
+        _store = store;
+        _copier = copier;
+        Clock = clock;
+    }
+
+    protected TimeProvider Clock { get; }
+    protected Tenant Tenant { get; private set; } = new("", "");
+    protected string ObjectId { get; private set; } = "";
+    protected TState State => _store.State;
+    protected bool Exists => _store.State.Version > 0;
+
+    /// <summary>Now, truncated to the millisecond so every copy of a timestamp (state, projection, API) agrees.</summary>
+    protected DateTimeOffset Now
+    {
+        get
+        {
+            var t = Clock.GetUtcNow();
+            return new DateTimeOffset(t.Ticks - t.Ticks % TimeSpan.TicksPerMillisecond, TimeSpan.Zero);
+        }
+    }
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        (Tenant, ObjectId) = Tenant.ParseGrainKey(this.GetPrimaryKeyString());
+        // Whatever the outbox holds was committed with the state that holds it.
+        _store.State.Outbox.Clear();
+        return base.OnActivateAsync(cancellationToken);
+    }
+
+    protected async Task<TResult> Change<TResult>(Func<TState, TResult> mutate)
+    {
+        var draft = _copier.Copy(_store.State);
+        draft.Outbox = [];
+        var result = mutate(draft);
+        draft.Version++;
+        draft.Projection = Project(draft);
+        var previous = _store.State;
+        _store.State = draft;
+        try
+        {
+            await _store.WriteStateAsync();
+        }
+        catch (Exception e)
+        {
+            _store.State = previous;
+            if (e is InconsistentStateException)
+            {
+                // Our etag is stale (e.g. a write that timed out but committed): reload on next activation.
+                DeactivateOnIdle();
+            }
+            throw StorageErrors.Translate(e);
+        }
+        return result;
+    }
+
+    protected void Record(TState draft, string type, object snapshot)
+    {
+        draft.Outbox.Add(new OutboxEvent
+        {
+            Id = FlintId.New(IdPrefix.Event),
+            MerchantId = Tenant.MerchantId,
+            Environment = Tenant.Environment,
+            Type = type,
+            CreatedAt = Now,
+            Data = "{\"object\":" + FlintJson.Serialize(snapshot) + "}",
+        });
+    }
+
+    /// <summary>The list/search copy of the state, or null for grains nobody lists.</summary>
+    protected abstract ProjectionRecord? Project(TState state);
+
+    protected ProjectionRecord NewProjection(TState state, string kind, object doc) => new()
+    {
+        Kind = kind,
+        MerchantId = Tenant.MerchantId,
+        Environment = Tenant.Environment,
+        Id = ObjectId,
+        Version = state.Version,
+        Doc = FlintJson.Serialize(doc),
+    };
+
+    protected static DomainException NotFound(string what) => DomainException.NotFound($"No such {what}.");
+}

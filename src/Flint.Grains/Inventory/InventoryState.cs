@@ -1,0 +1,48 @@
+using Flint.Abstractions;
+
+namespace Flint.Grains.Inventory;
+
+[GenerateSerializer, Alias("flint.inventory.state")]
+public sealed class InventoryState : ObjectState
+{
+    [Id(0)] public string? ProductId { get; set; }
+    [Id(1)] public long OnHand { get; set; }
+    [Id(2)] public bool EnforceLimit { get; set; }
+    [Id(3)] public bool Sellable { get; set; } = true;
+    [Id(4)] public Dictionary<string, ReservationState> Reservations { get; set; } = [];
+    /// <summary>How each finished reservation ended (committed, released, expired), so retries are no-ops.
+    /// Bounded to the most recent <see cref="VariantInventoryGrain.FinishedReservationsKept"/>.</summary>
+    [Id(5)] public Dictionary<string, FinishedReservation> Finished { get; set; } = [];
+    /// <summary>Every change, oldest first. Kept in the grain for now; see the README on its growth.</summary>
+    [Id(6)] public List<InventoryChangeState> History { get; set; } = [];
+    [Id(7)] public DateTimeOffset UpdatedAt { get; set; }
+}
+
+[GenerateSerializer, Alias("flint.inventory.reservation")]
+public sealed class ReservationState
+{
+    [Id(0)] public long Quantity { get; set; }
+    [Id(1)] public DateTimeOffset ExpiresAt { get; set; }
+}
+
+[GenerateSerializer, Alias("flint.inventory.finished_reservation")]
+public sealed class FinishedReservation
+{
+    [Id(0)] public string Outcome { get; set; } = "";
+    [Id(1)] public long Quantity { get; set; }
+    [Id(2)] public DateTimeOffset At { get; set; }
+}
+
+[GenerateSerializer, Alias("flint.inventory.change")]
+public sealed class InventoryChangeState
+{
+    [Id(0)] public string Id { get; set; } = "";
+    [Id(1)] public long QuantityDelta { get; set; }
+    [Id(2)] public string ChangeReason { get; set; } = "";
+    [Id(3)] public long QuantityBefore { get; set; }
+    [Id(4)] public long QuantityAfter { get; set; }
+    [Id(5)] public string? Note { get; set; }
+    [Id(6)] public string? Actor { get; set; }
+    [Id(7)] public string? Reference { get; set; }
+    [Id(8)] public DateTimeOffset CreatedAt { get; set; }
+}

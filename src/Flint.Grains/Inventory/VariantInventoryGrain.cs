@@ -1,0 +1,279 @@
+using Flint.Abstractions;
+using Flint.Abstractions.Inventory;
+using Flint.Domain;
+using Flint.Domain.Inventory;
+using Flint.Grains.Common;
+using Orleans.Serialization;
+
+namespace Flint.Grains.Inventory;
+
+/// <summary>
+/// The stock of one variant. Every change — adjustment, reservation, commit, release, expiry — goes through
+/// this grain one at a time, so "never below zero" needs no lock. Expired reservations stop counting the
+/// moment they expire (availability is computed against the clock) and are swept by a timer while the grain
+/// is active and by a reminder that re-activates it after a restart.
+/// </summary>
+public sealed class VariantInventoryGrain(
+    [PersistentState("inventory", "flint")] IPersistentState<InventoryState> store,
+    DeepCopier<InventoryState> copier,
+    TimeProvider clock) : TenantGrain<InventoryState>(store, copier, clock), IVariantInventoryGrain, IRemindable
+{
+    public const int FinishedReservationsKept = 10_000;
+    private const string ExpiryReminder = "reservation-expiry";
+    private IGrainTimer? _expiryTimer;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        await base.OnActivateAsync(cancellationToken);
+        ScheduleExpiryTimer();
+    }
+
+    public async Task<StockView> Configure(VariantPolicy policy, long initialQuantity, string? actor)
+    {
+        if (Exists && State.ProductId != policy.ProductId) throw NotFound("variant");
+        if (Exists && State.EnforceLimit == policy.EnforceInventoryLimit && State.Sellable == policy.Sellable)
+            return View(State);
+        var first = !Exists;
+        return await Change(draft =>
+        {
+            draft.ProductId = policy.ProductId;
+            draft.EnforceLimit = policy.EnforceInventoryLimit;
+            draft.Sellable = policy.Sellable;
+            draft.UpdatedAt = Now;
+            if (first && initialQuantity != 0)
+                Apply(draft, initialQuantity, "received_stock", "initial quantity", actor, reference: null);
+            return View(draft);
+        });
+    }
+
+    public Task<StockView> GetStock(string? productId = null)
+    {
+        EnsureVariant(productId);
+        return Task.FromResult(View(State));
+    }
+
+    public async Task<InventoryAdjustmentResult> Adjust(string productId, InventoryAdjustmentRequest request, string? actor)
+    {
+        EnsureVariant(productId);
+        if (request.QuantityDelta is null)
+            throw DomainException.Invalid("MISSING_REQUIRED_FIELD", "quantity_delta is required.", "quantity_delta");
+        if (request.ChangeReason is null)
+            throw DomainException.Invalid("MISSING_REQUIRED_FIELD", "change_reason is required.", "change_reason");
+        var delta = request.QuantityDelta.Value;
+        Validation.RequireRange(delta, -1_000_000_000, 1_000_000_000, "quantity_delta");
+        var reason = SnakeCase.ToSnake(Validation.ParseSnakeEnum<InventoryChangeReason>(request.ChangeReason, "change_reason").ToString());
+        if (request.Note is not null) Validation.RequireLength(request.Note, "note", 0, 500);
+        Ledger(State).Adjust(delta); // throws INSUFFICIENT_INVENTORY / INVALID_QUANTITY_DELTA before anything changes
+
+        return await Change(draft =>
+        {
+            var change = Apply(draft, delta, reason, request.Note is "" ? null : request.Note, actor, reference: null);
+            return new InventoryAdjustmentResult(ToView(change), View(draft));
+        });
+    }
+
+    public Task<Page<InventoryChangeView>> History(string productId, int pageSize, string? pageToken)
+    {
+        EnsureVariant(productId);
+        var fingerprint = ObjectId;
+        var cursor = PageToken.Decode(pageToken, "created_at", "desc", fingerprint);
+        IEnumerable<InventoryChangeState> newestFirst = Enumerable.Reverse(State.History);
+        if (cursor is not null) newestFirst = newestFirst.Where(c => string.CompareOrdinal(c.Id, cursor.LastId) < 0);
+        var page = newestFirst.Take(pageSize + 1).ToList();
+        string? next = null;
+        if (page.Count > pageSize)
+        {
+            page.RemoveAt(pageSize);
+            var last = page[^1];
+            next = PageToken.Encode(new PageCursor("created_at", "desc", fingerprint, FlintJson.Timestamp(last.CreatedAt), last.Id));
+        }
+        return Task.FromResult(new Page<InventoryChangeView>(page.Select(ToView).ToList(), next));
+    }
+
+    public async Task<StockView> Reserve(string reservationId, long quantity, DateTimeOffset expiresAt)
+    {
+        EnsureVariant(null);
+        if (State.Reservations.ContainsKey(reservationId)) return View(State);
+        if (State.Finished.TryGetValue(reservationId, out var done))
+            throw DomainException.Conflict("RESERVATION_FINISHED", $"Reservation {reservationId} was already {done.Outcome}.");
+        if (quantity < 1) throw DomainException.Invalid("INVALID_QUANTITY", "A reservation is for at least 1 unit.", "quantity");
+        if (!State.Sellable) throw DomainException.Conflict("ITEM_NOT_SELLABLE", "This variant is not for sale.");
+        var now = Clock.GetUtcNow();
+        if (expiresAt <= now) throw DomainException.Invalid("INVALID_EXPIRY", "A reservation must expire in the future.", "expires_at");
+        if (State.EnforceLimit && Available(State, now) < quantity)
+            throw DomainException.Conflict("INSUFFICIENT_INVENTORY", $"Only {Math.Max(0, Available(State, now))} available.");
+
+        var view = await Change(draft =>
+        {
+            SweepExpired(draft, now);
+            draft.Reservations[reservationId] = new ReservationState { Quantity = quantity, ExpiresAt = expiresAt };
+            draft.UpdatedAt = Now;
+            return View(draft);
+        });
+        await EnsureExpiryReminder();
+        ScheduleExpiryTimer();
+        return view;
+    }
+
+    public async Task<StockView> Commit(string reservationId, string changeReason, string? reference)
+    {
+        EnsureVariant(null);
+        if (State.Finished.TryGetValue(reservationId, out var done))
+        {
+            if (done.Outcome == "committed") return View(State);
+            throw DomainException.Conflict("RESERVATION_FINISHED", $"Reservation {reservationId} was already {done.Outcome}.");
+        }
+        var now = Clock.GetUtcNow();
+        if (!State.Reservations.TryGetValue(reservationId, out var r) || r.ExpiresAt <= now)
+            throw DomainException.Conflict("RESERVATION_NOT_FOUND", $"No active reservation {reservationId}.");
+        var reason = SnakeCase.ToSnake(Validation.ParseSnakeEnum<InventoryChangeReason>(changeReason, "change_reason").ToString());
+        return await Change(draft =>
+        {
+            draft.Reservations.Remove(reservationId);
+            Apply(draft, -r.Quantity, reason, note: null, actor: null, reference ?? reservationId);
+            Finish(draft, reservationId, "committed", r.Quantity);
+            SweepExpired(draft, now);
+            return View(draft);
+        });
+    }
+
+    public async Task<StockView> Release(string reservationId)
+    {
+        EnsureVariant(null);
+        if (!State.Reservations.ContainsKey(reservationId)) return View(State);
+        return await Change(draft =>
+        {
+            var r = draft.Reservations[reservationId];
+            draft.Reservations.Remove(reservationId);
+            Finish(draft, reservationId, "released", r.Quantity);
+            draft.UpdatedAt = Now;
+            return View(draft);
+        });
+    }
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName != ExpiryReminder) return;
+        await SweepNow();
+    }
+
+    private async Task SweepNow()
+    {
+        var now = Clock.GetUtcNow();
+        if (State.Reservations.Values.Any(r => r.ExpiresAt <= now))
+            await Change(draft => { SweepExpired(draft, now); draft.UpdatedAt = Now; return 0; });
+        if (State.Reservations.Count == 0)
+        {
+            var reminder = await this.GetReminder(ExpiryReminder);
+            if (reminder is not null) await this.UnregisterReminder(reminder);
+        }
+        ScheduleExpiryTimer();
+    }
+
+    private async Task EnsureExpiryReminder()
+    {
+        // The reminder only has to wake the grain after a restart; the timer does the prompt work.
+        if (await this.GetReminder(ExpiryReminder) is null)
+            await this.RegisterOrUpdateReminder(ExpiryReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
+    }
+
+    private void ScheduleExpiryTimer()
+    {
+        _expiryTimer?.Dispose();
+        _expiryTimer = null;
+        if (State.Reservations.Count == 0) return;
+        var due = State.Reservations.Values.Min(r => r.ExpiresAt) - Clock.GetUtcNow();
+        if (due < TimeSpan.Zero) due = TimeSpan.Zero;
+        _expiryTimer = this.RegisterGrainTimer(_ => SweepNow(), new GrainTimerCreationOptions(due + TimeSpan.FromMilliseconds(50), Timeout.InfiniteTimeSpan));
+    }
+
+    private static void SweepExpired(InventoryState s, DateTimeOffset now)
+    {
+        foreach (var (id, r) in s.Reservations.Where(kv => kv.Value.ExpiresAt <= now).ToList())
+        {
+            s.Reservations.Remove(id);
+            Finish(s, id, "expired", r.Quantity);
+        }
+    }
+
+    private static void Finish(InventoryState s, string reservationId, string outcome, long quantity)
+    {
+        s.Finished[reservationId] = new FinishedReservation { Outcome = outcome, Quantity = quantity, At = DateTimeOffset.UtcNow };
+        if (s.Finished.Count > FinishedReservationsKept)
+            foreach (var old in s.Finished.OrderBy(kv => kv.Value.At).Take(s.Finished.Count - FinishedReservationsKept).ToList())
+                s.Finished.Remove(old.Key);
+    }
+
+    private InventoryChangeState Apply(InventoryState s, long delta, string reason, string? note, string? actor, string? reference)
+    {
+        var change = new InventoryChangeState
+        {
+            Id = FlintId.New(IdPrefix.InventoryChange),
+            QuantityDelta = delta,
+            ChangeReason = reason,
+            QuantityBefore = s.OnHand,
+            QuantityAfter = checked(s.OnHand + delta),
+            Note = note,
+            Actor = actor,
+            Reference = reference,
+            CreatedAt = Now,
+        };
+        s.OnHand = change.QuantityAfter;
+        s.History.Add(change);
+        s.UpdatedAt = change.CreatedAt;
+        Record(s, "inventory.adjusted", new { change = ToView(change), stock = View(s) });
+        return change;
+    }
+
+    private static StockLedger Ledger(InventoryState s) =>
+        new(s.OnHand, s.Reservations.Values.Sum(r => r.Quantity), s.EnforceLimit);
+
+    private static long Available(InventoryState s, DateTimeOffset now) =>
+        s.OnHand - s.Reservations.Values.Where(r => r.ExpiresAt > now).Sum(r => r.Quantity);
+
+    private void EnsureVariant(string? productId)
+    {
+        if (!Exists || (productId is not null && State.ProductId != productId)) throw NotFound("variant");
+    }
+
+    private StockView View(InventoryState s)
+    {
+        var now = Clock.GetUtcNow();
+        var reserved = s.Reservations.Values.Where(r => r.ExpiresAt > now).Sum(r => r.Quantity);
+        return new StockView
+        {
+            VariantId = ObjectId,
+            ProductId = s.ProductId ?? "",
+            QuantityOnHand = s.OnHand,
+            QuantityReserved = reserved,
+            QuantityAvailable = s.OnHand - reserved,
+            EnforceInventoryLimit = s.EnforceLimit,
+            Sellable = s.Sellable,
+            UpdatedAt = s.UpdatedAt,
+        };
+    }
+
+    private InventoryChangeView ToView(InventoryChangeState c) => new()
+    {
+        InventoryChangeId = c.Id,
+        VariantId = ObjectId,
+        QuantityDelta = c.QuantityDelta,
+        ChangeReason = c.ChangeReason,
+        QuantityBefore = c.QuantityBefore,
+        QuantityAfter = c.QuantityAfter,
+        Note = c.Note,
+        Actor = c.Actor,
+        Reference = c.Reference,
+        CreatedAt = c.CreatedAt,
+    };
+
+    protected override ProjectionRecord Project(InventoryState s)
+    {
+        var view = View(s);
+        var p = NewProjection(s, "inventory", view);
+        p.Status = s.Sellable ? "sellable" : "not_sellable";
+        p.CreatedAt = s.History.Count > 0 ? s.History[0].CreatedAt : s.UpdatedAt;
+        p.UpdatedAt = s.UpdatedAt;
+        return p;
+    }
+}

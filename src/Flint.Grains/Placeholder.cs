@@ -1,1 +1,0 @@
-namespace Flint.Grains; internal static class Placeholder {}
