@@ -54,13 +54,13 @@ BEGIN
         RETURNING version INTO v_new_version;
     END IF;
 
-    -- First write of the grain (no ETag), or a write after the row was deleted by DeleteStorageKey
-    -- (the grain then holds the ETag that delete returned). If the row exists, this is a version clash.
-    IF v_new_version IS NULL THEN
+    -- No ETag: first write of the grain, or first write after DeleteStorageKey (Orleans then resets the
+    -- ETag to NULL). If a row exists anyway, another activation got there first: a version clash.
+    IF p_expected_version IS NULL THEN
         INSERT INTO orleans_storage (service_id, grain_type, grain_id_n0, grain_id_n1, grain_id_string,
                                      grain_id_hash, grain_type_hash, payload_binary, modified_on, version)
         VALUES (p_service_id, p_grain_type, p_grain_id_n0, p_grain_id_n1, coalesce(p_grain_id_string, ''),
-                p_grain_id_hash, p_grain_type_hash, p_payload, now(), coalesce(p_expected_version, 0) + 1)
+                p_grain_id_hash, p_grain_type_hash, p_payload, now(), 1)
         ON CONFLICT DO NOTHING
         RETURNING version INTO v_new_version;
     END IF;
@@ -102,8 +102,9 @@ WITH cleared AS (
 SELECT (SELECT version FROM cleared) AS "NewGrainStateVersion"
 $q$),
 
--- Used only with AdoNetGrainStorageOptions.DeleteStateOnClear = true. Returns the deleted version + 1 as
--- the grain's new ETag; flint_write_grain_state re-creates the row when written with that ETag.
+-- Used only with AdoNetGrainStorageOptions.DeleteStateOnClear = true. Orleans only needs a non-NULL value
+-- different from the ETag to know the delete happened (it then sets the grain's ETag to NULL, so the next
+-- write inserts a fresh row with version 1).
 ('DeleteStorageKey', $q$
 WITH deleted AS (
     DELETE FROM orleans_storage

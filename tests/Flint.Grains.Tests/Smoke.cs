@@ -1,1 +1,0 @@
-namespace Flint.Grains.Tests; public class Smoke { [Fact] public void Builds() => Assert.True(true); }
