@@ -24,7 +24,7 @@ public static class BundleEndpoints
                 q.Where("o.doc->'categories' ? @category", new NpgsqlParameter("category", category));
             var (items, next) = await q.Run(db, ctx.RequestAborted);
             await CatalogStock.FillBundles(db, Authentication.TenantOf(ctx), items, ctx.RequestAborted);
-            return Responses.List(ctx, items, next, "bundle_id");
+            return Responses.Objects(ctx, items, next, "bundle_id");
         }).DocList<BundleView>().WithSummary("List bundles: query (id, name, description, SKU), status, category, sort_by name|created_at|updated_at.");
 
         g.MapGet("/{bundle_id}", async (HttpContext ctx, IGrainFactory grains, string bundle_id) =>

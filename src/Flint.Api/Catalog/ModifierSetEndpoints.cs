@@ -21,7 +21,7 @@ public static class ModifierSetEndpoints
         {
             var q = new ListQuery(Authentication.TenantOf(ctx), "modifier_set", ctx.Request.Query).Search().Status("active", "inactive", "deleted");
             var (items, next) = await q.Run(db, ctx.RequestAborted);
-            return Responses.List(ctx, items, next, "modifier_set_id");
+            return Responses.Objects(ctx, items, next, "modifier_set_id");
         }).DocList<ModifierSetView>();
 
         g.MapGet("/{modifier_set_id}", async (HttpContext ctx, IGrainFactory grains, string modifier_set_id) =>

@@ -39,7 +39,7 @@ public static class ProductEndpoints
                     """);
             var (items, next) = await q.Run(db, ctx.RequestAborted);
             await CatalogStock.FillProducts(db, Authentication.TenantOf(ctx), items, ctx.RequestAborted);
-            return Responses.List(ctx, items, next, "product_id");
+            return Responses.Objects(ctx, items, next, "product_id");
         }).DocList<ProductView>().WithSummary("List products: query, product_type, status, category, only_in_stock, created/updated ranges, sort_by name|created_at|updated_at.");
 
         g.MapGet("/{product_id}", async (HttpContext ctx, IGrainFactory grains, string product_id) =>

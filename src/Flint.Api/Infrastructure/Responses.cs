@@ -15,7 +15,7 @@ public static class Responses
         return Results.Text(body.ToJsonString(FlintJson.Options), "application/json; charset=utf-8", statusCode: status);
     }
 
-    public static IResult List(HttpContext ctx, IEnumerable<JsonObject> items, string? next, string? idField = null)
+    public static IResult Objects(HttpContext ctx, IEnumerable<JsonObject> items, string? next, string? idField = null)
     {
         var array = new JsonArray(items.Select(i => (JsonNode)(idField is null ? i : Project(ctx, i, idField))).ToArray());
         var body = new JsonObject { ["data"] = array, ["next_page_token"] = next, ["request_id"] = RequestIds.Of(ctx) };
@@ -23,7 +23,7 @@ public static class Responses
     }
 
     public static IResult List<T>(HttpContext ctx, IEnumerable<T> items, string? next) =>
-        List(ctx, items.Select(i => JsonSerializer.SerializeToNode(i, FlintJson.Options)!.AsObject()), next);
+        Objects(ctx, items.Select(i => JsonSerializer.SerializeToNode(i, FlintJson.Options)!.AsObject()), next);
 
     /// <summary>fields=a,b keeps only those top-level fields (and always the object's id).</summary>
     private static JsonObject Project(HttpContext ctx, JsonObject o, string idField)

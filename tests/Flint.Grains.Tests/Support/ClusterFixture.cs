@@ -1,0 +1,57 @@
+using Flint.Grains.Common;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Orleans.TestingHost;
+
+namespace Flint.Grains.Tests.Support;
+
+/// <summary>
+/// One in-process Orleans cluster for the whole suite: memory storage named "flint", in-memory reminders, the
+/// domain-error filter, and a <see cref="FakeTimeProvider"/> as the silo's <see cref="TimeProvider"/>.
+/// Silos started by <see cref="TestClusterBuilder"/> live in this process, so the static <see cref="Clock"/>
+/// is the very instance the grains read.
+/// </summary>
+public sealed class ClusterFixture : IAsyncLifetime
+{
+    /// <summary>Starts at the real time so ids (which carry the wall clock) and timestamps stay close.</summary>
+    public static FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
+
+    public TestCluster Cluster { get; private set; } = null!;
+
+    public IGrainFactory Grains => Cluster.Client;
+
+    public async Task InitializeAsync()
+    {
+        var builder = new TestClusterBuilder();
+        builder.Options.InitialSilosCount = 1;
+        builder.AddSiloBuilderConfigurator<FlintSiloConfigurator>();
+        Cluster = builder.Build();
+        await Cluster.DeployAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Cluster is not null)
+        {
+            await Cluster.StopAllSilosAsync();
+            await Cluster.DisposeAsync();
+        }
+    }
+
+    private sealed class FlintSiloConfigurator : ISiloConfigurator
+    {
+        public void Configure(ISiloBuilder silo)
+        {
+            silo.AddMemoryGrainStorage("flint");
+            silo.UseInMemoryReminderService();
+            silo.AddIncomingGrainCallFilter<DomainErrorCallFilter>();
+            silo.Services.AddSingleton<TimeProvider>(Clock);
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ClusterCollection : ICollectionFixture<ClusterFixture>
+{
+    public const string Name = "cluster";
+}
