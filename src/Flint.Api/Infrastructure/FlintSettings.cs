@@ -8,8 +8,20 @@ public sealed record FlintSettings(
     int GatewayPort,
     string ClusterId,
     string ServiceId,
-    string? AdminToken)
+    string? AdminToken,
+    string SiloAddress)
 {
+    /// <summary>The address other silos reach this one on: loopback by default (one machine), "auto" for the
+    /// first IPv4 address of the host (containers), or an explicit IP.</summary>
+    public System.Net.IPAddress AdvertisedAddress() => SiloAddress switch
+    {
+        "" or "loopback" => System.Net.IPAddress.Loopback,
+        "auto" => System.Net.Dns.GetHostAddresses(System.Net.Dns.GetHostName())
+            .FirstOrDefault(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork && !System.Net.IPAddress.IsLoopback(a))
+            ?? System.Net.IPAddress.Loopback,
+        var ip => System.Net.IPAddress.Parse(ip),
+    };
+
     public static FlintSettings From(IConfiguration c)
     {
         string? Get(string key) => string.IsNullOrWhiteSpace(c[key]) ? null : c[key];
@@ -21,6 +33,7 @@ public sealed record FlintSettings(
             GatewayPort: int.Parse(Get("FLINT_GATEWAY_PORT") ?? "30000"),
             ClusterId: Get("FLINT_CLUSTER_ID") ?? "flint-local",
             ServiceId: Get("FLINT_SERVICE_ID") ?? "flint",
-            AdminToken: Get("FLINT_ADMIN_TOKEN"));
+            AdminToken: Get("FLINT_ADMIN_TOKEN"),
+            SiloAddress: Get("FLINT_SILO_ADDRESS") ?? "loopback");
     }
 }

@@ -10,7 +10,15 @@ public sealed record ApiResponse(int Status, JsonNode? Body, HttpResponseHeaders
     public string? ErrorCode => Body?["error"]?["code"]?.GetValue<string>();
     public string? ErrorParam => Body?["error"]?["param"]?.GetValue<string>();
     public string? Header(string name) => Headers.TryGetValues(name, out var v) ? string.Join(",", v) : null;
+    public string? ContentType { get; init; }
     public override string ToString() => $"{Status} {Raw}";
+
+    /// <summary>Asserts the error envelope: status, code, and (when given) param.</summary>
+    public void AssertError(int status, string code, string? param = null)
+    {
+        Assert.True(Status == status && ErrorCode == code, $"expected {status} {code}, got {this}");
+        if (param is not null) Assert.True(ErrorParam == param, $"expected param '{param}', got {this}");
+    }
 }
 
 /// <summary>Plain HTTP calls as a client of the API would make them.</summary>
@@ -38,6 +46,6 @@ public sealed class ApiClient(HttpClient http, string? key)
         var raw = await response.Content.ReadAsStringAsync();
         JsonNode? body = null;
         try { body = raw.Length > 0 ? JsonNode.Parse(raw) : null; } catch (System.Text.Json.JsonException) { }
-        return new ApiResponse((int)response.StatusCode, body, response.Headers, raw);
+        return new ApiResponse((int)response.StatusCode, body, response.Headers, raw) { ContentType = response.Content.Headers.ContentType?.ToString() };
     }
 }

@@ -33,6 +33,16 @@ public sealed class ApiFixture : IAsyncLifetime
         return (r.Data["merchant_id"]!.GetValue<string>(), r.Data["api_keys"]!["test"]!.GetValue<string>(), r.Data["api_keys"]!["live"]!.GetValue<string>());
     }
 
+    /// <summary>A client of the shared host with the given bearer key.</summary>
+    public ApiClient With(string? key) => new(Host.Client, key);
+
+    /// <summary>A fresh merchant of its own, for tests that look at everything a merchant has (events, keys).</summary>
+    public async Task<(ApiClient Test, ApiClient Live, string MerchantId)> NewMerchant(string name)
+    {
+        var m = await CreateMerchant(name);
+        return (With(m.Test), With(m.Live), m.Id);
+    }
+
     public async Task DisposeAsync()
     {
         await Host.DisposeAsync();

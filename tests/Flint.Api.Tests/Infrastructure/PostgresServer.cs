@@ -237,6 +237,8 @@ public sealed class PostgresServer : IAsyncDisposable
                 await RunAsync("chown", ["-R", _runAsUser + ":", _root], asClusterOwner: false, TimeSpan.FromSeconds(30));
             }
 
+            await StartSentinelAsync();
+
             await RunAsync(
                 Path.Combine(_binDirectory, "initdb"),
                 ["-D", DataDirectory, "-U", Superuser, "--auth=trust", "--encoding=UTF8", "--locale=C", "--no-sync", "--no-instructions"],
@@ -292,6 +294,37 @@ public sealed class PostgresServer : IAsyncDisposable
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 // A leftover temp directory must not fail the test run.
+            }
+        }
+
+        /// <summary>
+        /// The postmaster outlives a test process that is killed (test timeout, Ctrl+C, crash) before it can
+        /// dispose us. A detached shell watches this process and, once it is gone, stops the cluster and deletes
+        /// its directory; it exits by itself as soon as the directory disappears (normal dispose).
+        /// Best effort: without util-linux's setsid there is no sentinel.
+        /// </summary>
+        private async Task StartSentinelAsync()
+        {
+            const string script = """
+                while [ -d "/proc/$1" ] && [ -d "$2" ]; do sleep 2; done
+                if [ -d "$2" ]; then "$4" stop -D "$3" -m immediate -w -t 30 >/dev/null 2>&1; rm -rf "$2"; fi
+                """;
+            List<string> command = ["-f"];
+            if (_runAsUser is not null)
+            {
+                command.AddRange(["runuser", "-u", _runAsUser, "--"]);
+            }
+
+            command.AddRange(["sh", "-c", script, "flint-pg-sentinel",
+                Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture), _root, DataDirectory,
+                Path.Combine(_binDirectory, "pg_ctl")]);
+            try
+            {
+                await RunAsync("setsid", command, asClusterOwner: false, TimeSpan.FromSeconds(10));
+            }
+            catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception)
+            {
+                // No sentinel: a killed test run may leave this cluster behind, nothing worse.
             }
         }
 
