@@ -134,7 +134,8 @@ $do$;
 -- Applies the side effects carried by a grain state payload (UTF-8 JSON written by Flint's storage
 -- serializer). Called by flint_write_grain_state only after the state write was accepted.
 --   "projection": { kind, merchant_id, environment, id, version, name, status, search_text, created_at,
---                   updated_at, skus: [..], doc: {..} }  -> flint_objects (+ flint_skus), only if newer
+--                   updated_at, skus: [..], doc: {..} }  -> flint_objects, only if newer; when "skus" is an
+--                   array, the SKUs owned by (merchant_id, environment, id) become exactly that list
 --   "outbox":     [ { id, merchant_id, environment, type, created_at, data } ]  -> flint_events, once per id
 -- A SKU already owned by another object raises SQLSTATE 23505 with MESSAGE 'flint_sku_conflict:<sku>' and
 -- CONSTRAINT flint_skus_pkey, which aborts the whole state write.
@@ -194,13 +195,14 @@ BEGIN
         GET DIAGNOSTICS v_rows = ROW_COUNT;
 
         -- The SKU set follows the projection, under the same version guard: a stale projection must not
-        -- resurrect SKUs the object has since dropped.
-        IF v_rows > 0 THEN
+        -- resurrect SKUs the object has since dropped. Only a "skus" array says anything about SKUs ([] releases
+        -- them all); a projection without one (or with null) leaves the registry alone, so kinds that share an
+        -- id with a SKU owner (e.g. inventory keyed by variant id) cannot wipe its SKUs.
+        IF v_rows > 0 AND jsonb_typeof(v_projection -> 'skus') = 'array' THEN
+            -- Sorted: concurrent writers then lock registry rows in the same order and cannot deadlock.
             SELECT coalesce(array_agg(DISTINCT s ORDER BY s), '{}')
               INTO v_skus
-              FROM jsonb_array_elements_text(
-                       CASE WHEN jsonb_typeof(v_projection -> 'skus') = 'array'
-                            THEN v_projection -> 'skus' ELSE '[]'::jsonb END) AS s;
+              FROM jsonb_array_elements_text(v_projection -> 'skus') AS s;
 
             SELECT coalesce(array_agg(k.sku ORDER BY k.sku), '{}')
               INTO v_current

@@ -309,7 +309,9 @@ public sealed class PostgresServer : IAsyncDisposable
                 while [ -d "/proc/$1" ] && [ -d "$2" ]; do sleep 2; done
                 if [ -d "$2" ]; then "$4" stop -D "$3" -m immediate -w -t 30 >/dev/null 2>&1; rm -rf "$2"; fi
                 """;
-            List<string> command = ["-f"];
+            // Launched with /dev/null as stdin/stdout/stderr: a sentinel holding our pipes (or the test host's
+            // console) open would make readers wait for it.
+            List<string> command = ["-c", "exec \"$@\" </dev/null >/dev/null 2>&1", "flint-pg-launch", "setsid", "-f"];
             if (_runAsUser is not null)
             {
                 command.AddRange(["runuser", "-u", _runAsUser, "--"]);
@@ -320,7 +322,7 @@ public sealed class PostgresServer : IAsyncDisposable
                 Path.Combine(_binDirectory, "pg_ctl")]);
             try
             {
-                await RunAsync("setsid", command, asClusterOwner: false, TimeSpan.FromSeconds(10));
+                await RunAsync("sh", command, asClusterOwner: false, TimeSpan.FromSeconds(10));
             }
             catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception)
             {
