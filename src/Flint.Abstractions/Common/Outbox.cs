@@ -31,7 +31,8 @@ public sealed class ProjectionRecord
     [Id(7)] public string? SearchText { get; set; }
     [Id(8)] public DateTimeOffset CreatedAt { get; set; }
     [Id(9)] public DateTimeOffset UpdatedAt { get; set; }
-    [Id(10)] public List<string> Skus { get; set; } = [];
+    /// <summary>The SKUs this object owns; null = this kind owns none (the database then skips the registry).</summary>
+    [Id(10)] public List<string>? Skus { get; set; }
     [Id(11), JsonConverter(typeof(RawJsonConverter))] public string Doc { get; set; } = "{}";
 }
 

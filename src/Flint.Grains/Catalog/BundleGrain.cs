@@ -153,7 +153,7 @@ public sealed class BundleGrain(
         if (State.Components.Count >= MaxComponents)
             throw DomainException.Invalid("TOO_MANY_ITEMS", $"At most {MaxComponents} components.", "components");
         var component = await NewComponent(request, "", State.Components, State.Components.Count);
-        return await Save("bundle.updated", draft => draft.Components.Add(component));
+        return await Save("bundle.updated", draft => draft.Components.Add(component), added: component);
     }
 
     public async Task<BundleView> UpdateComponent(string componentId, UpdateBundleComponentRequest request)
@@ -190,10 +190,10 @@ public sealed class BundleGrain(
         return p;
     }
 
-    private async Task<BundleView> Save(string eventType, Action<BundleState> mutate)
+    private async Task<BundleView> Save(string eventType, Action<BundleState> mutate, BundleComponentState? added = null)
     {
-        var draftComponents = State.Components.Select(c => c.VariantId).ToList();
-        var stock = await LiveStock(State.Components);
+        // The answer shows the components after the change, so a component being added needs its stock too.
+        var stock = await LiveStock(added is null ? State.Components : [.. State.Components, added]);
         return await Change(draft =>
         {
             mutate(draft);

@@ -50,8 +50,9 @@ public abstract class TenantGrain<TState> : Grain where TState : ObjectState, ne
     {
         var draft = _copier.Copy(_store.State);
         draft.Outbox = [];
-        var result = mutate(draft);
+        // The new version first, so the result and the events recorded by the mutation carry the version being written.
         draft.Version++;
+        var result = mutate(draft);
         draft.Projection = Project(draft);
         var previous = _store.State;
         _store.State = draft;

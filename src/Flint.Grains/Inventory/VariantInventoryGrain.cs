@@ -63,7 +63,7 @@ public sealed class VariantInventoryGrain(
         Validation.RequireRange(delta, -1_000_000_000, 1_000_000_000, "quantity_delta");
         var reason = SnakeCase.ToSnake(Validation.ParseSnakeEnum<InventoryChangeReason>(request.ChangeReason, "change_reason").ToString());
         if (request.Note is not null) Validation.RequireLength(request.Note, "note", 0, 500);
-        Ledger(State).Adjust(delta); // throws INSUFFICIENT_INVENTORY / INVALID_QUANTITY_DELTA before anything changes
+        Ledger(State, Clock.GetUtcNow()).Adjust(delta); // throws INSUFFICIENT_INVENTORY / INVALID_QUANTITY_DELTA before anything changes
 
         return await Change(draft =>
         {
@@ -75,6 +75,7 @@ public sealed class VariantInventoryGrain(
     public Task<Page<InventoryChangeView>> History(string productId, int pageSize, string? pageToken)
     {
         EnsureVariant(productId);
+        Validation.RequireRange(pageSize, 1, 100, "page_size");
         var fingerprint = ObjectId;
         var cursor = PageToken.Decode(pageToken, "created_at", "desc", fingerprint);
         IEnumerable<InventoryChangeState> newestFirst = Enumerable.Reverse(State.History);
@@ -93,12 +94,16 @@ public sealed class VariantInventoryGrain(
     public async Task<StockView> Reserve(string reservationId, long quantity, DateTimeOffset expiresAt)
     {
         EnsureVariant(null);
-        if (State.Reservations.ContainsKey(reservationId)) return View(State);
+        var now = Clock.GetUtcNow();
+        if (State.Reservations.TryGetValue(reservationId, out var held))
+        {
+            if (held.ExpiresAt > now) return View(State);
+            throw DomainException.Conflict("RESERVATION_FINISHED", $"Reservation {reservationId} was already expired.");
+        }
         if (State.Finished.TryGetValue(reservationId, out var done))
             throw DomainException.Conflict("RESERVATION_FINISHED", $"Reservation {reservationId} was already {done.Outcome}.");
         if (quantity < 1) throw DomainException.Invalid("INVALID_QUANTITY", "A reservation is for at least 1 unit.", "quantity");
         if (!State.Sellable) throw DomainException.Conflict("ITEM_NOT_SELLABLE", "This variant is not for sale.");
-        var now = Clock.GetUtcNow();
         if (expiresAt <= now) throw DomainException.Invalid("INVALID_EXPIRY", "A reservation must expire in the future.", "expires_at");
         if (State.EnforceLimit && Available(State, now) < quantity)
             throw DomainException.Conflict("INSUFFICIENT_INVENTORY", $"Only {Math.Max(0, Available(State, now))} available.");
@@ -121,6 +126,8 @@ public sealed class VariantInventoryGrain(
         if (State.Finished.TryGetValue(reservationId, out var done))
         {
             if (done.Outcome == "committed") return View(State);
+            if (done.Outcome == "expired")
+                throw DomainException.Conflict("RESERVATION_NOT_FOUND", $"No active reservation {reservationId}.");
             throw DomainException.Conflict("RESERVATION_FINISHED", $"Reservation {reservationId} was already {done.Outcome}.");
         }
         var now = Clock.GetUtcNow();
@@ -131,7 +138,7 @@ public sealed class VariantInventoryGrain(
         {
             draft.Reservations.Remove(reservationId);
             Apply(draft, -r.Quantity, reason, note: null, actor: null, reference ?? reservationId);
-            Finish(draft, reservationId, "committed", r.Quantity);
+            Finish(draft, reservationId, "committed", r.Quantity, now);
             SweepExpired(draft, now);
             return View(draft);
         });
@@ -145,7 +152,7 @@ public sealed class VariantInventoryGrain(
         {
             var r = draft.Reservations[reservationId];
             draft.Reservations.Remove(reservationId);
-            Finish(draft, reservationId, "released", r.Quantity);
+            Finish(draft, reservationId, "released", r.Quantity, Clock.GetUtcNow());
             draft.UpdatedAt = Now;
             return View(draft);
         });
@@ -192,13 +199,13 @@ public sealed class VariantInventoryGrain(
         foreach (var (id, r) in s.Reservations.Where(kv => kv.Value.ExpiresAt <= now).ToList())
         {
             s.Reservations.Remove(id);
-            Finish(s, id, "expired", r.Quantity);
+            Finish(s, id, "expired", r.Quantity, now);
         }
     }
 
-    private static void Finish(InventoryState s, string reservationId, string outcome, long quantity)
+    private static void Finish(InventoryState s, string reservationId, string outcome, long quantity, DateTimeOffset at)
     {
-        s.Finished[reservationId] = new FinishedReservation { Outcome = outcome, Quantity = quantity, At = DateTimeOffset.UtcNow };
+        s.Finished[reservationId] = new FinishedReservation { Outcome = outcome, Quantity = quantity, At = at };
         if (s.Finished.Count > FinishedReservationsKept)
             foreach (var old in s.Finished.OrderBy(kv => kv.Value.At).Take(s.Finished.Count - FinishedReservationsKept).ToList())
                 s.Finished.Remove(old.Key);
@@ -225,11 +232,10 @@ public sealed class VariantInventoryGrain(
         return change;
     }
 
-    private static StockLedger Ledger(InventoryState s) =>
-        new(s.OnHand, s.Reservations.Values.Sum(r => r.Quantity), s.EnforceLimit);
+    private static StockLedger Ledger(InventoryState s, DateTimeOffset now) =>
+        new(s.OnHand, s.Reservations.Values.Where(r => r.ExpiresAt > now).Sum(r => r.Quantity), s.EnforceLimit);
 
-    private static long Available(InventoryState s, DateTimeOffset now) =>
-        s.OnHand - s.Reservations.Values.Where(r => r.ExpiresAt > now).Sum(r => r.Quantity);
+    private static long Available(InventoryState s, DateTimeOffset now) => Ledger(s, now).Available;
 
     private void EnsureVariant(string? productId)
     {
