@@ -61,9 +61,7 @@ public sealed class ProductGrain(
             variants.Add(NewVariant(input, param, now));
             initial.Add(InitialQuantity(input, param));
         }
-        ValidateOptions(options, variants, inputs.Select(i => i.Param).ToList());
-        EnsureOneCurrency(variants, inputs.Select(i => i.Param).ToList());
-        EnsureDistinctSkus(variants.Select(v => v.Sku), inputs.Select(i => i.Param + ".sku").ToList());
+        ValidateVariantSet(options, variants, inputs.Select(i => i.Param).ToList());
         await EnsureModifierSets(modifierSetIds);
 
         // Stock first: it is idempotent by variant id, so a failed product write leaves only unreachable stock.
@@ -123,8 +121,7 @@ public sealed class ProductGrain(
         };
         if (request.ModifierSetIds is not null) await EnsureModifierSets(modifierSetIds);
 
-        var stock = await LiveStock(State);
-        var view = await Change(draft =>
+        var view = await Save("product.updated", draft =>
         {
             draft.Name = name;
             draft.Description = description;
@@ -133,10 +130,6 @@ public sealed class ProductGrain(
             draft.ModifierSetIds = modifierSetIds;
             draft.Metadata = metadata;
             draft.DefaultVariantId = defaultVariantId;
-            draft.UpdatedAt = Now;
-            var v = ToView(draft, stock);
-            Record(draft, "product.updated", v);
-            return v;
         });
         if (request.Status is not null) await ConfigureAllInventory();
         return view;
@@ -148,30 +141,14 @@ public sealed class ProductGrain(
         if (request.Categories is null)
             throw DomainException.Invalid("MISSING_REQUIRED_FIELD", "categories is required (send [] to clear).", "categories");
         var categories = CatalogInput.Categories(request.Categories);
-        var stock = await LiveStock(State);
-        return await Change(draft =>
-        {
-            draft.Categories = categories;
-            draft.UpdatedAt = Now;
-            var v = ToView(draft, stock);
-            Record(draft, "product.updated", v);
-            return v;
-        });
+        return await Save("product.updated", draft => draft.Categories = categories);
     }
 
     public async Task<ProductView> Delete()
     {
         EnsureExists();
         if (State.Status == "deleted") return ToView(State, await LiveStock(State));
-        var stock = await LiveStock(State);
-        var view = await Change(draft =>
-        {
-            draft.Status = "deleted";
-            draft.UpdatedAt = Now;
-            var v = ToView(draft, stock);
-            Record(draft, "product.deleted", v);
-            return v;
-        });
+        var view = await Save("product.deleted", draft => draft.Status = "deleted");
         await ConfigureAllInventory();
         return view;
     }
@@ -186,9 +163,7 @@ public sealed class ProductGrain(
         if (all.Count > CatalogInput.MaxVariants)
             throw DomainException.Invalid("TOO_MANY_ITEMS", $"At most {CatalogInput.MaxVariants} variants.", "variants");
         var options = State.Options;
-        ValidateOptions(options, all, all.Select(_ => "").ToList());
-        EnsureOneCurrency(all, all.Select(_ => "").ToList());
-        EnsureDistinctSkus(all.Select(v => v.Sku), all.Select(_ => "sku").ToList());
+        ValidateVariantSet(options, all, all.Select(_ => "").ToList());
 
         var s = await Inventory(variant.VariantId).Configure(
             new VariantPolicy(ObjectId, variant.EnforceInventoryLimit, State.Status == "active"), initial, actor: null);
@@ -226,9 +201,7 @@ public sealed class ProductGrain(
             UpdatedAt = Now,
         };
         var all = ActiveVariants(State).Select(v => v.VariantId == variantId ? updated : v).ToList();
-        ValidateOptions(State.Options, all, all.Select(v => v.VariantId == variantId ? "" : "").ToList());
-        EnsureOneCurrency(all, all.Select(_ => "unit_price_money").ToList());
-        EnsureDistinctSkus(all.Select(v => v.Sku), all.Select(_ => "sku").ToList());
+        ValidateVariantSet(State.Options, all, all.Select(_ => "").ToList());
 
         if (updated.EnforceInventoryLimit != current.EnforceInventoryLimit)
             await Inventory(variantId).Configure(new VariantPolicy(ObjectId, updated.EnforceInventoryLimit, State.Status == "active"), 0, null);
@@ -249,18 +222,13 @@ public sealed class ProductGrain(
         FindVariant(variantId);
         if (ActiveVariants(State).Count() == 1)
             throw DomainException.Conflict("LAST_VARIANT", "A product keeps at least one variant; delete the product instead.", "variant_id");
-        var stock = await LiveStock(State);
-        var view = await Change(draft =>
+        var view = await Save("product.updated", draft =>
         {
             var v = draft.Variants.First(x => x.VariantId == variantId);
             v.Deleted = true;
             v.Sku = null;
             v.UpdatedAt = Now;
             if (draft.DefaultVariantId == variantId) draft.DefaultVariantId = null;
-            draft.UpdatedAt = v.UpdatedAt;
-            var view = ToView(draft, stock);
-            Record(draft, "product.updated", view);
-            return view;
         });
         await Inventory(variantId).Configure(new VariantPolicy(ObjectId, false, Sellable: false), 0, null);
         return view;
@@ -285,6 +253,20 @@ public sealed class ProductGrain(
         p.SearchText = CatalogInput.SearchText([ObjectId, s.Name, s.Description], active.Select(v => v.Sku), active.Select(v => v.VariantId));
         p.Skus = s.Status == "deleted" ? [] : active.Where(v => v.Sku is not null).Select(v => v.Sku!).ToList();
         return p;
+    }
+
+    /// <summary>Writes a product-level change and records it with a snapshot that includes live stock.</summary>
+    private async Task<ProductView> Save(string eventType, Action<ProductState> mutate)
+    {
+        var stock = await LiveStock(State);
+        return await Change(draft =>
+        {
+            mutate(draft);
+            draft.UpdatedAt = Now;
+            var v = ToView(draft, stock);
+            Record(draft, eventType, v);
+            return v;
+        });
     }
 
     private VariantState NewVariant(VariantInput input, string param, DateTimeOffset now)
@@ -315,29 +297,22 @@ public sealed class ProductGrain(
         return q;
     }
 
-    private static void ValidateOptions(List<ProductOptionState> options, List<VariantState> variants, List<string> _)
+    /// <summary>The rules over a product's whole variant set: option combinations, one currency, distinct SKUs
+    /// (uniqueness across products is the database's job). <paramref name="paramOf"/> names each variant in errors.</summary>
+    private static void ValidateVariantSet(List<ProductOptionState> options, List<VariantState> variants, IReadOnlyList<string> paramOf)
     {
         ProductOptions.Validate(
             options.Select(o => new ProductOption(o.Name, o.Values)).ToList(),
             variants.Select(v => (IReadOnlyDictionary<string, string>)v.OptionValues).ToList());
-    }
-
-    private static void EnsureOneCurrency(List<VariantState> variants, List<string> _)
-    {
+        static string Field(string prefix, string field) => prefix.Length == 0 ? field : $"{prefix}.{field}";
         var currency = variants[0].UnitPriceMoney.Currency;
-        if (variants.Any(v => v.UnitPriceMoney.Currency != currency))
-            throw DomainException.Invalid("CURRENCY_MISMATCH", "All variants of a product are priced in one currency.", "unit_price_money.currency");
-    }
-
-    private static void EnsureDistinctSkus(IEnumerable<string?> skus, List<string> params_)
-    {
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        var i = 0;
-        foreach (var sku in skus)
+        var skus = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < variants.Count; i++)
         {
-            if (sku is not null && !seen.Add(sku))
-                throw DomainException.Conflict("SKU_ALREADY_EXISTS", $"SKU '{sku}' is used twice.", params_[i]);
-            i++;
+            if (variants[i].UnitPriceMoney.Currency != currency)
+                throw DomainException.Invalid("CURRENCY_MISMATCH", "All variants of a product are priced in one currency.", Field(paramOf[i], "unit_price_money.currency"));
+            if (variants[i].Sku is { } sku && !skus.Add(sku))
+                throw DomainException.Conflict("SKU_ALREADY_EXISTS", $"SKU '{sku}' is used twice.", Field(paramOf[i], "sku"));
         }
     }
 
