@@ -115,6 +115,22 @@ BEGIN
         CREATE INDEX flint_objects_doc_idx ON flint_objects USING gin (doc jsonb_path_ops);
     END IF;
 
+    -- Coupon codes are unique per tenant among coupons that are not deleted (the projection's name holds the
+    -- normalized, upper-case code): a clash aborts the coupon's state write like a SKU clash does.
+    IF to_regclass('flint_objects_coupon_code_uniq') IS NULL THEN
+        CREATE UNIQUE INDEX flint_objects_coupon_code_uniq ON flint_objects (merchant_id, environment, name)
+            WHERE kind = 'coupon' AND status <> 'deleted';
+    END IF;
+    -- A customer's order history and a product's variants' stock are read by a key inside the snapshot.
+    IF to_regclass('flint_objects_order_customer_idx') IS NULL THEN
+        CREATE INDEX flint_objects_order_customer_idx ON flint_objects (merchant_id, environment, (doc->>'customer_id'), created_at, id)
+            WHERE kind = 'order';
+    END IF;
+    IF to_regclass('flint_objects_inventory_product_idx') IS NULL THEN
+        CREATE INDEX flint_objects_inventory_product_idx ON flint_objects (merchant_id, environment, (doc->>'product_id'))
+            WHERE kind = 'inventory';
+    END IF;
+
     IF to_regclass('flint_skus_owner_idx') IS NULL THEN
         CREATE INDEX flint_skus_owner_idx ON flint_skus (merchant_id, environment, owner_id);
     END IF;

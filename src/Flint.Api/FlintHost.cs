@@ -1,10 +1,13 @@
 using System.Net;
 using Flint.Abstractions;
 using Flint.Api.Catalog;
+using Flint.Api.Coupons;
+using Flint.Api.Customers;
 using Flint.Api.Events;
 using Flint.Api.Infrastructure;
 using Flint.Api.Infrastructure.Database;
 using Flint.Api.Merchants;
+using Flint.Api.Tax;
 using Flint.Grains.Common;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -49,6 +52,8 @@ public static class FlintHost
         });
 
         builder.Services.AddSingleton(settings);
+        // The OpenAPI document describes bodies with the same JSON shape the endpoints read and write.
+        builder.Services.ConfigureHttpJsonOptions(o => FlintJson.Configure(o.SerializerOptions));
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(settings.ConnectionString));
         builder.Services.AddSingleton<MerchantStore>();
@@ -99,6 +104,8 @@ public static class FlintHost
             var ctx = status.HttpContext;
             if (ctx.Response.StatusCode == 404 && ctx.Request.Path.StartsWithSegments("/v1"))
                 await ErrorMapper.Write(ctx, 404, new ErrorBody("not_found", "RESOURCE_NOT_FOUND", "No such endpoint.", null));
+            else if (ctx.Response.StatusCode == 415)
+                await ErrorMapper.Write(ctx, 415, new ErrorBody("invalid_request", "UNSUPPORTED_MEDIA_TYPE", "Send the body as Content-Type: application/json.", null));
             else if (ctx.Response.StatusCode == 405)
                 await ErrorMapper.Write(ctx, 405, new ErrorBody("invalid_request", "METHOD_NOT_ALLOWED", "This endpoint does not accept that method.", null));
         });
@@ -118,6 +125,9 @@ public static class FlintHost
         v1.MapBundleEndpoints();
         v1.MapModifierSetEndpoints();
         v1.MapCatalogLookupEndpoints();
+        v1.MapCustomerEndpoints();
+        v1.MapTaxRateEndpoints();
+        v1.MapCouponEndpoints();
         v1.MapEventEndpoints();
         return app;
     }

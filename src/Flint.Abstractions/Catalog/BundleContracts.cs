@@ -93,4 +93,6 @@ public interface IBundleGrain : IGrainWithStringKey
     Task<BundleView> AddComponent(BundleComponentInput request);
     Task<BundleView> UpdateComponent(string componentId, UpdateBundleComponentRequest request);
     Task<BundleView> RemoveComponent(string componentId);
+    [Orleans.Concurrency.ReadOnly]
+    Task<SellableItem> GetSellable();
 }

@@ -125,4 +125,7 @@ public interface IProductGrain : IGrainWithStringKey
     Task<VariantView> UpdateVariant(string variantId, UpdateVariantRequest request);
     Task<ProductView> RemoveVariant(string variantId);
     Task<VariantView> GetVariant(string variantId);
+    /// <summary>The variant as an order line sees it; RESOURCE_NOT_FOUND if the product has no such variant.</summary>
+    [Orleans.Concurrency.ReadOnly]
+    Task<SellableItem> GetSellable(string variantId);
 }

@@ -13,6 +13,8 @@ public static class CatalogLookupEndpoints
         v1.MapGet("/catalog/by-sku/{sku}", async (HttpContext ctx, IGrainFactory grains, NpgsqlDataSource db, string sku) =>
         {
             var tenant = Authentication.TenantOf(ctx);
+            // Routing leaves an encoded slash encoded in a route value; SKUs may contain '/'.
+            sku = sku.Replace("%2F", "/", StringComparison.OrdinalIgnoreCase);
             await using var cmd = db.CreateCommand("SELECT owner_kind, owner_id FROM flint_skus WHERE merchant_id = @m AND environment = @e AND sku = @s");
             cmd.Parameters.AddWithValue("m", tenant.MerchantId);
             cmd.Parameters.AddWithValue("e", tenant.Environment);

@@ -67,7 +67,10 @@ public static class JsonBody
             var start = message.IndexOf('\'');
             var end = start >= 0 ? message.IndexOf('\'', start + 1) : -1;
             var name = end > start ? message[(start + 1)..end] : "?";
-            var full = param is null ? name : $"{param}.{name}";
+            // Depending on the runtime, the path already ends at the unknown property or at its parent.
+            var full = param is null ? name
+                : param == name || param.EndsWith("." + name, StringComparison.Ordinal) ? param
+                : $"{param}.{name}";
             return ApiException.Invalid("UNKNOWN_FIELD", $"Unknown field '{full}'.", full);
         }
         return ApiException.Invalid("INVALID_FIELD_TYPE", $"'{param ?? "body"}' has the wrong type or is out of range.", param);

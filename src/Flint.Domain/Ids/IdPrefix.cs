@@ -24,4 +24,5 @@ public static class IdPrefix
     public const string Plan = "plan";
     public const string Subscription = "sub";
     public const string Invoice = "inv";
+    public const string Discount = "dsc";
 }

@@ -178,6 +178,32 @@ public sealed class BundleGrain(
         return await Save("bundle.updated", draft => draft.Components.RemoveAll(c => c.BundleComponentId == componentId));
     }
 
+    public Task<SellableItem> GetSellable()
+    {
+        EnsureExists();
+        return Task.FromResult(new SellableItem
+        {
+            ItemType = "bundle",
+            BundleId = ObjectId,
+            Name = State.Name,
+            Sku = State.Sku,
+            UnitPriceMoney = State.UnitPriceMoney,
+            TaxCategory = State.TaxCategory,
+            Taxable = State.Taxable,
+            Categories = State.Categories,
+            ModifierSetIds = State.ModifierSetIds,
+            Sellable = State.Status == "active" && State.Components.Count > 0,
+            Components = State.Components.Select(c => new BundleComponentView
+            {
+                BundleComponentId = c.BundleComponentId,
+                VariantId = c.VariantId,
+                ProductId = c.ProductId,
+                Quantity = c.Quantity,
+                Position = c.Position,
+            }).ToList(),
+        });
+    }
+
     protected override ProjectionRecord Project(BundleState s)
     {
         var p = NewProjection(s, "bundle", ToView(s, new Dictionary<string, StockView>()));

@@ -64,17 +64,8 @@ public sealed class ProductGrain(
         ValidateVariantSet(options, variants, inputs.Select(i => i.Param).ToList());
         await EnsureModifierSets(modifierSetIds);
 
-        // Stock first: it is idempotent by variant id, so a failed product write leaves only unreachable stock.
-        var stock = new Dictionary<string, long>();
-        for (var i = 0; i < variants.Count; i++)
-        {
-            var v = variants[i];
-            var s = await Inventory(v.VariantId).Configure(
-                new VariantPolicy(ObjectId, v.EnforceInventoryLimit, status == "active"), initial[i], actor: null);
-            stock[v.VariantId] = s.QuantityAvailable;
-        }
-
-        return await Change(draft =>
+        var stock = variants.Select((v, i) => (v.VariantId, initial[i])).ToDictionary(x => x.VariantId, x => x.Item2);
+        var view = await Change(draft =>
         {
             draft.Name = name;
             draft.Description = description;
@@ -88,15 +79,25 @@ public sealed class ProductGrain(
             draft.Metadata = metadata;
             draft.CreatedAt = now;
             draft.UpdatedAt = now;
+            draft.PendingInventory = new Dictionary<string, long>(stock);
             var view = ToView(draft, stock);
             Record(draft, "product.created", view);
             return view;
         });
+        await SyncInventory();
+        return view;
+    }
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        await base.OnActivateAsync(cancellationToken);
+        await SyncInventory();
     }
 
     public async Task<ProductView> Get()
     {
         EnsureExists();
+        await SyncInventory();
         return ToView(State, await LiveStock(State));
     }
 
@@ -130,8 +131,9 @@ public sealed class ProductGrain(
             draft.ModifierSetIds = modifierSetIds;
             draft.Metadata = metadata;
             draft.DefaultVariantId = defaultVariantId;
+            if (request.Status is not null) MarkAllPending(draft);
         });
-        if (request.Status is not null) await ConfigureAllInventory();
+        await SyncInventory();
         return view;
     }
 
@@ -148,8 +150,12 @@ public sealed class ProductGrain(
     {
         EnsureExists();
         if (State.Status == "deleted") return ToView(State, await LiveStock(State));
-        var view = await Save("product.deleted", draft => draft.Status = "deleted");
-        await ConfigureAllInventory();
+        var view = await Save("product.deleted", draft =>
+        {
+            draft.Status = "deleted";
+            MarkAllPending(draft);
+        });
+        await SyncInventory();
         return view;
     }
 
@@ -165,17 +171,18 @@ public sealed class ProductGrain(
         var options = State.Options;
         ValidateVariantSet(options, all, all.Select(_ => "").ToList());
 
-        var s = await Inventory(variant.VariantId).Configure(
-            new VariantPolicy(ObjectId, variant.EnforceInventoryLimit, State.Status == "active"), initial, actor: null);
         var stock = await LiveStock(State);
-        stock[variant.VariantId] = s.QuantityAvailable;
-        return await Change(draft =>
+        stock[variant.VariantId] = initial;
+        var view = await Change(draft =>
         {
             draft.Variants.Add(variant);
             draft.UpdatedAt = now;
+            draft.PendingInventory[variant.VariantId] = initial;
             Record(draft, "product.updated", ToView(draft, stock));
             return ToVariantView(variant, stock);
         });
+        await SyncInventory();
+        return view;
     }
 
     public async Task<VariantView> UpdateVariant(string variantId, UpdateVariantRequest request)
@@ -203,17 +210,18 @@ public sealed class ProductGrain(
         var all = ActiveVariants(State).Select(v => v.VariantId == variantId ? updated : v).ToList();
         ValidateVariantSet(State.Options, all, all.Select(_ => "").ToList());
 
-        if (updated.EnforceInventoryLimit != current.EnforceInventoryLimit)
-            await Inventory(variantId).Configure(new VariantPolicy(ObjectId, updated.EnforceInventoryLimit, State.Status == "active"), 0, null);
         var stock = await LiveStock(State);
-        return await Change(draft =>
+        var view = await Change(draft =>
         {
             var i = draft.Variants.FindIndex(v => v.VariantId == variantId);
             draft.Variants[i] = updated;
             draft.UpdatedAt = updated.UpdatedAt;
+            if (updated.EnforceInventoryLimit != current.EnforceInventoryLimit) draft.PendingInventory.TryAdd(variantId, 0);
             Record(draft, "product.updated", ToView(draft, stock));
             return ToVariantView(updated, stock);
         });
+        await SyncInventory();
+        return view;
     }
 
     public async Task<ProductView> RemoveVariant(string variantId)
@@ -229,8 +237,9 @@ public sealed class ProductGrain(
             v.Sku = null;
             v.UpdatedAt = Now;
             if (draft.DefaultVariantId == variantId) draft.DefaultVariantId = null;
+            draft.PendingInventory.TryAdd(variantId, 0);
         });
-        await Inventory(variantId).Configure(new VariantPolicy(ObjectId, false, Sellable: false), 0, null);
+        await SyncInventory();
         return view;
     }
 
@@ -240,6 +249,27 @@ public sealed class ProductGrain(
         var v = FindVariant(variantId);
         var s = await Inventory(variantId).GetStock(ObjectId);
         return ToVariantView(v, new Dictionary<string, long> { [variantId] = s.QuantityAvailable });
+    }
+
+    public Task<SellableItem> GetSellable(string variantId)
+    {
+        EnsureExists();
+        var v = State.Variants.FirstOrDefault(x => x.VariantId == variantId) ?? throw NotFound("variant");
+        var label = v.Name ?? (v.OptionValues.Count > 0 ? string.Join(", ", State.Options.Select(o => v.OptionValues.GetValueOrDefault(o.Name)).Where(x => x is not null)) : null);
+        return Task.FromResult(new SellableItem
+        {
+            ItemType = "variant",
+            ProductId = ObjectId,
+            VariantId = v.VariantId,
+            Name = label is null ? State.Name : $"{State.Name} ({label})",
+            Sku = v.Sku,
+            UnitPriceMoney = v.UnitPriceMoney,
+            TaxCategory = v.TaxCategory,
+            Taxable = v.Taxable,
+            Categories = State.Categories,
+            ModifierSetIds = State.ModifierSetIds,
+            Sellable = State.Status == "active" && !v.Deleted,
+        });
     }
 
     protected override ProjectionRecord Project(ProductState s)
@@ -322,11 +352,28 @@ public sealed class ProductGrain(
             await GrainFactory.GetGrain<IModifierSetGrain>(Tenant.GrainKey(id)).EnsureAssignable();
     }
 
-    private async Task ConfigureAllInventory()
+    /// <summary>Tells every inventory grain still marked pending its variant's policy (and, the first time, its
+    /// initial stock — Configure is idempotent), then clears the marks.</summary>
+    private async Task SyncInventory()
     {
-        foreach (var v in ActiveVariants(State))
-            await Inventory(v.VariantId).Configure(
-                new VariantPolicy(ObjectId, v.EnforceInventoryLimit, State.Status == "active"), 0, null);
+        if (State.PendingInventory.Count == 0) return;
+        var pending = State.PendingInventory.ToList();
+        foreach (var (variantId, initial) in pending)
+        {
+            var v = State.Variants.First(x => x.VariantId == variantId);
+            await Inventory(variantId).Configure(
+                new VariantPolicy(ObjectId, v.EnforceInventoryLimit, State.Status == "active" && !v.Deleted), initial, actor: null);
+        }
+        await Change(draft =>
+        {
+            foreach (var (variantId, _) in pending) draft.PendingInventory.Remove(variantId);
+            return 0;
+        }, bumpVersion: false);
+    }
+
+    private static void MarkAllPending(ProductState draft)
+    {
+        foreach (var v in ActiveVariants(draft)) draft.PendingInventory.TryAdd(v.VariantId, 0);
     }
 
     private async Task<Dictionary<string, long>> LiveStock(ProductState s)

@@ -18,6 +18,10 @@ public sealed class ProductState : ObjectState
     [Id(9)] public Dictionary<string, string> Metadata { get; set; } = [];
     [Id(10)] public DateTimeOffset CreatedAt { get; set; }
     [Id(11)] public DateTimeOffset UpdatedAt { get; set; }
+    /// <summary>Variants whose inventory grain still has to learn their policy (value: initial quantity for a
+    /// new variant). Written with the change that caused it and cleared once every inventory grain confirmed,
+    /// so a crash in between is finished on the next activation instead of leaving stock out of step.</summary>
+    [Id(12)] public Dictionary<string, long> PendingInventory { get; set; } = [];
 }
 
 [GenerateSerializer, Alias("flint.catalog.product_option_state")]

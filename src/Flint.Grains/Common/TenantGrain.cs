@@ -46,12 +46,14 @@ public abstract class TenantGrain<TState> : Grain where TState : ObjectState, ne
         return base.OnActivateAsync(cancellationToken);
     }
 
-    protected async Task<TResult> Change<TResult>(Func<TState, TResult> mutate)
+    /// <param name="bumpVersion">False for bookkeeping writes nobody outside can see (the object's version, which
+    /// clients compare, stays; the projection is then left alone by the database's version guard).</param>
+    protected async Task<TResult> Change<TResult>(Func<TState, TResult> mutate, bool bumpVersion = true)
     {
         var draft = _copier.Copy(_store.State);
         draft.Outbox = [];
         // The new version first, so the result and the events recorded by the mutation carry the version being written.
-        draft.Version++;
+        if (bumpVersion) draft.Version++;
         var result = mutate(draft);
         draft.Projection = Project(draft);
         var previous = _store.State;

@@ -32,7 +32,7 @@ public sealed class ApiClient(HttpClient http, string? key)
     public Task<ApiResponse> Put(string path, string json) => Send(HttpMethod.Put, path, json);
     public Task<ApiResponse> Delete(string path) => Send(HttpMethod.Delete, path, null);
 
-    public async Task<ApiResponse> Send(HttpMethod method, string path, string? json, string? idempotencyKey = null, string contentType = "application/json")
+    public async Task<ApiResponse> Send(HttpMethod method, string path, string? json, string? idempotencyKey = null, string? contentType = "application/json")
     {
         using var request = new HttpRequestMessage(method, path);
         if (Key is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Key);
@@ -40,7 +40,7 @@ public sealed class ApiClient(HttpClient http, string? key)
         if (json is not null)
         {
             request.Content = new StringContent(json, Encoding.UTF8);
-            request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
+            request.Content.Headers.ContentType = contentType is null ? null : MediaTypeHeaderValue.Parse(contentType);
         }
         using var response = await http.SendAsync(request);
         var raw = await response.Content.ReadAsStringAsync();

@@ -97,7 +97,7 @@ public static class CatalogData
     {
         var r = await api.Post("/v1/modifier-sets", $$"""
             {"name":"{{name ?? Unique("Milk")}}","min_selections":0,"max_selections":1,
-             "options":[{"name":"Oat","price_adjustment_money":{"amount":50,"currency":"USD"}}]}
+             "options":[{"name":"Oat","price_adjustment_money":{"amount":50,"currency":"USD"} }]}
             """);
         Assert.True(r.Status == 201, $"creating a modifier set failed: {r}");
         return r.Data.Str("modifier_set_id");

@@ -108,3 +108,35 @@ public sealed class HostLifecycleTests(ApiFixture f)
         Assert.Equal("Kettle 2", (await viaFirst.Get($"/v1/products/{productId}")).Data["name"]!.GetValue<string>());
     }
 }
+
+[Collection(ApiCollection.Name)]
+public sealed class OperationsEndpointTests(ApiFixture f)
+{
+    [Fact]
+    public async Task The_dashboard_opens_with_the_admin_token_and_is_refused_without_it()
+    {
+        var without = await f.Anonymous.Get("/ops/dashboard/");
+        Assert.Equal(401, without.Status);
+        Assert.Equal("UNAUTHENTICATED", without.ErrorCode);
+        var withKey = await f.A.Get("/ops/dashboard/");
+        Assert.Equal(401, withKey.Status);
+        var with = await f.Admin.Get("/ops/dashboard/");
+        Assert.Equal(200, with.Status);
+        Assert.Contains("<html", with.Raw, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task Health_docs_and_openapi_are_served()
+    {
+        Assert.Equal(200, (await f.Anonymous.Get("/health/live")).Status);
+        Assert.Equal(200, (await f.Anonymous.Get("/health/ready")).Status);
+        Assert.Equal(200, (await f.Anonymous.Get("/docs")).Status);
+        var openApi = await f.Anonymous.Get("/openapi/v1.json");
+        Assert.Equal(200, openApi.Status);
+        var paths = openApi.Body!["paths"]!.AsObject();
+        Assert.Contains("/v1/products", paths.Select(p => p.Key));
+        var create = paths["/v1/products"]!["post"]!;
+        Assert.NotNull(create["requestBody"]!["content"]!["application/json"]!["schema"]);
+        Assert.NotNull(create["responses"]!["201"]!["content"]!["application/json"]!["schema"]);
+    }
+}

@@ -1,4 +1,7 @@
+using System.Security.Cryptography;
+using System.Text;
 using Flint.Api.Tests.Infrastructure;
+using Npgsql;
 
 namespace Flint.Api.Tests.Merchants;
 
@@ -140,5 +143,24 @@ public sealed class AuthenticationApiTests(ApiFixture f)
     {
         (await f.A.Delete($"/v1/api-keys/{CatalogData.UnknownId("key")}")).AssertError(404, "RESOURCE_NOT_FOUND");
         (await f.A.Delete("/v1/api-keys/not-a-key-id")).AssertError(404, "RESOURCE_NOT_FOUND");
+    }
+
+    [Fact]
+    public async Task Keys_are_stored_only_as_SHA_256_hashes()
+    {
+        var m = await f.CreateMerchant("Hashed");
+        await using var connection = new NpgsqlConnection(f.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT key_hash, row_to_json(k)::text FROM flint_api_keys k WHERE merchant_id = @m", connection);
+        command.Parameters.AddWithValue("m", m.Id);
+        var rows = new List<(byte[] Hash, string Row)>();
+        await using (var reader = await command.ExecuteReaderAsync())
+            while (await reader.ReadAsync()) rows.Add(((byte[])reader[0], reader.GetString(1)));
+        Assert.Equal(2, rows.Count);
+        foreach (var secret in new[] { m.Test, m.Live })
+        {
+            Assert.Contains(rows, r => r.Hash.AsSpan().SequenceEqual(SHA256.HashData(Encoding.UTF8.GetBytes(secret))));
+            Assert.All(rows, r => Assert.DoesNotContain(secret, r.Row));
+        }
     }
 }

@@ -1,0 +1,26 @@
+using Flint.Abstractions.Coupons;
+using Flint.Domain;
+using Flint.Domain.Coupons;
+using Flint.Domain.Orders;
+
+namespace Flint.Grains.Coupons;
+
+/// <summary>A coupon as the coupon rules (<see cref="CouponRules"/>) take it.</summary>
+public static class CouponTermsOf
+{
+    public static CouponTerms ToTerms(this CouponView c) => new(
+        c.Code,
+        Validation.ParseSnakeEnum<CouponDiscountType>(c.DiscountType, "discount_type"),
+        c.PercentOff is null ? null : Percentage.Parse(c.PercentOff, "percent_off", Percentage.DiscountDecimals),
+        c.AmountOff?.Amount,
+        c.AmountOff?.Currency ?? c.MinimumSubtotalMoney?.Currency,
+        c.MaxRedemptions,
+        c.PerCustomerLimit,
+        c.StartsAt,
+        c.ExpiresAt,
+        c.MinimumSubtotalMoney?.Amount,
+        c.AppliesTo.ProductIds,
+        c.AppliesTo.Categories,
+        c.Stackable,
+        c.Status == "active");
+}

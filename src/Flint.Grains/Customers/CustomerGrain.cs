@@ -1,0 +1,150 @@
+using Flint.Abstractions;
+using Flint.Abstractions.Customers;
+using Flint.Domain;
+using Flint.Grains.Catalog;
+using Flint.Grains.Common;
+using Orleans.Serialization;
+
+namespace Flint.Grains.Customers;
+
+[GenerateSerializer, Alias("flint.customers.customer_state")]
+public sealed class CustomerState : ObjectState
+{
+    [Id(0)] public string? Email { get; set; }
+    [Id(1)] public string? Name { get; set; }
+    [Id(2)] public string? Phone { get; set; }
+    [Id(3)] public List<AddressState> Addresses { get; set; } = [];
+    [Id(4)] public Dictionary<string, string> Metadata { get; set; } = [];
+    [Id(5)] public bool Deleted { get; set; }
+    [Id(6)] public DateTimeOffset CreatedAt { get; set; }
+    [Id(7)] public DateTimeOffset UpdatedAt { get; set; }
+}
+
+[GenerateSerializer, Alias("flint.customers.address_state")]
+public sealed class AddressState
+{
+    [Id(0)] public string? Line1 { get; set; }
+    [Id(1)] public string? Line2 { get; set; }
+    [Id(2)] public string? City { get; set; }
+    [Id(3)] public string? Region { get; set; }
+    [Id(4)] public string? PostalCode { get; set; }
+    [Id(5)] public string Country { get; set; } = "";
+}
+
+/// <summary>
+/// A buyer the merchant knows: contact details, addresses and metadata. Every field is optional (an anonymous
+/// customer is still worth an id that orders can point at). Deleting keeps the state — orders that name the
+/// customer still refer to something — but the customer then reads as missing and can no longer be linked.
+/// </summary>
+public sealed class CustomerGrain(
+    [PersistentState("customer", "flint")] IPersistentState<CustomerState> store,
+    DeepCopier<CustomerState> copier,
+    TimeProvider clock) : TenantGrain<CustomerState>(store, copier, clock), ICustomerGrain
+{
+    public async Task<CustomerView> Create(CustomerRequest r)
+    {
+        if (Exists) return ToView(State);
+        var email = CustomerInput.Email(r.Email);
+        var name = CustomerInput.Name(r.Name);
+        var phone = CustomerInput.Phone(r.Phone);
+        var addresses = CustomerInput.Addresses(r.Addresses);
+        var metadata = CatalogInput.NewMetadata(r.Metadata);
+        var now = Now;
+        return await Change(draft =>
+        {
+            draft.Email = email;
+            draft.Name = name;
+            draft.Phone = phone;
+            draft.Addresses = addresses;
+            draft.Metadata = metadata;
+            draft.CreatedAt = now;
+            draft.UpdatedAt = now;
+            var v = ToView(draft);
+            Record(draft, "customer.created", v);
+            return v;
+        });
+    }
+
+    public Task<CustomerView> Get()
+    {
+        EnsureLive();
+        return Task.FromResult(ToView(State));
+    }
+
+    public async Task<CustomerView> Update(CustomerRequest r)
+    {
+        EnsureLive();
+        if (r.Email is null && r.Name is null && r.Phone is null && r.Addresses is null && r.Metadata is null)
+            throw CatalogInput.NoFields();
+        var email = r.Email is null ? State.Email : CustomerInput.Email(r.Email);
+        var name = r.Name is null ? State.Name : CustomerInput.Name(r.Name);
+        var phone = r.Phone is null ? State.Phone : CustomerInput.Phone(r.Phone);
+        var addresses = r.Addresses is null ? State.Addresses : CustomerInput.Addresses(r.Addresses);
+        var metadata = CatalogInput.MergeMetadata(State.Metadata, r.Metadata);
+        return await Change(draft =>
+        {
+            draft.Email = email;
+            draft.Name = name;
+            draft.Phone = phone;
+            draft.Addresses = addresses;
+            draft.Metadata = metadata;
+            draft.UpdatedAt = Now;
+            var v = ToView(draft);
+            Record(draft, "customer.updated", v);
+            return v;
+        });
+    }
+
+    /// <summary>Like Stripe: a deleted customer is gone, so deleting it again is 404 (a retry that must see the
+    /// first answer sends an Idempotency-Key).</summary>
+    public async Task<CustomerView> Delete()
+    {
+        EnsureLive();
+        return await Change(draft =>
+        {
+            draft.Deleted = true;
+            draft.UpdatedAt = Now;
+            var v = ToView(draft);
+            Record(draft, "customer.deleted", v);
+            return v;
+        });
+    }
+
+    public Task EnsureLinkable()
+    {
+        if (!Exists || State.Deleted)
+            throw DomainException.Invalid("INVALID_CUSTOMER", $"Customer {ObjectId} does not exist.", "customer_id");
+        return Task.CompletedTask;
+    }
+
+    protected override ProjectionRecord Project(CustomerState s)
+    {
+        var p = NewProjection(s, "customer", ToView(s));
+        // Never null: keyset pagination compares (name, id) rows, and a NULL would drop the row from later pages.
+        p.Name = s.Name ?? "";
+        p.Status = s.Deleted ? "deleted" : "active";
+        p.CreatedAt = s.CreatedAt;
+        p.UpdatedAt = s.UpdatedAt;
+        p.SearchText = CatalogInput.SearchText([ObjectId, s.Email, s.Name]);
+        return p;
+    }
+
+    private void EnsureLive()
+    {
+        if (!Exists || State.Deleted) throw NotFound("customer");
+    }
+
+    private CustomerView ToView(CustomerState s) => new()
+    {
+        CustomerId = ObjectId,
+        Email = s.Email,
+        Name = s.Name,
+        Phone = s.Phone,
+        Addresses = s.Addresses.Select(a => new AddressView(a.Line1, a.Line2, a.City, a.Region, a.PostalCode, a.Country)).ToList(),
+        Metadata = s.Metadata,
+        Deleted = s.Deleted,
+        CreatedAt = s.CreatedAt,
+        UpdatedAt = s.UpdatedAt,
+        Version = s.Version,
+    };
+}

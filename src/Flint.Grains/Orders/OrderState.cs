@@ -1,0 +1,106 @@
+using Flint.Abstractions;
+using Flint.Domain;
+
+namespace Flint.Grains.Orders;
+
+[GenerateSerializer, Alias("flint.orders.state")]
+public sealed class OrderState : ObjectState
+{
+    [Id(0)] public string Status { get; set; } = "open";
+    [Id(1)] public string Currency { get; set; } = "";
+    [Id(2)] public string? CustomerId { get; set; }
+    [Id(3)] public string Source { get; set; } = "api";
+    [Id(4)] public string? LocationId { get; set; }
+    [Id(5)] public TaxLocationState? TaxLocation { get; set; }
+    [Id(6)] public List<OrderLineState> Lines { get; set; } = [];
+    /// <summary>In the order they were added: that order decides how percentages compound.</summary>
+    [Id(7)] public List<OrderDiscountState> Discounts { get; set; } = [];
+    /// <summary>The rates that matched the tax location at the last change while open; frozen afterwards, so a
+    /// later change to a rate never changes an order that is already paid.</summary>
+    [Id(8)] public List<TaxRateSnapshot> TaxRates { get; set; } = [];
+    [Id(9)] public long TipMinor { get; set; }
+    [Id(10)] public long PaidMinor { get; set; }
+    [Id(11)] public long RefundedMinor { get; set; }
+    [Id(12)] public Dictionary<string, string> Metadata { get; set; } = [];
+    [Id(13)] public DateTimeOffset CreatedAt { get; set; }
+    [Id(14)] public DateTimeOffset UpdatedAt { get; set; }
+}
+
+[GenerateSerializer, Alias("flint.orders.tax_location_state")]
+public sealed class TaxLocationState
+{
+    [Id(0)] public string Country { get; set; } = "";
+    [Id(1)] public string? Region { get; set; }
+    [Id(2)] public string? PostalCode { get; set; }
+}
+
+[GenerateSerializer, Alias("flint.orders.line_state")]
+public sealed class OrderLineState
+{
+    [Id(0)] public string LineItemId { get; set; } = "";
+    /// <summary>variant | bundle | custom</summary>
+    [Id(1)] public string ItemType { get; set; } = "custom";
+    [Id(2)] public string? ProductId { get; set; }
+    [Id(3)] public string? VariantId { get; set; }
+    [Id(4)] public string? BundleId { get; set; }
+    [Id(5)] public string Name { get; set; } = "";
+    [Id(6)] public string? Sku { get; set; }
+    [Id(7)] public long Quantity { get; set; }
+    [Id(8)] public Money BasePriceMoney { get; set; }
+    [Id(9)] public List<LineModifierState> Modifiers { get; set; } = [];
+    [Id(10)] public string TaxCategory { get; set; } = "general";
+    [Id(11)] public bool Taxable { get; set; } = true;
+    [Id(12)] public List<string> Categories { get; set; } = [];
+    [Id(13)] public string? Note { get; set; }
+    /// <summary>For bundle lines: the variants stock is taken from, per bundle.</summary>
+    [Id(14)] public List<LineComponentState> Components { get; set; } = [];
+    /// <summary>The modifier sets assigned to the item when the line was added (for later modifier changes).</summary>
+    [Id(15)] public List<string> ModifierSetIds { get; set; } = [];
+}
+
+[GenerateSerializer, Alias("flint.orders.line_modifier_state")]
+public sealed class LineModifierState
+{
+    [Id(0)] public string ModifierOptionId { get; set; } = "";
+    [Id(1)] public string ModifierSetId { get; set; } = "";
+    [Id(2)] public string Name { get; set; } = "";
+    [Id(3)] public Money PriceAdjustmentMoney { get; set; }
+}
+
+[GenerateSerializer, Alias("flint.orders.line_component_state")]
+public sealed class LineComponentState
+{
+    [Id(0)] public string VariantId { get; set; } = "";
+    [Id(1)] public long Quantity { get; set; }
+}
+
+[GenerateSerializer, Alias("flint.orders.discount_state")]
+public sealed class OrderDiscountState
+{
+    [Id(0)] public string DiscountId { get; set; } = "";
+    [Id(1)] public string Name { get; set; } = "";
+    /// <summary>percentage | fixed_amount</summary>
+    [Id(2)] public string Type { get; set; } = "percentage";
+    [Id(3)] public string? Percentage { get; set; }
+    [Id(4)] public long? AmountMinor { get; set; }
+    /// <summary>Line scope when set.</summary>
+    [Id(5)] public List<string>? LineItemIds { get; set; }
+    /// <summary>manual | coupon</summary>
+    [Id(6)] public string Source { get; set; } = "manual";
+    [Id(7)] public string? CouponId { get; set; }
+    [Id(8)] public string? CouponCode { get; set; }
+    [Id(9)] public bool Stackable { get; set; }
+    /// <summary>A coupon's applies_to, frozen when applied; re-matched against the lines on every change.</summary>
+    [Id(10)] public List<string> AppliesToProductIds { get; set; } = [];
+    [Id(11)] public List<string> AppliesToCategories { get; set; } = [];
+}
+
+[GenerateSerializer, Alias("flint.orders.tax_rate_snapshot")]
+public sealed class TaxRateSnapshot
+{
+    [Id(0)] public string TaxRateId { get; set; } = "";
+    [Id(1)] public string Name { get; set; } = "";
+    [Id(2)] public string Percentage { get; set; } = "0";
+    [Id(3)] public string Inclusion { get; set; } = "additive";
+    [Id(4)] public List<string> TaxCategories { get; set; } = [];
+}
