@@ -7,6 +7,7 @@ using Flint.Api.Events;
 using Flint.Api.Infrastructure;
 using Flint.Api.Infrastructure.Database;
 using Flint.Api.Merchants;
+using Flint.Api.Orders;
 using Flint.Api.Tax;
 using Flint.Grains.Common;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -129,6 +130,8 @@ public static class FlintHost
         v1.MapTaxRateEndpoints();
         v1.MapCouponEndpoints();
         v1.MapEventEndpoints();
+        v1.MapSettingsEndpoints();
+        v1.MapOrderEndpoints();
         return app;
     }
 }

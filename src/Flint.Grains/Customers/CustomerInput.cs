@@ -100,7 +100,8 @@ internal static class CustomerInput
             null or "" => "An address needs a country, as an upper-case ISO 3166-1 alpha-2 code such as \"US\".",
             _ when CountryCodes.IsKnown(value.ToUpperInvariant()) =>
                 $"Country codes are upper-case ISO 3166-1 alpha-2 codes: use \"{value.ToUpperInvariant()}\" instead of \"{value}\".",
-            _ => $"\"{value}\" is not an ISO 3166-1 alpha-2 country code (e.g. \"US\", \"DE\", \"JP\").",
+            { Length: <= 10 } => $"\"{value}\" is not an ISO 3166-1 alpha-2 country code (e.g. \"US\", \"DE\", \"JP\").",
+            _ => "country must be an ISO 3166-1 alpha-2 code (e.g. \"US\", \"DE\", \"JP\").",
         };
         throw DomainException.Invalid("INVALID_COUNTRY", message, param);
     }

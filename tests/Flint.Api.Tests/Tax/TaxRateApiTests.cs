@@ -118,7 +118,7 @@ public sealed class TaxRateApiTests(ApiFixture f)
         var (api, _, _) = await f.NewMerchant(CatalogData.Unique("TaxList"));
         var ids = new List<string>();
         for (var i = 0; i < 5; i++)
-            ids.Add(await CreateRate(api, $$"""{"name":"r{{i}}","percentage":"1","jurisdiction":{"country":"US"}}"""));
+            ids.Add(await CreateRate(api, $$"""{"name":"r{{i}}","percentage":"1","jurisdiction":{"country":"US"} }"""));
         Assert.Equal(200, (await api.Patch($"/v1/tax-rates/{ids[1]}", """{"status":"inactive"}""")).Status);
         Assert.Equal(200, (await api.Delete($"/v1/tax-rates/{ids[4]}")).Status);
 

@@ -1,0 +1,126 @@
+using Flint.Abstractions.Orders;
+using Flint.Api.Infrastructure;
+using Flint.Domain;
+using Flint.Domain.Coupons;
+using Flint.Domain.Orders;
+using Npgsql;
+
+namespace Flint.Api.Orders;
+
+public static class OrderEndpoints
+{
+    public static void MapOrderEndpoints(this IEndpointRouteBuilder v1)
+    {
+        var g = v1.MapGroup("/orders").WithTags("Orders");
+
+        g.MapPost("", async (HttpContext ctx, IGrainFactory grains) =>
+        {
+            var body = await JsonBody.Read<CreateOrderRequest>(ctx);
+            return Responses.Ok(ctx, await grains.Grain<IOrderGrain>(ctx, FlintId.New(IdPrefix.Order)).Create(body), 201, "order_id");
+        }).Doc<CreateOrderRequest, OrderView>(201).WithSummary("Create an order; every amount is computed on the server.");
+
+        g.MapPost("/calculate", async (HttpContext ctx, IGrainFactory grains) =>
+        {
+            var body = await JsonBody.Read<CreateOrderRequest>(ctx);
+            return Responses.Ok(ctx, await grains.Grain<IOrderQuoteGrain>(ctx, "quote").Calculate(body));
+        }).Doc<CreateOrderRequest, OrderView>().WithSummary("Price an order body without saving anything (a cart preview).");
+
+        g.MapGet("", async (HttpContext ctx, NpgsqlDataSource db) =>
+        {
+            var q = new ListQuery(Authentication.TenantOf(ctx), "order", ctx.Request.Query, allowedSorts: ["created_at", "updated_at"]);
+            if (ctx.Request.Query["status"].ToString() is { Length: > 0 } status)
+            {
+                Validation.ParseSnakeEnum<OrderStatus>(status, "status");
+                q.Where("o.status = @status", new NpgsqlParameter("status", status));
+            }
+            if (ctx.Request.Query["customer_id"].ToString() is { Length: > 0 } customer)
+                q.Where("o.doc->>'customer_id' = @customer_id", new NpgsqlParameter("customer_id", customer));
+            if (ctx.Request.Query["source"].ToString() is { Length: > 0 } source)
+            {
+                Validation.ParseSnakeEnum<OrderSource>(source, "source");
+                q.Where("o.doc->>'source' = @source", new NpgsqlParameter("source", source));
+            }
+            var (items, next) = await q.Run(db, ctx.RequestAborted);
+            return Responses.Objects(ctx, items, next, "order_id");
+        }).DocList<OrderView>().WithSummary("List orders: status, customer_id, source, created/updated ranges, sort_by created_at|updated_at.");
+
+        g.MapGet("/{order_id}", async (HttpContext ctx, IGrainFactory grains, string order_id) =>
+            Responses.Ok(ctx, await Order(grains, ctx, order_id).Get(), idField: "order_id")).Doc<OrderView>();
+
+        g.MapPatch("/{order_id}", async (HttpContext ctx, IGrainFactory grains, string order_id) =>
+        {
+            var grain = Order(grains, ctx, order_id);
+            return Responses.Ok(ctx, await grain.Update(await JsonBody.Read<UpdateOrderRequest>(ctx)));
+        }).Doc<UpdateOrderRequest, OrderView>();
+
+        g.MapPost("/{order_id}/line-items", async (HttpContext ctx, IGrainFactory grains, string order_id) =>
+        {
+            var grain = Order(grains, ctx, order_id);
+            return Responses.Ok(ctx, await grain.AddLineItem(await JsonBody.Read<AddLineItemRequest>(ctx)), 201);
+        }).Doc<AddLineItemRequest, OrderView>(201);
+
+        g.MapPatch("/{order_id}/line-items/{line_item_id}", async (HttpContext ctx, IGrainFactory grains, string order_id, string line_item_id) =>
+        {
+            var grain = Order(grains, ctx, order_id);
+            var id = Responses.PathId(line_item_id, IdPrefix.LineItem);
+            return Responses.Ok(ctx, await grain.UpdateLineItem(id, await JsonBody.Read<UpdateLineItemRequest>(ctx)));
+        }).Doc<UpdateLineItemRequest, OrderView>();
+
+        g.MapDelete("/{order_id}/line-items/{line_item_id}", async (HttpContext ctx, IGrainFactory grains, string order_id, string line_item_id) =>
+            Responses.Ok(ctx, await Order(grains, ctx, order_id).RemoveLineItem(Responses.PathId(line_item_id, IdPrefix.LineItem), VersionParam(ctx))))
+          .Doc<OrderView>().WithSummary("Remove a line; ?version=N checks the order's version first.");
+
+        g.MapPost("/{order_id}/apply-coupon", async (HttpContext ctx, IGrainFactory grains, NpgsqlDataSource db, string order_id) =>
+        {
+            var grain = Order(grains, ctx, order_id);
+            var body = await JsonBody.Read<ApplyCouponRequest>(ctx);
+            var code = CouponRules.NormalizeCode(body.CouponCode, "coupon_code");
+            var couponId = await CouponIdByCode(db, ctx, code) ?? throw new ApiException(404, "not_found", "COUPON_NOT_FOUND", $"No coupon has the code {code}.", "coupon_code");
+            return Responses.Ok(ctx, await grain.ApplyCoupon(couponId, body.Version));
+        }).Doc<ApplyCouponRequest, OrderView>();
+
+        g.MapDelete("/{order_id}/coupons/{coupon_code}", async (HttpContext ctx, IGrainFactory grains, string order_id, string coupon_code) =>
+            Responses.Ok(ctx, await Order(grains, ctx, order_id).RemoveCoupon(coupon_code, VersionParam(ctx)))).Doc<OrderView>();
+
+        g.MapPost("/{order_id}/discounts", async (HttpContext ctx, IGrainFactory grains, string order_id) =>
+        {
+            var grain = Order(grains, ctx, order_id);
+            return Responses.Ok(ctx, await grain.AddDiscount(await JsonBody.Read<AddDiscountRequest>(ctx)), 201);
+        }).Doc<AddDiscountRequest, OrderView>(201);
+
+        g.MapDelete("/{order_id}/discounts/{discount_id}", async (HttpContext ctx, IGrainFactory grains, string order_id, string discount_id) =>
+            Responses.Ok(ctx, await Order(grains, ctx, order_id).RemoveDiscount(Responses.PathId(discount_id, IdPrefix.Discount), VersionParam(ctx))))
+          .Doc<OrderView>();
+
+        g.MapPost("/{order_id}/cancel", async (HttpContext ctx, IGrainFactory grains, string order_id) =>
+        {
+            var grain = Order(grains, ctx, order_id);
+            var body = await JsonBody.Read<OrderVersionRequest>(ctx, optional: true);
+            return Responses.Ok(ctx, await grain.Cancel(body.Version));
+        }).Doc<OrderVersionRequest, OrderView>();
+    }
+
+    private static IOrderGrain Order(IGrainFactory grains, HttpContext ctx, string orderId) =>
+        grains.Grain<IOrderGrain>(ctx, Responses.PathId(orderId, IdPrefix.Order));
+
+    private static long? VersionParam(HttpContext ctx)
+    {
+        var raw = ctx.Request.Query["version"].ToString();
+        if (raw.Length == 0) return null;
+        return long.TryParse(raw, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var v)
+            ? v : throw ApiException.Invalid("INVALID_FIELD_TYPE", "version must be a whole number.", "version");
+    }
+
+    /// <summary>Codes are unique among a tenant's live coupons (a database index makes it so).</summary>
+    private static async Task<string?> CouponIdByCode(NpgsqlDataSource db, HttpContext ctx, string code)
+    {
+        var tenant = Authentication.TenantOf(ctx);
+        await using var cmd = db.CreateCommand("""
+            SELECT id FROM flint_objects WHERE merchant_id = @m AND environment = @e AND kind = 'coupon' AND name = @code AND status <> 'deleted'
+            """);
+        cmd.Parameters.AddWithValue("m", tenant.MerchantId);
+        cmd.Parameters.AddWithValue("e", tenant.Environment);
+        cmd.Parameters.AddWithValue("code", code);
+        return await cmd.ExecuteScalarAsync(ctx.RequestAborted) as string;
+    }
+}

@@ -1,0 +1,312 @@
+using Flint.Abstractions;
+using Flint.Abstractions.Coupons;
+using Flint.Abstractions.Customers;
+using Flint.Abstractions.Merchants;
+using Flint.Abstractions.Orders;
+using Flint.Abstractions.Tax;
+using Flint.Domain;
+using Flint.Domain.Coupons;
+using Flint.Domain.Orders;
+using Flint.Grains.Catalog;
+using Flint.Grains.Common;
+using Orleans.Serialization;
+
+namespace Flint.Grains.Orders;
+
+/// <summary>
+/// One order: the source of truth for what is being sold and what it costs. Every change goes through this grain
+/// one at a time; every answer carries amounts recomputed by the one <see cref="OrderCalculator"/>. While the order
+/// is open, each change also refreshes the tax rates that match its location; after that they are frozen.
+/// </summary>
+public sealed class OrderGrain(
+    [PersistentState("order", "flint")] IPersistentState<OrderState> store,
+    DeepCopier<OrderState> copier,
+    TimeProvider clock) : TenantGrain<OrderState>(store, copier, clock), IOrderGrain
+{
+    public const int MaxLines = 500;
+    public const int MaxDiscounts = 20;
+
+    public async Task<OrderView> Create(CreateOrderRequest request)
+    {
+        if (Exists) return OrderPricing.View(State, ObjectId);
+        var draft = await OrderDrafting.New(GrainFactory, Tenant, request);
+        var now = Now;
+        return await Change(s =>
+        {
+            OrderDrafting.CopyInto(draft, s);
+            s.CreatedAt = now;
+            s.UpdatedAt = now;
+            var v = OrderPricing.View(s, ObjectId);
+            Record(s, "order.created", v);
+            return v;
+        });
+    }
+
+    public Task<OrderView> Get()
+    {
+        EnsureExists();
+        return Task.FromResult(OrderPricing.View(State, ObjectId));
+    }
+
+    public async Task<OrderView> Update(UpdateOrderRequest request)
+    {
+        EnsureExists();
+        CheckVersion(request.Version);
+        if (request.Metadata is null && request.CustomerId is null && request.TaxLocation is null)
+            throw CatalogInput.NoFields();
+        if (request.CustomerId is not null || request.TaxLocation is not null)
+            OrderStatusMachine.EnsureEditable(Status);
+        var metadata = CatalogInput.MergeMetadata(State.Metadata, request.Metadata);
+        var customerId = State.CustomerId;
+        if (request.CustomerId is not null)
+            customerId = request.CustomerId.Length == 0 ? null : await OrderDrafting.LinkableCustomer(GrainFactory, Tenant, request.CustomerId);
+        var location = request.TaxLocation is null ? State.TaxLocation : OrderDrafting.Location(request.TaxLocation);
+        var rates = OrderStatusMachine.IsEditable(Status) ? await OrderDrafting.RatesFor(GrainFactory, Tenant, location) : State.TaxRates;
+        return await Save("order.updated", s =>
+        {
+            s.Metadata = metadata;
+            s.CustomerId = customerId;
+            s.TaxLocation = location;
+            s.TaxRates = rates;
+        });
+    }
+
+    public async Task<OrderView> AddLineItem(AddLineItemRequest request)
+    {
+        EnsureEditable(request.Version);
+        if (State.Lines.Count >= MaxLines)
+            throw DomainException.Invalid("TOO_MANY_ITEMS", $"An order has at most {MaxLines} lines.", "line_items");
+        var settings = await Settings();
+        var line = await new OrderLineResolver(GrainFactory, Tenant).Resolve(request, "", State.Currency, settings.AllowPriceOverride);
+        var rates = await OrderDrafting.RatesFor(GrainFactory, Tenant, State.TaxLocation);
+        return await Save("order.updated", s =>
+        {
+            s.Lines.Add(line);
+            s.TaxRates = rates;
+        });
+    }
+
+    public async Task<OrderView> UpdateLineItem(string lineItemId, UpdateLineItemRequest request)
+    {
+        EnsureEditable(request.Version);
+        var current = State.Lines.FirstOrDefault(l => l.LineItemId == lineItemId) ?? throw NotFound("line item");
+        if (request.Quantity is null && request.Modifiers is null && request.Note is null) throw CatalogInput.NoFields();
+        if (request.Quantity is { } q) Validation.RequireRange(q, 1, OrderLineResolver.MaxQuantity, "quantity");
+        if (request.Note is not null) Validation.RequireLength(request.Note, "note", 0, 500);
+        List<LineModifierState>? modifiers = null;
+        if (request.Modifiers is not null)
+            modifiers = await new OrderLineResolver(GrainFactory, Tenant).Modifiers(request.Modifiers, current.ModifierSetIds, State.Currency, "modifiers");
+        var rates = await OrderDrafting.RatesFor(GrainFactory, Tenant, State.TaxLocation);
+        return await Save("order.updated", s =>
+        {
+            var line = s.Lines.First(l => l.LineItemId == lineItemId);
+            line.Quantity = request.Quantity ?? line.Quantity;
+            line.Note = request.Note is null ? line.Note : request.Note.Length == 0 ? null : request.Note;
+            line.Modifiers = modifiers ?? line.Modifiers;
+            s.TaxRates = rates;
+        });
+    }
+
+    public async Task<OrderView> RemoveLineItem(string lineItemId, long? version)
+    {
+        EnsureEditable(version);
+        if (State.Lines.All(l => l.LineItemId != lineItemId)) throw NotFound("line item");
+        var rates = await OrderDrafting.RatesFor(GrainFactory, Tenant, State.TaxLocation);
+        return await Save("order.updated", s =>
+        {
+            s.Lines.RemoveAll(l => l.LineItemId == lineItemId);
+            // A line-scoped discount follows its lines; one left without any goes too.
+            foreach (var d in s.Discounts.Where(d => d.LineItemIds is not null)) d.LineItemIds!.Remove(lineItemId);
+            s.Discounts.RemoveAll(d => d.LineItemIds is { Count: 0 });
+            s.TaxRates = rates;
+        });
+    }
+
+    public async Task<OrderView> ApplyCoupon(string couponId, long? version)
+    {
+        EnsureEditable(version);
+        if (State.Discounts.Count >= MaxDiscounts)
+            throw DomainException.Invalid("TOO_MANY_ITEMS", $"An order has at most {MaxDiscounts} discounts.", "coupon_code");
+        CouponApplication application;
+        try
+        {
+            application = await GrainFactory.GetGrain<ICouponGrain>(Tenant.GrainKey(couponId)).ForApplication(State.CustomerId);
+        }
+        catch (FlintException e) when (e.Code == "RESOURCE_NOT_FOUND")
+        {
+            throw DomainException.NotFound("No coupon has this code.");
+        }
+        var coupon = application.Coupon;
+        var discount = new OrderDiscountState
+        {
+            DiscountId = FlintId.New(IdPrefix.Discount),
+            Name = coupon.Name ?? coupon.Code,
+            Type = coupon.DiscountType,
+            Percentage = coupon.PercentOff,
+            AmountMinor = coupon.AmountOff?.Amount,
+            Source = "coupon",
+            CouponId = coupon.CouponId,
+            CouponCode = coupon.Code,
+            Stackable = coupon.Stackable,
+            AppliesToProductIds = coupon.AppliesTo.ProductIds.ToList(),
+            AppliesToCategories = coupon.AppliesTo.Categories.ToList(),
+        };
+        var terms = new CouponTerms(
+            coupon.Code,
+            coupon.DiscountType == "fixed_amount" ? CouponDiscountType.FixedAmount : CouponDiscountType.Percentage,
+            coupon.PercentOff is null ? null : Percentage.Parse(coupon.PercentOff, "percent_off", Percentage.DiscountDecimals),
+            coupon.AmountOff?.Amount,
+            coupon.AmountOff?.Currency ?? coupon.MinimumSubtotalMoney?.Currency,
+            coupon.MaxRedemptions,
+            coupon.PerCustomerLimit,
+            coupon.StartsAt,
+            coupon.ExpiresAt,
+            coupon.MinimumSubtotalMoney?.Amount,
+            coupon.AppliesTo.ProductIds,
+            coupon.AppliesTo.Categories,
+            coupon.Stackable,
+            coupon.Status == "active");
+        CouponRules.CheckCanApply(terms, Clock.GetUtcNow(), State.Currency, OrderPricing.CouponLines(State),
+            State.Discounts.Where(d => d.Source == "coupon").Select(d => (d.CouponCode ?? "", d.Stackable)).ToList(),
+            coupon.TimesRedeemed, application.CustomerRedemptions, State.CustomerId is not null);
+        var rates = await OrderDrafting.RatesFor(GrainFactory, Tenant, State.TaxLocation);
+        return await Save("order.updated", s =>
+        {
+            s.Discounts.Add(discount);
+            s.TaxRates = rates;
+        });
+    }
+
+    public async Task<OrderView> RemoveCoupon(string couponCode, long? version)
+    {
+        EnsureEditable(version);
+        var code = CouponRules.NormalizeCode(couponCode, "coupon_code");
+        if (State.Discounts.All(d => d.CouponCode != code)) throw DomainException.NotFound($"Coupon {code} is not applied to this order.");
+        var rates = await OrderDrafting.RatesFor(GrainFactory, Tenant, State.TaxLocation);
+        return await Save("order.updated", s =>
+        {
+            s.Discounts.RemoveAll(d => d.CouponCode == code);
+            s.TaxRates = rates;
+        });
+    }
+
+    public async Task<OrderView> AddDiscount(AddDiscountRequest request)
+    {
+        EnsureEditable(request.Version);
+        if (State.Discounts.Count >= MaxDiscounts)
+            throw DomainException.Invalid("TOO_MANY_ITEMS", $"An order has at most {MaxDiscounts} discounts.");
+        var name = CatalogInput.Name(request.Name);
+        if ((request.Percentage is null) == (request.AmountMoney is null))
+            throw DomainException.Invalid("INVALID_DISCOUNT", "Send exactly one of percentage or amount_money.", request.Percentage is null ? "percentage" : "amount_money");
+        string? percentage = null;
+        long? amount = null;
+        if (request.Percentage is not null)
+            percentage = Percentage.Format(Percentage.Parse(request.Percentage, "percentage", Percentage.DiscountDecimals));
+        else
+        {
+            var money = request.AmountMoney!.ToMoney("amount_money");
+            if (money.Currency != State.Currency)
+                throw DomainException.Invalid("CURRENCY_MISMATCH", $"The order is in {State.Currency}.", "amount_money.currency");
+            if (money.Amount == 0) throw DomainException.Invalid("INVALID_AMOUNT", "A discount amount is at least 1 minor unit.", "amount_money.amount");
+            amount = money.Amount;
+        }
+        List<string>? lineIds = null;
+        if (request.LineItemIds is not null)
+        {
+            if (request.LineItemIds.Count == 0)
+                throw DomainException.Invalid("INVALID_FIELD", "line_item_ids needs at least one line (omit it for the whole order).", "line_item_ids");
+            for (var i = 0; i < request.LineItemIds.Count; i++)
+                if (State.Lines.All(l => l.LineItemId != request.LineItemIds[i]))
+                    throw DomainException.Invalid("INVALID_LINE_ITEM", $"'{request.LineItemIds[i]}' is not a line of this order.", $"line_item_ids[{i}]");
+            lineIds = request.LineItemIds.Distinct().ToList();
+        }
+        var rates = await OrderDrafting.RatesFor(GrainFactory, Tenant, State.TaxLocation);
+        return await Save("order.updated", s =>
+        {
+            s.Discounts.Add(new OrderDiscountState
+            {
+                DiscountId = FlintId.New(IdPrefix.Discount),
+                Name = name,
+                Type = percentage is null ? "fixed_amount" : "percentage",
+                Percentage = percentage,
+                AmountMinor = amount,
+                LineItemIds = lineIds,
+                Source = "manual",
+            });
+            s.TaxRates = rates;
+        });
+    }
+
+    public async Task<OrderView> RemoveDiscount(string discountId, long? version)
+    {
+        EnsureEditable(version);
+        var d = State.Discounts.FirstOrDefault(x => x.DiscountId == discountId) ?? throw NotFound("discount");
+        if (d.Source == "coupon")
+            throw DomainException.Invalid("COUPON_DISCOUNT", "This discount comes from a coupon; remove it with DELETE /v1/orders/{id}/coupons/{code}.");
+        var rates = await OrderDrafting.RatesFor(GrainFactory, Tenant, State.TaxLocation);
+        return await Save("order.updated", s =>
+        {
+            s.Discounts.RemoveAll(x => x.DiscountId == discountId);
+            s.TaxRates = rates;
+        });
+    }
+
+    public async Task<OrderView> Cancel(long? version)
+    {
+        EnsureExists();
+        CheckVersion(version);
+        var from = Status;
+        var to = OrderStatusMachine.Cancel(from);
+        return await Change(s =>
+        {
+            s.Status = SnakeCase.ToSnake(to);
+            s.UpdatedAt = Now;
+            var v = OrderPricing.View(s, ObjectId);
+            Record(s, OrderStatusMachine.EventFor(from, to), v);
+            return v;
+        });
+    }
+
+    protected override ProjectionRecord Project(OrderState s)
+    {
+        var p = NewProjection(s, "order", OrderPricing.View(s, ObjectId));
+        p.Status = s.Status;
+        p.CreatedAt = s.CreatedAt;
+        p.UpdatedAt = s.UpdatedAt;
+        p.SearchText = CatalogInput.SearchText([ObjectId, s.CustomerId], s.Lines.Select(l => l.Name), s.Lines.Select(l => l.Sku));
+        return p;
+    }
+
+    private OrderStatus Status => Validation.ParseSnakeEnum<OrderStatus>(State.Status, "status");
+
+    private Task<MerchantSettingsView> Settings() =>
+        GrainFactory.GetGrain<IMerchantSettingsGrain>(Tenant.GrainKey(IMerchantSettingsGrain.Key)).Get();
+
+    private Task<OrderView> Save(string eventType, Action<OrderState> mutate) => Change(s =>
+    {
+        mutate(s);
+        s.UpdatedAt = Now;
+        var v = OrderPricing.View(s, ObjectId);
+        Record(s, eventType, v);
+        return v;
+    });
+
+    private void EnsureExists()
+    {
+        if (!Exists) throw NotFound("order");
+    }
+
+    private void EnsureEditable(long? version)
+    {
+        EnsureExists();
+        CheckVersion(version);
+        OrderStatusMachine.EnsureEditable(Status);
+    }
+
+    /// <summary>A stale screen (point of sale, admin) sends the version it saw; it must not overwrite newer edits.</summary>
+    private void CheckVersion(long? version)
+    {
+        if (version is { } v && v != State.Version)
+            throw DomainException.Conflict("VERSION_MISMATCH", $"The order is at version {State.Version}, not {v}; reload it and retry.", "version");
+    }
+}
