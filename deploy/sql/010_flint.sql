@@ -177,7 +177,8 @@ BEGIN
     IF p_payload IS NULL OR length(p_payload) < 2 OR get_byte(p_payload, 0) <> 123 /* '{' */ THEN
         RETURN;
     END IF;
-    IF position('"projection"'::bytea IN p_payload) = 0 AND position('"outbox"'::bytea IN p_payload) = 0 THEN
+    IF position('"projection"'::bytea IN p_payload) = 0 AND position('"outbox"'::bytea IN p_payload) = 0
+       AND position('"related_projections"'::bytea IN p_payload) = 0 THEN
         RETURN;
     END IF;
 
@@ -255,6 +256,22 @@ BEGIN
                 END IF;
             END IF;
         END IF;
+    END IF;
+
+    -- Objects that live inside another grain's state (an order's payments and refunds) are listed like any
+    -- other: their rows ride in their owner's write, under the same version guard (no SKUs).
+    IF jsonb_typeof(v_state -> 'related_projections') = 'array' THEN
+        INSERT INTO flint_objects AS o (merchant_id, environment, kind, id, version, name, status, search_text,
+                                        created_at, updated_at, doc)
+        SELECT r ->> 'merchant_id', r ->> 'environment', r ->> 'kind', r ->> 'id', (r ->> 'version')::bigint,
+               r ->> 'name', r ->> 'status', r ->> 'search_text', (r ->> 'created_at')::timestamptz,
+               (r ->> 'updated_at')::timestamptz, coalesce(r -> 'doc', '{}'::jsonb)
+          FROM jsonb_array_elements(v_state -> 'related_projections') AS r
+        ON CONFLICT (merchant_id, environment, kind, id) DO UPDATE
+           SET version = EXCLUDED.version, name = EXCLUDED.name, status = EXCLUDED.status,
+               search_text = EXCLUDED.search_text, created_at = EXCLUDED.created_at,
+               updated_at = EXCLUDED.updated_at, doc = EXCLUDED.doc
+         WHERE o.version < EXCLUDED.version;
     END IF;
 
     v_outbox := v_state -> 'outbox';

@@ -10,6 +10,11 @@ using Flint.Api.Merchants;
 using Flint.Api.Orders;
 using Flint.Api.Tax;
 using Flint.Grains.Common;
+using Flint.Grains.Payments;
+using Flint.Payments;
+using Flint.Payments.Simulated;
+using Flint.Payments.Stripe;
+using Flint.Api.Payments;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
@@ -58,6 +63,13 @@ public static class FlintHost
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(settings.ConnectionString));
         builder.Services.AddSingleton<MerchantStore>();
+        // Card processing: the simulated processor (test mode default, durable through grain state) and Stripe.
+        builder.Services.AddSingleton<ISimulatedProcessorLedger, GrainSimulatedLedger>();
+        builder.Services.AddSingleton(new StripeProcessorOptions(builder.Configuration["FLINT_STRIPE_API_BASE"]));
+        builder.Services.AddSingleton<StripePaymentProcessor>();
+        builder.Services.AddSingleton<SimulatedPaymentProcessor>();
+        builder.Services.AddSingleton(sp => new PaymentProcessorRouter(
+            sp.GetRequiredService<SimulatedPaymentProcessor>(), sp.GetRequiredService<StripePaymentProcessor>()));
         builder.Services.AddOpenApi(o => o.AddDocumentTransformer((doc, _, _) =>
         {
             doc.Info.Title = "Flint API";
@@ -132,6 +144,7 @@ public static class FlintHost
         v1.MapEventEndpoints();
         v1.MapSettingsEndpoints();
         v1.MapOrderEndpoints();
+        v1.MapPaymentEndpoints();
         return app;
     }
 }

@@ -19,6 +19,7 @@ public sealed class FlintException : Exception
     public DomainErrorKind Kind => (DomainErrorKind)KindValue;
     [Id(1)] public string Code { get; init; }
     [Id(2)] public string? Param { get; init; }
+    [Id(3)] public string? DeclineCode { get; init; }
 
-    public static FlintException From(DomainException e) => new(e.Kind, e.Code, e.Message, e.Param);
+    public static FlintException From(DomainException e) => new(e.Kind, e.Code, e.Message, e.Param) { DeclineCode = e.DeclineCode };
 }

@@ -43,4 +43,7 @@ public abstract class ObjectState
     [Id(0)] public long Version { get; set; }
     [Id(1)] public List<OutboxEvent> Outbox { get; set; } = [];
     [Id(2)] public ProjectionRecord? Projection { get; set; }
+    /// <summary>Projections of objects kept inside this state (an order's payments and refunds) that this write
+    /// changed; like the outbox, they are only carried by the write that produced them.</summary>
+    [Id(3)] public List<ProjectionRecord>? RelatedProjections { get; set; }
 }

@@ -46,8 +46,36 @@ public sealed record CustomerView
     [Id(9)] public long Version { get; init; }
 }
 
+[GenerateSerializer, Alias("flint.customers.payment_method_request")]
+public sealed class AddPaymentMethodRequest
+{
+    /// <summary>A card token (tok_visa, …) to save for later payments.</summary>
+    [Id(0)] public string? Token { get; set; }
+}
+
+[GenerateSerializer, Alias("flint.customers.payment_method_view")]
+public sealed record CustomerPaymentMethodView
+{
+    [Id(0)] public required string CustomerPaymentMethodId { get; init; }
+    [Id(1)] public required string CustomerId { get; init; }
+    [Id(2)] public required string Brand { get; init; }
+    [Id(3)] public required string Last4 { get; init; }
+    [Id(4)] public int ExpMonth { get; init; }
+    [Id(5)] public int ExpYear { get; init; }
+    [Id(6)] public DateTimeOffset CreatedAt { get; init; }
+    /// <summary>Processor-side ids; kept inside the cluster (not in API responses).</summary>
+    [Id(7), System.Text.Json.Serialization.JsonIgnore] public string ProcessorPaymentMethodId { get; init; } = "";
+    [Id(8), System.Text.Json.Serialization.JsonIgnore] public string ProcessorCustomerId { get; init; } = "";
+}
+
 public interface ICustomerGrain : IGrainWithStringKey
 {
+    Task<CustomerPaymentMethodView> AddPaymentMethod(AddPaymentMethodRequest request);
+    Task<IReadOnlyList<CustomerPaymentMethodView>> ListPaymentMethods();
+    /// <summary>RESOURCE_NOT_FOUND unless the method belongs to this (live) customer.</summary>
+    Task<CustomerPaymentMethodView> GetPaymentMethod(string customerPaymentMethodId);
+    Task<CustomerPaymentMethodView> RemovePaymentMethod(string customerPaymentMethodId);
+
     Task<CustomerView> Create(CustomerRequest request);
     /// <summary>RESOURCE_NOT_FOUND when missing or deleted.</summary>
     Task<CustomerView> Get();

@@ -66,4 +66,6 @@ public interface IVariantInventoryGrain : IGrainWithStringKey
     Task<StockView> Commit(string reservationId, string changeReason, string? reference);
     /// <summary>Returns a reservation to available stock. Idempotent; unknown ids are a no-op.</summary>
     Task<StockView> Release(string reservationId);
+    /// <summary>Puts sold units back (e.g. a refund's restock). Idempotent by <paramref name="changeKey"/>.</summary>
+    Task<StockView> Restock(string changeKey, long quantity, string changeReason, string? reference);
 }

@@ -7,12 +7,24 @@ public sealed class MerchantSettingsRequest
     [Id(0)] public bool? AllowPriceOverride { get; set; }
 }
 
+[GenerateSerializer, Alias("flint.merchants.payment_settings_request")]
+public sealed class PaymentSettingsRequest
+{
+    /// <summary>A Stripe secret key (sk_test_… / sk_live_…, or rk_…): write-only, never returned or logged.
+    /// "" removes it (test mode then uses the simulated processor again).</summary>
+    [Id(0)] public string? StripeSecretKey { get; set; }
+}
+
 [GenerateSerializer, Alias("flint.merchants.settings_view")]
 public sealed record MerchantSettingsView
 {
     [Id(0)] public bool AllowPriceOverride { get; init; }
     [Id(1)] public DateTimeOffset UpdatedAt { get; init; }
     [Id(2)] public long Version { get; init; }
+    /// <summary>stripe when a Stripe key is configured, else simulated (test) or none (live).</summary>
+    [Id(3)] public string PaymentProcessor { get; init; } = "simulated";
+    /// <summary>The last 4 characters of the configured Stripe key, to recognise it.</summary>
+    [Id(4)] public string? StripeKeyLast4 { get; init; }
 }
 
 /// <summary>Per merchant+environment settings (key: <c>tenant.GrainKey(IMerchantSettingsGrain.Key)</c>).</summary>
@@ -23,4 +35,8 @@ public interface IMerchantSettingsGrain : IGrainWithStringKey
     [Orleans.Concurrency.ReadOnly]
     Task<MerchantSettingsView> Get();
     Task<MerchantSettingsView> Update(MerchantSettingsRequest request);
+    Task<MerchantSettingsView> UpdatePayments(PaymentSettingsRequest request);
+    /// <summary>For the payment saga only: the secret key stays inside the cluster.</summary>
+    [Orleans.Concurrency.ReadOnly]
+    Task<string?> StripeSecretKey();
 }

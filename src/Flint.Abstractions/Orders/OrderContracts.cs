@@ -195,7 +195,7 @@ public sealed record OrderView
     [Id(15)] public DateTimeOffset UpdatedAt { get; init; }
 }
 
-public interface IOrderGrain : IGrainWithStringKey
+public interface IOrderGrain : Flint.Abstractions.Payments.IOrderPaymentsGrain
 {
     Task<OrderView> Create(CreateOrderRequest request);
     Task<OrderView> Get();

@@ -17,7 +17,12 @@ public sealed class ApiException(int status, string type, string code, string me
     public static ApiException Unauthenticated(string code, string message) => new(401, "authentication", code, message);
 }
 
-public sealed record ErrorBody(string Type, string Code, string Message, string? Param);
+public sealed record ErrorBody(string Type, string Code, string Message, string? Param)
+{
+    /// <summary>Only on declined payments (402): the processor's reason, e.g. insufficient_funds.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? DeclineCode { get; init; }
+}
 public sealed record ErrorEnvelope(ErrorBody Error, string RequestId);
 public sealed record DataEnvelope<T>(T Data, string RequestId);
 public sealed record ListEnvelope<T>(IReadOnlyList<T> Data, string? NextPageToken, string RequestId);
@@ -28,19 +33,19 @@ public static class ErrorMapper
     public static (int Status, ErrorBody Body)? Map(Exception e) => e switch
     {
         ApiException a => (a.Status, new ErrorBody(a.Type, a.Code, a.Message, a.Param)),
-        DomainException d => FromKind(d.Kind, d.Code, d.Message, d.Param),
-        FlintException f => FromKind(f.Kind, f.Code, f.Message, f.Param),
+        DomainException d => FromKind(d.Kind, d.Code, d.Message, d.Param, d.DeclineCode),
+        FlintException f => FromKind(f.Kind, f.Code, f.Message, f.Param, f.DeclineCode),
         BadHttpRequestException b when b.StatusCode == StatusCodes.Status413PayloadTooLarge =>
             (413, new ErrorBody("invalid_request", "REQUEST_TOO_LARGE", "The request body is too large.", null)),
         BadHttpRequestException b => (400, new ErrorBody("invalid_request", "BAD_REQUEST", b.Message, null)),
         _ => null,
     };
 
-    private static (int, ErrorBody) FromKind(DomainErrorKind kind, string code, string message, string? param) => kind switch
+    private static (int, ErrorBody) FromKind(DomainErrorKind kind, string code, string message, string? param, string? declineCode = null) => kind switch
     {
         DomainErrorKind.NotFound => (404, new ErrorBody("not_found", code, message, param)),
         DomainErrorKind.Conflict => (409, new ErrorBody("conflict", code, message, param)),
-        DomainErrorKind.Payment => (402, new ErrorBody("payment", code, message, param)),
+        DomainErrorKind.Payment => (402, new ErrorBody("payment", code, message, param) { DeclineCode = declineCode }),
         _ => (400, new ErrorBody("invalid_request", code, message, param)),
     };
 

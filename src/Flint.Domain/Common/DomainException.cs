@@ -39,6 +39,9 @@ public sealed class DomainException : Exception
 
     public DomainErrorKind Kind { get; }
 
+    /// <summary>For declined payments: the processor's reason (card_declined, insufficient_funds, …).</summary>
+    public string? DeclineCode { get; init; }
+
     public static DomainException Invalid(string code, string message, string? param = null) =>
         new(DomainErrorKind.InvalidRequest, code, message, param);
 
@@ -51,4 +54,7 @@ public sealed class DomainException : Exception
 
     public static DomainException PaymentFailed(string code, string message, string? param = null) =>
         new(DomainErrorKind.Payment, code, message, param);
+
+    public static DomainException Declined(string declineCode, string message) =>
+        new(DomainErrorKind.Payment, "PAYMENT_DECLINED", message) { DeclineCode = declineCode };
 }

@@ -25,4 +25,5 @@ public static class IdPrefix
     public const string Subscription = "sub";
     public const string Invoice = "inv";
     public const string Discount = "dsc";
+    public const string CustomerPaymentMethod = "cpm";
 }

@@ -43,6 +43,7 @@ public abstract class TenantGrain<TState> : Grain where TState : ObjectState, ne
         (Tenant, ObjectId) = Tenant.ParseGrainKey(this.GetPrimaryKeyString());
         // Whatever the outbox holds was committed with the state that holds it.
         _store.State.Outbox.Clear();
+        _store.State.RelatedProjections = null;
         return base.OnActivateAsync(cancellationToken);
     }
 
@@ -52,6 +53,7 @@ public abstract class TenantGrain<TState> : Grain where TState : ObjectState, ne
     {
         var draft = _copier.Copy(_store.State);
         draft.Outbox = [];
+        draft.RelatedProjections = null;
         // The new version first, so the result and the events recorded by the mutation carry the version being written.
         if (bumpVersion) draft.Version++;
         var result = mutate(draft);

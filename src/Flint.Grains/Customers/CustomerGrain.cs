@@ -1,3 +1,7 @@
+using Flint.Abstractions.Merchants;
+using Flint.Grains.Payments;
+using Flint.Payments;
+using Microsoft.Extensions.DependencyInjection;
 using Flint.Abstractions;
 using Flint.Abstractions.Customers;
 using Flint.Domain;
@@ -18,6 +22,21 @@ public sealed class CustomerState : ObjectState
     [Id(5)] public bool Deleted { get; set; }
     [Id(6)] public DateTimeOffset CreatedAt { get; set; }
     [Id(7)] public DateTimeOffset UpdatedAt { get; set; }
+    /// <summary>The processor's customer that holds this customer's saved cards (created with the first card).</summary>
+    [Id(8)] public string? ProcessorCustomerId { get; set; }
+    [Id(9)] public List<SavedPaymentMethodState> PaymentMethods { get; set; } = [];
+}
+
+[GenerateSerializer, Alias("flint.customers.saved_payment_method")]
+public sealed class SavedPaymentMethodState
+{
+    [Id(0)] public string CustomerPaymentMethodId { get; set; } = "";
+    [Id(1)] public string ProcessorPaymentMethodId { get; set; } = "";
+    [Id(2)] public string Brand { get; set; } = "";
+    [Id(3)] public string Last4 { get; set; } = "";
+    [Id(4)] public int ExpMonth { get; set; }
+    [Id(5)] public int ExpYear { get; set; }
+    [Id(6)] public DateTimeOffset CreatedAt { get; set; }
 }
 
 [GenerateSerializer, Alias("flint.customers.address_state")]
@@ -109,6 +128,87 @@ public sealed class CustomerGrain(
             return v;
         });
     }
+
+    public const int MaxPaymentMethods = 20;
+
+    public async Task<CustomerPaymentMethodView> AddPaymentMethod(AddPaymentMethodRequest request)
+    {
+        EnsureLive();
+        if (request.Token is null) throw DomainException.Invalid("MISSING_REQUIRED_FIELD", "token is required.", "token");
+        Validation.RequireLength(request.Token, "token", 1, 255);
+        if (State.PaymentMethods.Count >= MaxPaymentMethods)
+            throw DomainException.Invalid("TOO_MANY_ITEMS", $"A customer keeps at most {MaxPaymentMethods} payment methods.", "token");
+        var key = await GrainFactory.GetGrain<IMerchantSettingsGrain>(Tenant.GrainKey(IMerchantSettingsGrain.Key)).StripeSecretKey();
+        var (processor, context) = ServiceProvider.GetRequiredService<PaymentProcessorRouter>().For(Tenant, key);
+        SavedPaymentMethod saved;
+        try
+        {
+            saved = await processor.AttachPaymentMethod(context, ObjectId, State.ProcessorCustomerId, request.Token, CancellationToken.None);
+        }
+        catch (Exception e) when (e is not DomainException and not FlintException)
+        {
+            throw DomainException.Invalid("INVALID_PAYMENT_TOKEN", "The processor could not save this card: " + e.Message, "token");
+        }
+        var method = new SavedPaymentMethodState
+        {
+            CustomerPaymentMethodId = FlintId.New(IdPrefix.CustomerPaymentMethod),
+            ProcessorPaymentMethodId = saved.ProcessorPaymentMethodId,
+            Brand = saved.Brand,
+            Last4 = saved.Last4,
+            ExpMonth = saved.ExpMonth,
+            ExpYear = saved.ExpYear,
+            CreatedAt = Now,
+        };
+        return await Change(draft =>
+        {
+            draft.ProcessorCustomerId = saved.ProcessorCustomerId;
+            draft.PaymentMethods.Add(method);
+            draft.UpdatedAt = Now;
+            var v = MethodView(draft, method);
+            Record(draft, "customer.payment_method.attached", v);
+            return v;
+        });
+    }
+
+    public Task<IReadOnlyList<CustomerPaymentMethodView>> ListPaymentMethods()
+    {
+        EnsureLive();
+        return Task.FromResult<IReadOnlyList<CustomerPaymentMethodView>>(State.PaymentMethods.Select(m => MethodView(State, m)).ToList());
+    }
+
+    public Task<CustomerPaymentMethodView> GetPaymentMethod(string customerPaymentMethodId)
+    {
+        EnsureLive();
+        var m = State.PaymentMethods.FirstOrDefault(x => x.CustomerPaymentMethodId == customerPaymentMethodId) ?? throw NotFound("payment method");
+        return Task.FromResult(MethodView(State, m));
+    }
+
+    public async Task<CustomerPaymentMethodView> RemovePaymentMethod(string customerPaymentMethodId)
+    {
+        EnsureLive();
+        var m = State.PaymentMethods.FirstOrDefault(x => x.CustomerPaymentMethodId == customerPaymentMethodId) ?? throw NotFound("payment method");
+        return await Change(draft =>
+        {
+            draft.PaymentMethods.RemoveAll(x => x.CustomerPaymentMethodId == customerPaymentMethodId);
+            draft.UpdatedAt = Now;
+            var v = MethodView(draft, m);
+            Record(draft, "customer.payment_method.detached", v);
+            return v;
+        });
+    }
+
+    private CustomerPaymentMethodView MethodView(CustomerState s, SavedPaymentMethodState m) => new()
+    {
+        CustomerPaymentMethodId = m.CustomerPaymentMethodId,
+        CustomerId = ObjectId,
+        Brand = m.Brand,
+        Last4 = m.Last4,
+        ExpMonth = m.ExpMonth,
+        ExpYear = m.ExpYear,
+        CreatedAt = m.CreatedAt,
+        ProcessorPaymentMethodId = m.ProcessorPaymentMethodId,
+        ProcessorCustomerId = s.ProcessorCustomerId ?? "",
+    };
 
     public Task EnsureLinkable()
     {

@@ -16,6 +16,8 @@ public sealed class InventoryState : ObjectState
     /// <summary>Every change, oldest first. Kept in the grain for now; see the README on its growth.</summary>
     [Id(6)] public List<InventoryChangeState> History { get; set; } = [];
     [Id(7)] public DateTimeOffset UpdatedAt { get; set; }
+    /// <summary>Keys of idempotent changes already applied (restocks), bounded like finished reservations.</summary>
+    [Id(8)] public Dictionary<string, DateTimeOffset> AppliedChanges { get; set; } = [];
 }
 
 [GenerateSerializer, Alias("flint.inventory.reservation")]

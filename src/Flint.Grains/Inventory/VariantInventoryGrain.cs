@@ -158,6 +158,23 @@ public sealed class VariantInventoryGrain(
         });
     }
 
+    public async Task<StockView> Restock(string changeKey, long quantity, string changeReason, string? reference)
+    {
+        EnsureVariant(null);
+        if (State.AppliedChanges.ContainsKey(changeKey)) return View(State);
+        Validation.RequireRange(quantity, 1, 1_000_000_000, "quantity");
+        var reason = SnakeCase.ToSnake(Validation.ParseSnakeEnum<InventoryChangeReason>(changeReason, "change_reason").ToString());
+        return await Change(draft =>
+        {
+            Apply(draft, quantity, reason, note: null, actor: null, reference);
+            draft.AppliedChanges[changeKey] = Now;
+            if (draft.AppliedChanges.Count > FinishedReservationsKept)
+                foreach (var old in draft.AppliedChanges.OrderBy(kv => kv.Value).Take(draft.AppliedChanges.Count - FinishedReservationsKept).ToList())
+                    draft.AppliedChanges.Remove(old.Key);
+            return View(draft);
+        });
+    }
+
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
         if (reminderName != ExpiryReminder) return;

@@ -11,6 +11,7 @@ public sealed class MerchantSettingsState : ObjectState
 {
     [Id(0)] public bool AllowPriceOverride { get; set; }
     [Id(1)] public DateTimeOffset UpdatedAt { get; set; }
+    [Id(2)] public string? StripeSecretKey { get; set; }
 }
 
 /// <summary>A merchant's settings in one environment. Defaults apply until the first change.</summary>
@@ -20,6 +21,7 @@ public sealed class MerchantSettingsGrain(
     TimeProvider clock) : TenantGrain<MerchantSettingsState>(store, copier, clock), IMerchantSettingsGrain
 {
     public Task<MerchantSettingsView> Get() => Task.FromResult(View(State));
+
 
     public async Task<MerchantSettingsView> Update(MerchantSettingsRequest request)
     {
@@ -34,8 +36,37 @@ public sealed class MerchantSettingsGrain(
         });
     }
 
+    public async Task<MerchantSettingsView> UpdatePayments(PaymentSettingsRequest request)
+    {
+        if (request.StripeSecretKey is null) throw CatalogInput.NoFields();
+        var key = request.StripeSecretKey;
+        if (key.Length > 0)
+        {
+            var prefix = Tenant.Environment == Tenant.Live ? "sk_live_" : "sk_test_";
+            var restricted = Tenant.Environment == Tenant.Live ? "rk_live_" : "rk_test_";
+            if (key.Length is < 12 or > 255 || !(key.StartsWith(prefix, StringComparison.Ordinal) || key.StartsWith(restricted, StringComparison.Ordinal)) || key.Any(char.IsWhiteSpace))
+                throw Flint.Domain.DomainException.Invalid("INVALID_STRIPE_KEY", $"Expected a Stripe {Tenant.Environment} secret key ({prefix}…).", "stripe_secret_key");
+        }
+        return await Change(draft =>
+        {
+            draft.StripeSecretKey = key.Length == 0 ? null : key;
+            draft.UpdatedAt = Now;
+            var v = View(draft);
+            Record(draft, "settings.updated", v);
+            return v;
+        });
+    }
+
+    public Task<string?> StripeSecretKey() => Task.FromResult(State.StripeSecretKey);
+
     protected override ProjectionRecord? Project(MerchantSettingsState state) => null;
 
-    private static MerchantSettingsView View(MerchantSettingsState s) =>
-        new() { AllowPriceOverride = s.AllowPriceOverride, UpdatedAt = s.UpdatedAt, Version = s.Version };
+    private MerchantSettingsView View(MerchantSettingsState s) => new()
+    {
+        AllowPriceOverride = s.AllowPriceOverride,
+        UpdatedAt = s.UpdatedAt,
+        Version = s.Version,
+        PaymentProcessor = s.StripeSecretKey is not null ? "stripe" : Tenant.Environment == Tenant.Test ? "simulated" : "none",
+        StripeKeyLast4 = s.StripeSecretKey?[^4..],
+    };
 }

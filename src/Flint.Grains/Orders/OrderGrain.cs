@@ -18,7 +18,7 @@ namespace Flint.Grains.Orders;
 /// one at a time; every answer carries amounts recomputed by the one <see cref="OrderCalculator"/>. While the order
 /// is open, each change also refreshes the tax rates that match its location; after that they are frozen.
 /// </summary>
-public sealed class OrderGrain(
+public sealed partial class OrderGrain(
     [PersistentState("order", "flint")] IPersistentState<OrderState> store,
     DeepCopier<OrderState> copier,
     TimeProvider clock) : TenantGrain<OrderState>(store, copier, clock), IOrderGrain

@@ -24,6 +24,89 @@ public sealed class OrderState : ObjectState
     [Id(12)] public Dictionary<string, string> Metadata { get; set; } = [];
     [Id(13)] public DateTimeOffset CreatedAt { get; set; }
     [Id(14)] public DateTimeOffset UpdatedAt { get; set; }
+    [Id(15)] public List<PaymentState> Payments { get; set; } = [];
+    [Id(16)] public List<RefundState> Refunds { get; set; } = [];
+    /// <summary>The payment in flight, persisted before its first side effect so a restart can finish or undo it.</summary>
+    [Id(17)] public PaySaga? PendingPay { get; set; }
+    [Id(18)] public RefundSaga? PendingRefund { get; set; }
+    /// <summary>True once the first successful payment took the stock and the coupon redemptions.</summary>
+    [Id(19)] public bool StockCommitted { get; set; }
+    /// <summary>Units put back per line by refunds, so a line is never restocked beyond what was sold.</summary>
+    [Id(20)] public Dictionary<string, long> Restocked { get; set; } = [];
+}
+
+[GenerateSerializer, Alias("flint.orders.payment_state")]
+public sealed class PaymentState
+{
+    [Id(0)] public string PaymentId { get; set; } = "";
+    /// <summary>card | cash</summary>
+    [Id(1)] public string SourceType { get; set; } = "card";
+    /// <summary>Kept only while the payment is pending (a retry after a crash needs it).</summary>
+    [Id(2)] public string? Token { get; set; }
+    [Id(3)] public string? CustomerPaymentMethodId { get; set; }
+    [Id(4)] public string? ProcessorPaymentMethodId { get; set; }
+    [Id(5)] public string? ProcessorCustomerId { get; set; }
+    [Id(6)] public long AmountMinor { get; set; }
+    [Id(7)] public long TipMinor { get; set; }
+    [Id(8)] public long? TenderedMinor { get; set; }
+    [Id(9)] public long? ChangeBackMinor { get; set; }
+    /// <summary>pending | succeeded | failed | partially_refunded | refunded</summary>
+    [Id(10)] public string Status { get; set; } = "pending";
+    [Id(11)] public string? DeclineCode { get; set; }
+    [Id(12)] public string? Brand { get; set; }
+    [Id(13)] public string? Last4 { get; set; }
+    [Id(14)] public string? ProcessorReference { get; set; }
+    [Id(15)] public long RefundedMinor { get; set; }
+    [Id(16)] public string? BuyerEmail { get; set; }
+    [Id(17)] public DateTimeOffset CreatedAt { get; set; }
+    [Id(18)] public DateTimeOffset UpdatedAt { get; set; }
+}
+
+[GenerateSerializer, Alias("flint.orders.pay_saga")]
+public sealed class PaySaga
+{
+    [Id(0)] public List<string> PaymentIds { get; set; } = [];
+    /// <summary>Stock to reserve (reservation id = order id), per variant; empty when stock was taken before.</summary>
+    [Id(1)] public List<LineComponentState> Reservations { get; set; } = [];
+    [Id(2)] public List<string> CouponIds { get; set; } = [];
+    [Id(3)] public long TipMinor { get; set; }
+    [Id(4)] public string? Source { get; set; }
+    [Id(5)] public DateTimeOffset StartedAt { get; set; }
+    /// <summary>One reservation id per attempt (order id + the attempt's first payment id): a declined attempt's
+    /// released reservation must not block the next attempt.</summary>
+    [Id(6)] public string ReservationId { get; set; } = "";
+}
+
+[GenerateSerializer, Alias("flint.orders.refund_state")]
+public sealed class RefundState
+{
+    [Id(0)] public string RefundId { get; set; } = "";
+    [Id(1)] public long AmountMinor { get; set; }
+    [Id(2)] public long TaxMinor { get; set; }
+    [Id(3)] public string? Reason { get; set; }
+    /// <summary>pending | succeeded | failed</summary>
+    [Id(4)] public string Status { get; set; } = "pending";
+    [Id(5)] public List<RefundAllocationState> Allocations { get; set; } = [];
+    [Id(6)] public List<LineComponentState> Restock { get; set; } = [];
+    [Id(7)] public DateTimeOffset CreatedAt { get; set; }
+    [Id(8)] public DateTimeOffset UpdatedAt { get; set; }
+    [Id(9)] public string? FailureMessage { get; set; }
+}
+
+[GenerateSerializer, Alias("flint.orders.refund_allocation_state")]
+public sealed class RefundAllocationState
+{
+    [Id(0)] public string PaymentId { get; set; } = "";
+    [Id(1)] public long AmountMinor { get; set; }
+    /// <summary>The processor's idempotency key for this part of the refund.</summary>
+    [Id(2)] public string ProcessorKey { get; set; } = "";
+    [Id(3)] public string? ProcessorReference { get; set; }
+}
+
+[GenerateSerializer, Alias("flint.orders.refund_saga")]
+public sealed class RefundSaga
+{
+    [Id(0)] public string RefundId { get; set; } = "";
 }
 
 [GenerateSerializer, Alias("flint.orders.tax_location_state")]

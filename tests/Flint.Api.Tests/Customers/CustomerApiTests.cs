@@ -396,7 +396,7 @@ public sealed class CustomerApiTests(ApiFixture f)
         return r.Data.Str("order_id");
     }
 
-    [Fact(Skip = "needs orders")]
+    [Fact]
     public async Task The_order_history_lists_the_customers_orders_newest_first_in_pages()
     {
         var customer = (await CreateCustomer(f.A, name: "Regular")).Str("customer_id");

@@ -46,6 +46,13 @@ public sealed class ClusterFixture : IAsyncLifetime
             silo.UseInMemoryReminderService();
             silo.AddIncomingGrainCallFilter<DomainErrorCallFilter>();
             silo.Services.AddSingleton<TimeProvider>(Clock);
+            // The simulated processor on grain state, as in the host; Stripe is never reached in grain tests
+            // (no merchant here configures a key).
+            silo.Services.AddSingleton<Flint.Payments.ISimulatedProcessorLedger, Flint.Grains.Payments.GrainSimulatedLedger>();
+            silo.Services.AddSingleton<Flint.Payments.Simulated.SimulatedPaymentProcessor>();
+            silo.Services.AddSingleton(sp => new Flint.Grains.Payments.PaymentProcessorRouter(
+                PaymentFaults.Wrap(sp.GetRequiredService<Flint.Payments.Simulated.SimulatedPaymentProcessor>()),
+                sp.GetRequiredService<Flint.Payments.Simulated.SimulatedPaymentProcessor>()));
         }
     }
 }

@@ -1,0 +1,99 @@
+using Flint.Abstractions.Customers;
+using Flint.Abstractions.Merchants;
+using Flint.Abstractions.Orders;
+using Flint.Abstractions.Payments;
+using Flint.Api.Infrastructure;
+using Flint.Domain;
+using Npgsql;
+
+namespace Flint.Api.Payments;
+
+public static class PaymentEndpoints
+{
+    public static void MapPaymentEndpoints(this IEndpointRouteBuilder v1)
+    {
+        v1.MapPost("/orders/{order_id}/pay", async (HttpContext ctx, IGrainFactory grains, string order_id) =>
+        {
+            var grain = grains.Grain<IOrderGrain>(ctx, Responses.PathId(order_id, IdPrefix.Order));
+            return Responses.Ok(ctx, await grain.Pay(await JsonBody.Read<PayOrderRequest>(ctx)));
+        }).Doc<PayOrderRequest, PayOrderResult>().Produces<ErrorEnvelope>(402).WithTags("Payments")
+          .WithSummary("Pay the order's balance (or part of it): stock and coupons are taken and the card charged, all or nothing.");
+
+        v1.MapPost("/orders/{order_id}/refunds", async (HttpContext ctx, IGrainFactory grains, string order_id) =>
+        {
+            var grain = grains.Grain<IOrderGrain>(ctx, Responses.PathId(order_id, IdPrefix.Order));
+            return Responses.Ok(ctx, await grain.Refund(await JsonBody.Read<CreateRefundRequest>(ctx)), 201);
+        }).Doc<CreateRefundRequest, RefundOrderResult>(201).WithTags("Refunds")
+          .WithSummary("Refund part or all of what was paid; tax comes back proportionally, optionally restocking lines.");
+
+        v1.MapGet("/payments/{payment_id}", async (HttpContext ctx, IGrainFactory grains, NpgsqlDataSource db, string payment_id) =>
+        {
+            var id = Responses.PathId(payment_id, IdPrefix.Payment);
+            var orderId = await OwnerOrder(db, ctx, "payment", id) ?? throw ApiException.NotFound();
+            return Responses.Ok(ctx, await grains.Grain<IOrderGrain>(ctx, orderId).GetPayment(id));
+        }).Doc<PaymentView>().WithTags("Payments");
+
+        v1.MapGet("/payments", (HttpContext ctx, NpgsqlDataSource db) => List(ctx, db, "payment", "payment_id", ["pending", "succeeded", "failed", "partially_refunded", "refunded"]))
+          .DocList<PaymentView>().WithTags("Payments").WithSummary("List payments: order_id, customer_id, status, created range.");
+
+        v1.MapGet("/refunds/{refund_id}", async (HttpContext ctx, IGrainFactory grains, NpgsqlDataSource db, string refund_id) =>
+        {
+            var id = Responses.PathId(refund_id, IdPrefix.Refund);
+            var orderId = await OwnerOrder(db, ctx, "refund", id) ?? throw ApiException.NotFound();
+            return Responses.Ok(ctx, await grains.Grain<IOrderGrain>(ctx, orderId).GetRefund(id));
+        }).Doc<RefundView>().WithTags("Refunds");
+
+        v1.MapGet("/refunds", (HttpContext ctx, NpgsqlDataSource db) => List(ctx, db, "refund", "refund_id", ["pending", "succeeded", "failed"]))
+          .DocList<RefundView>().WithTags("Refunds").WithSummary("List refunds: order_id, customer_id, status, created range.");
+
+        var methods = v1.MapGroup("/customers/{customer_id}/payment-methods").WithTags("Customers");
+        methods.MapPost("", async (HttpContext ctx, IGrainFactory grains, string customer_id) =>
+        {
+            var grain = grains.Grain<ICustomerGrain>(ctx, Responses.PathId(customer_id, IdPrefix.Customer));
+            return Responses.Ok(ctx, await grain.AddPaymentMethod(await JsonBody.Read<AddPaymentMethodRequest>(ctx)), 201);
+        }).Doc<AddPaymentMethodRequest, CustomerPaymentMethodView>(201).WithSummary("Save a card token as a reusable payment method.");
+        methods.MapGet("", async (HttpContext ctx, IGrainFactory grains, string customer_id) =>
+            Responses.List(ctx, await grains.Grain<ICustomerGrain>(ctx, Responses.PathId(customer_id, IdPrefix.Customer)).ListPaymentMethods(), null))
+          .DocList<CustomerPaymentMethodView>();
+        methods.MapDelete("/{payment_method_id}", async (HttpContext ctx, IGrainFactory grains, string customer_id, string payment_method_id) =>
+            Responses.Ok(ctx, await grains.Grain<ICustomerGrain>(ctx, Responses.PathId(customer_id, IdPrefix.Customer))
+                .RemovePaymentMethod(Responses.PathId(payment_method_id, IdPrefix.CustomerPaymentMethod))))
+          .Doc<CustomerPaymentMethodView>();
+
+        v1.MapPut("/settings/payments", async (HttpContext ctx, IGrainFactory grains) =>
+        {
+            var body = await JsonBody.Read<PaymentSettingsRequest>(ctx);
+            return Responses.Ok(ctx, await grains.Grain<IMerchantSettingsGrain>(ctx, IMerchantSettingsGrain.Key).UpdatePayments(body));
+        }).Doc<PaymentSettingsRequest, MerchantSettingsView>().WithTags("Settings")
+          .WithSummary("Configure the Stripe secret key (write-only: never returned). \"\" removes it.");
+    }
+
+    private static async Task<IResult> List(HttpContext ctx, NpgsqlDataSource db, string kind, string idField, string[] statuses)
+    {
+        var q = new ListQuery(Authentication.TenantOf(ctx), kind, ctx.Request.Query, allowedSorts: ["created_at", "updated_at"]);
+        if (ctx.Request.Query["status"].ToString() is { Length: > 0 } status)
+        {
+            if (!statuses.Contains(status))
+                throw ApiException.Invalid("INVALID_ENUM_VALUE", $"status must be one of {string.Join(", ", statuses)}.", "status");
+            q.Where("o.status = @status", new NpgsqlParameter("status", status));
+        }
+        if (ctx.Request.Query["order_id"].ToString() is { Length: > 0 } order)
+            q.Where("o.doc->>'order_id' = @order_id", new NpgsqlParameter("order_id", order));
+        if (ctx.Request.Query["customer_id"].ToString() is { Length: > 0 } customer)
+            q.Where("o.doc->>'customer_id' = @customer_id", new NpgsqlParameter("customer_id", customer));
+        var (items, next) = await q.Run(db, ctx.RequestAborted);
+        return Responses.Objects(ctx, items, next, idField);
+    }
+
+    /// <summary>Payments and refunds live in their order's state; the projection says which order.</summary>
+    private static async Task<string?> OwnerOrder(NpgsqlDataSource db, HttpContext ctx, string kind, string id)
+    {
+        var tenant = Authentication.TenantOf(ctx);
+        await using var cmd = db.CreateCommand("SELECT doc->>'order_id' FROM flint_objects WHERE merchant_id = @m AND environment = @e AND kind = @k AND id = @id");
+        cmd.Parameters.AddWithValue("m", tenant.MerchantId);
+        cmd.Parameters.AddWithValue("e", tenant.Environment);
+        cmd.Parameters.AddWithValue("k", kind);
+        cmd.Parameters.AddWithValue("id", id);
+        return await cmd.ExecuteScalarAsync(ctx.RequestAborted) as string;
+    }
+}
