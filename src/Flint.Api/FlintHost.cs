@@ -65,7 +65,9 @@ public static class FlintHost
         builder.Services.AddSingleton<MerchantStore>();
         // Card processing: the simulated processor (test mode default, durable through grain state) and Stripe.
         builder.Services.AddSingleton<ISimulatedProcessorLedger, GrainSimulatedLedger>();
-        builder.Services.AddSingleton(new StripeProcessorOptions(builder.Configuration["FLINT_STRIPE_API_BASE"]));
+        builder.Services.AddSingleton(new StripeProcessorOptions(builder.Configuration["FLINT_STRIPE_API_BASE"],
+            // Below Orleans' 30 s grain-call timeout, so a slow Stripe surfaces as a retryable failure, not a timeout.
+            RequestTimeout: TimeSpan.FromSeconds(20)));
         builder.Services.AddSingleton<StripePaymentProcessor>();
         builder.Services.AddSingleton<SimulatedPaymentProcessor>();
         builder.Services.AddSingleton(sp => new PaymentProcessorRouter(

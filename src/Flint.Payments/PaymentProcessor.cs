@@ -1,7 +1,11 @@
 namespace Flint.Payments;
 
 /// <summary>Which merchant a processor call is for, and its Stripe secret key when it configured one.</summary>
-public sealed record ProcessorContext(string MerchantId, string Environment, string? StripeSecretKey);
+public sealed record ProcessorContext(string MerchantId, string Environment, string? StripeSecretKey)
+{
+    /// <summary>Never prints the key (records print every member by default, and contexts end up in logs).</summary>
+    public override string ToString() => $"ProcessorContext {{ MerchantId = {MerchantId}, Environment = {Environment}, Stripe = {(StripeSecretKey is null ? "no" : "configured")} }}";
+}
 
 /// <param name="IdempotencyKey">Flint's payment id: the processor never charges twice for one key.</param>
 /// <param name="Token">A card token (tok_visa, …) for a one-off charge; or null with a saved method.</param>

@@ -105,7 +105,8 @@ public sealed class ListQuery
         {
             throw ApiException.Invalid(e.Code, e.Message, e.Param);
         }
-        var sortExpr = SortBy == "name" ? "o.name COLLATE \"C\"" : $"o.{SortBy}";
+        // coalesce: a row without a name must still compare, or keyset paging would drop it after page 1.
+        var sortExpr = SortBy == "name" ? "coalesce(o.name, '') COLLATE \"C\"" : $"o.{SortBy}";
         var cmp = SortDirection == "asc" ? ">" : "<";
         var where = new List<string>(_where);
         var parameters = new List<NpgsqlParameter>(_params.Select(p => p.Clone()));

@@ -145,9 +145,13 @@ public sealed class CustomerGrain(
         {
             saved = await processor.AttachPaymentMethod(context, ObjectId, State.ProcessorCustomerId, request.Token, CancellationToken.None);
         }
-        catch (Exception e) when (e is not DomainException and not FlintException)
+        catch (PaymentMethodNotSavedException e) when (e.Transient)
         {
-            throw DomainException.Invalid("INVALID_PAYMENT_TOKEN", "The processor could not save this card: " + e.Message, "token");
+            throw DomainException.PaymentFailed("PROCESSOR_UNAVAILABLE", "The card processor did not answer; retry shortly.");
+        }
+        catch (PaymentMethodNotSavedException e)
+        {
+            throw DomainException.Declined(e.Code, "The processor refused to save this card: " + e.Message);
         }
         var method = new SavedPaymentMethodState
         {
