@@ -150,6 +150,7 @@ public sealed partial class OrderGrain(
             Stackable = coupon.Stackable,
             AppliesToProductIds = coupon.AppliesTo.ProductIds.ToList(),
             AppliesToCategories = coupon.AppliesTo.Categories.ToList(),
+            MinimumSubtotalMinor = coupon.MinimumSubtotalMoney?.Amount,
         };
         var terms = new CouponTerms(
             coupon.Code,

@@ -33,7 +33,13 @@ public static class OrderPricing
         if (d.Source == "coupon")
         {
             var terms = CouponTermsOf(d, s.Currency);
-            return CouponRules.ToOrderDiscount(terms, d.DiscountId, CouponRules.EligibleLines(terms, CouponLines(s))) with { Name = d.Name };
+            var lines = CouponLines(s);
+            var eligible = CouponRules.EligibleLines(terms, lines);
+            var discount = CouponRules.ToOrderDiscount(terms, d.DiscountId, eligible) with { Name = d.Name };
+            // The minimum was checked when the coupon was applied; if lines were removed since, it no longer holds and
+            // the coupon comes to nothing until the basket grows back.
+            var eligibleGross = lines.Where(l => eligible.Contains(l.LineItemId)).Sum(l => l.AmountMinor);
+            return d.MinimumSubtotalMinor is { } min && eligibleGross < min ? discount with { EligibleLineItemIds = [] } : discount;
         }
         return new OrderDiscount(d.DiscountId, d.Name,
             d.Type == "fixed_amount" ? DiscountType.FixedAmount : DiscountType.Percentage,

@@ -176,6 +176,8 @@ public sealed class OrderDiscountState
     /// <summary>A coupon's applies_to, frozen when applied; re-matched against the lines on every change.</summary>
     [Id(10)] public List<string> AppliesToProductIds { get; set; } = [];
     [Id(11)] public List<string> AppliesToCategories { get; set; } = [];
+    /// <summary>A coupon's minimum on its eligible lines: below it (lines removed later) the coupon comes to 0.</summary>
+    [Id(12)] public long? MinimumSubtotalMinor { get; set; }
 }
 
 [GenerateSerializer, Alias("flint.orders.tax_rate_snapshot")]

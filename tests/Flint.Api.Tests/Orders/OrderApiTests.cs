@@ -464,8 +464,13 @@ public sealed class OrderApiTests(ApiFixture f)
     [Fact]
     public async Task Another_merchants_key_or_the_live_key_cannot_see_or_change_the_order()
     {
-        var (test, live, _) = await f.NewMerchant(CatalogData.Unique("Owner"));
+        // Shop A's test key owns the order; shop B's key and shop A's live key are strangers to it.
+        var (test, live) = (f.A, f.ALive);
         var o = await test.CreateOrderWith("", AdHoc("Saucer", 350));
+        var discount = await test.Post($"/v1/orders/{o.Str("order_id")}/discounts", """{"name":"Staff","percentage":"10"}""");
+        Assert.Equal(201, discount.Status);
+        var discountId = discount.Data.Arr("applied_discounts")[0]!.Str("discount_id");
+        o = discount.Data;
         var id = o.Str("order_id");
         var line = o.Line("Saucer").Str("line_item_id");
 
@@ -477,12 +482,18 @@ public sealed class OrderApiTests(ApiFixture f)
             (await other.Patch($"/v1/orders/{id}/line-items/{line}", """{"quantity":5}""")).AssertError(404, "RESOURCE_NOT_FOUND");
             (await other.Delete($"/v1/orders/{id}/line-items/{line}")).AssertError(404, "RESOURCE_NOT_FOUND");
             (await other.Post($"/v1/orders/{id}/discounts", """{"name":"x","percentage":"50"}""")).AssertError(404, "RESOURCE_NOT_FOUND");
+            (await other.Delete($"/v1/orders/{id}/discounts/{discountId}")).AssertError(404, "RESOURCE_NOT_FOUND");
+            (await other.Delete($"/v1/orders/{id}/coupons/ANY")).AssertError(404, "RESOURCE_NOT_FOUND");
             (await other.Post($"/v1/orders/{id}/cancel")).AssertError(404, "RESOURCE_NOT_FOUND");
             Assert.DoesNotContain(id, (await other.Get("/v1/orders")).Ids("order_id"));
         }
 
+        var theirCode = CatalogData.Unique("B");
+        await f.B.CreateCoupon($$"""{"code":"{{theirCode}}","discount_type":"percentage","percent_off":"50"}""");
+        (await f.B.Post($"/v1/orders/{id}/apply-coupon", $$"""{"coupon_code":"{{theirCode}}"}""")).AssertError(404, "RESOURCE_NOT_FOUND");
+
         var after = await test.GetOrder(id);
-        Assert.Equal(("open", 1L, 350L), (after.Str("status"), after.Version(), after.Net("total")));
+        Assert.Equal(("open", 2L, 315L), (after.Str("status"), after.Version(), after.Net("total")));
         Assert.Equal(o.ToJsonString(), after.ToJsonString());
     }
 

@@ -148,6 +148,30 @@ public sealed class OrderCouponApiTests(ApiFixture f)
     }
 
     [Fact]
+    public async Task Shrinking_the_order_below_the_coupons_minimum_does_not_keep_the_coupons_discount()
+    {
+        var api = await Shop();
+        await api.CreateCoupon("""{"code":"MIN50","discount_type":"fixed_amount","amount_off":{"amount":700,"currency":"USD"},"minimum_subtotal_money":{"amount":5000,"currency":"USD"}}""");
+        var o = await api.CreateOrderWith("", AdHoc("A", 2500, 2));
+        var path = $"/v1/orders/{o.Str("order_id")}";
+        var line = o.Line("A").Str("line_item_id");
+        Assert.Equal(700, (await Apply(api, o.Str("order_id"), "MIN50")).Data.Net("discount"));
+
+        // 25.00 no longer qualifies for a coupon that needs 50.00: either the change is refused, or the discount goes.
+        var r = await api.Patch($"{path}/line-items/{line}", """{"quantity":1}""");
+        if (r.Status == 409)
+        {
+            r.AssertError(409, "COUPON_MINIMUM_NOT_MET");
+            Assert.Equal((5000L, 700L, 0L, 4300L, 4300L), (await api.GetOrder(o.Str("order_id"))).Amounts());
+        }
+        else
+        {
+            Assert.Equal(200, r.Status);
+            Assert.Equal((2500L, 0L, 0L, 2500L, 2500L), r.Data.Amounts());
+        }
+    }
+
+    [Fact]
     public async Task A_coupon_for_one_product_discounts_only_that_products_lines_including_lines_added_later()
     {
         var api = await Shop();

@@ -24,7 +24,7 @@ public sealed class OrderRestartApiTests(ApiFixture f)
             Assert.Equal(201, set.Status);
             var oat = set.Data.Arr("options")[0]!.Str("modifier_option_id");
             var latte = await api.Post("/v1/products", $$"""
-                {"name":"Latte","modifier_set_ids":["{{set.Data.Str("modifier_set_id")}}"],"default_variant":{"unit_price_money":{"amount":450,"currency":"USD"},"sku":"LATTE"}}
+                {"name":"Latte","modifier_set_ids":["{{set.Data.Str("modifier_set_id")}}"],"default_variant":{"unit_price_money":{"amount":450,"currency":"USD"},"sku":"LATTE"} }
                 """);
             Assert.Equal(201, latte.Status);
             var rate = await api.CreateTaxRate("""{"name":"Sales","percentage":"8.875","jurisdiction":{"country":"US","region":"NY"}}""");
@@ -33,7 +33,7 @@ public sealed class OrderRestartApiTests(ApiFixture f)
             var created = await api.CreateOrder($$"""
                 {"currency":"USD","source":"pos","tax_location":{"country":"US","region":"NY","postal_code":"10001"},
                  "line_items":[{"variant_id":"{{latte.Data.Str("default_variant_id")}}","quantity":3,"modifiers":[{"modifier_option_id":"{{oat}}"}]},
-                               {{AdHoc("Croissant", 375, 2)}}],"metadata":{"till":"1"}}
+                               {{AdHoc("Croissant", 375, 2)}}],"metadata":{"till":"1"} }
                 """);
             openId = created.Str("order_id");
             var croissant = created.Line("Croissant").Str("line_item_id");

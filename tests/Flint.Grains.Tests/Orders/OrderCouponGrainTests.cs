@@ -180,4 +180,28 @@ public sealed class OrderCouponGrainTests(ClusterFixture fixture) : GrainTest(fi
         await AssertFails("INVALID_CUSTOMER", () => Order.Update(new UpdateOrderRequest { CustomerId = FlintId.New(IdPrefix.Customer) }));
         Assert.Null((await Order.Get()).CustomerId);
     }
+
+    [Fact]
+    public async Task Removing_lines_until_the_coupons_minimum_is_no_longer_met_takes_the_coupons_discount_away()
+    {
+        var coupon = await Coupon(new CouponRequest
+        {
+            Code = "BIGBASKET", DiscountType = "fixed_amount", AmountOff = Money(700), MinimumSubtotalMoney = Money(5000),
+        });
+        var created = await Order.Create(Order(AdHoc("A", 4000), AdHoc("B", 1000)));
+        Assert.Equal(700, (await Order.ApplyCoupon(coupon, null)).NetAmounts.DiscountMoney.Amount);
+
+        // Either the removal is refused, or the order no longer carries a discount it does not qualify for.
+        try
+        {
+            var after = await Order.RemoveLineItem(created.LineItems[0].LineItemId, null);
+            Assert.Equal(1000, after.NetAmounts.SubtotalMoney.Amount);
+            Assert.Equal(0, after.NetAmounts.DiscountMoney.Amount);
+            Assert.Equal(1000, after.NetAmounts.TotalMoney.Amount);
+        }
+        catch (Flint.Abstractions.FlintException e)
+        {
+            Assert.Equal("COUPON_MINIMUM_NOT_MET", e.Code);
+        }
+    }
 }

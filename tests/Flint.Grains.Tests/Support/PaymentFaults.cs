@@ -9,14 +9,21 @@ namespace Flint.Grains.Tests.Support;
 /// </summary>
 public sealed class PaymentFaults : IPaymentProcessor
 {
-    private static PaymentFaults? _current;
-    private readonly IPaymentProcessor _inner;
+    private IPaymentProcessor? _inner;
 
-    private PaymentFaults(IPaymentProcessor inner) => _inner = inner;
+    private PaymentFaults() { }
 
-    public static IPaymentProcessor Wrap(IPaymentProcessor inner) => _current = new PaymentFaults(inner);
+    /// <summary>Wraps the silo's processor (the silo resolves it lazily, on the first payment); the wrapper is the one
+    /// <see cref="Current"/>, so a test can arm faults before the silo ever asked for a processor.</summary>
+    public static IPaymentProcessor Wrap(IPaymentProcessor inner)
+    {
+        Current._inner = inner;
+        return Current;
+    }
 
-    public static PaymentFaults Current => _current ?? throw new InvalidOperationException("the cluster has not started");
+    public static PaymentFaults Current { get; } = new();
+
+    private IPaymentProcessor Inner => _inner ?? throw new InvalidOperationException("the cluster has not started");
 
     /// <summary>Fail the next charge before it reaches the processor.</summary>
     public volatile bool FailBeforeCharge;
@@ -26,14 +33,44 @@ public sealed class PaymentFaults : IPaymentProcessor
 
     public int Charges;
 
+    /// <summary>Fail the next refund before it reaches the processor.</summary>
+    public volatile bool FailBeforeRefund;
+
+    /// <summary>Let the next refund through, then fail as if the answer were lost.</summary>
+    public volatile bool FailAfterRefund;
+
+    /// <summary>Refund calls that reached the processor (a repeat with the same key counts again).</summary>
+    public int Refunds;
+
+    /// <summary>The idempotency keys (Flint payment ids) of every charge attempted, in order, failed ones included.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<string> ChargeKeys { get; } = new();
+
+    /// <summary>The idempotency keys (Flint refund ids) of every refund attempted, in order.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<string> RefundKeys { get; } = new();
+
+    /// <summary>No faults armed, counters at zero. Grain tests run one at a time (one collection), so a test that
+    /// counts calls resets first.</summary>
+    public void Reset()
+    {
+        FailBeforeCharge = false;
+        FailAfterCharge = false;
+        FailBeforeRefund = false;
+        FailAfterRefund = false;
+        Interlocked.Exchange(ref Charges, 0);
+        Interlocked.Exchange(ref Refunds, 0);
+        ChargeKeys.Clear();
+        RefundKeys.Clear();
+    }
+
     public async Task<ChargeResult> Charge(ProcessorContext context, ChargeRequest request, CancellationToken ct)
     {
+        ChargeKeys.Enqueue(request.IdempotencyKey);
         if (FailBeforeCharge)
         {
             FailBeforeCharge = false;
             throw new SimulatedCrashException("crash before the charge");
         }
-        var result = await _inner.Charge(context, request, ct);
+        var result = await Inner.Charge(context, request, ct);
         Interlocked.Increment(ref Charges);
         if (FailAfterCharge)
         {
@@ -43,10 +80,26 @@ public sealed class PaymentFaults : IPaymentProcessor
         return result;
     }
 
-    public Task<ChargeResult?> FindCharge(ProcessorContext context, string idempotencyKey, CancellationToken ct) => _inner.FindCharge(context, idempotencyKey, ct);
-    public Task<RefundResult> Refund(ProcessorContext context, RefundRequest request, CancellationToken ct) => _inner.Refund(context, request, ct);
+    public Task<ChargeResult?> FindCharge(ProcessorContext context, string idempotencyKey, CancellationToken ct) => Inner.FindCharge(context, idempotencyKey, ct);
+    public async Task<RefundResult> Refund(ProcessorContext context, RefundRequest request, CancellationToken ct)
+    {
+        RefundKeys.Enqueue(request.IdempotencyKey);
+        if (FailBeforeRefund)
+        {
+            FailBeforeRefund = false;
+            throw new SimulatedCrashException("crash before the refund");
+        }
+        var result = await Inner.Refund(context, request, ct);
+        Interlocked.Increment(ref Refunds);
+        if (FailAfterRefund)
+        {
+            FailAfterRefund = false;
+            throw new SimulatedCrashException("crash after the refund");
+        }
+        return result;
+    }
     public Task<SavedPaymentMethod> AttachPaymentMethod(ProcessorContext context, string flintCustomerId, string? processorCustomerId, string token, CancellationToken ct) =>
-        _inner.AttachPaymentMethod(context, flintCustomerId, processorCustomerId, token, ct);
+        Inner.AttachPaymentMethod(context, flintCustomerId, processorCustomerId, token, ct);
 }
 
 public sealed class SimulatedCrashException(string message) : Exception(message);
