@@ -58,8 +58,14 @@ public static class FlintHost
         });
 
         builder.Services.AddSingleton(settings);
+        builder.Services.AddFlintRateLimiting(settings);
         // The OpenAPI document describes bodies with the same JSON shape the endpoints read and write.
-        builder.Services.ConfigureHttpJsonOptions(o => FlintJson.Configure(o.SerializerOptions));
+        // Numbers are JSON numbers only, as JsonBody reads them (the web default would document "12" as an integer).
+        builder.Services.ConfigureHttpJsonOptions(o =>
+        {
+            FlintJson.Configure(o.SerializerOptions);
+            o.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict;
+        });
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(settings.ConnectionString));
         builder.Services.AddSingleton<MerchantStore>();
@@ -77,7 +83,7 @@ public static class FlintHost
             doc.Info.Title = "Flint API";
             doc.Info.Description = "One commerce API where the order is the source of truth. Authenticate with 'Authorization: Bearer sk_test_…'.";
             return Task.CompletedTask;
-        }));
+        }).AddFlintSchemaRules());
         builder.Services.AddHealthChecks()
             .AddCheck<ReadinessCheck>("ready", tags: ["ready"]);
         builder.Services.Configure<SystemTextJsonGrainStorageSerializerOptions>(o => FlintJson.Configure(o.JsonSerializerOptions));
@@ -126,6 +132,8 @@ public static class FlintHost
         });
         app.UseOpsAuthorization();
         app.UseFlintAuthentication();
+        // After authentication (the partition is the API key), before idempotency (a 429 is never stored as a replay).
+        app.UseRateLimiter();
         app.UseFlintIdempotency();
 
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });

@@ -25,10 +25,11 @@ public static class BundleEndpoints
             var (items, next) = await q.Run(db, ctx.RequestAborted);
             await CatalogStock.FillBundles(db, Authentication.TenantOf(ctx), items, ctx.RequestAborted);
             return Responses.Objects(ctx, items, next, "bundle_id");
-        }).DocList<BundleView>().WithSummary("List bundles: query (id, name, description, SKU), status, category, sort_by name|created_at|updated_at.");
+        }).DocList<BundleView>().Query([.. ApiQuery.Listing("created_at", "updated_at", "name"), ApiQuery.Search, ApiQuery.Status("active", "inactive", "deleted"),
+            ApiQuery.Text("category", "Only bundles in this category."), ApiQuery.Fields]).WithSummary("List bundles: query (id, name, description, SKU), status, category, sort_by name|created_at|updated_at.");
 
         g.MapGet("/{bundle_id}", async (HttpContext ctx, IGrainFactory grains, string bundle_id) =>
-            Responses.Ok(ctx, await Bundle(grains, ctx, bundle_id).Get(), idField: "bundle_id")).Doc<BundleView>();
+            Responses.Ok(ctx, await Bundle(grains, ctx, bundle_id).Get(), idField: "bundle_id")).Doc<BundleView>().Query(ApiQuery.Fields);
 
         g.MapPatch("/{bundle_id}", async (HttpContext ctx, IGrainFactory grains, string bundle_id) =>
         {

@@ -22,7 +22,7 @@ public static class ModifierSetEndpoints
             var q = new ListQuery(Authentication.TenantOf(ctx), "modifier_set", ctx.Request.Query).Search().Status("active", "inactive", "deleted");
             var (items, next) = await q.Run(db, ctx.RequestAborted);
             return Responses.Objects(ctx, items, next, "modifier_set_id");
-        }).DocList<ModifierSetView>();
+        }).DocList<ModifierSetView>().Query([.. ApiQuery.Listing("created_at", "updated_at", "name"), ApiQuery.Search, ApiQuery.Status("active", "inactive", "deleted"), ApiQuery.Fields]);
 
         g.MapGet("/{modifier_set_id}", async (HttpContext ctx, IGrainFactory grains, string modifier_set_id) =>
             Responses.Ok(ctx, await Set(grains, ctx, modifier_set_id).Get())).Doc<ModifierSetView>();

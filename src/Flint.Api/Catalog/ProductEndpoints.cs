@@ -40,10 +40,12 @@ public static class ProductEndpoints
             var (items, next) = await q.Run(db, ctx.RequestAborted);
             await CatalogStock.FillProducts(db, Authentication.TenantOf(ctx), items, ctx.RequestAborted);
             return Responses.Objects(ctx, items, next, "product_id");
-        }).DocList<ProductView>().WithSummary("List products: query, product_type, status, category, only_in_stock, created/updated ranges, sort_by name|created_at|updated_at.");
+        }).DocList<ProductView>().Query([.. ApiQuery.Listing("created_at", "updated_at", "name"), ApiQuery.Search, ApiQuery.Status("active", "inactive", "deleted"),
+            ApiQuery.EnumOf<ProductType>("product_type", "Only products of this type."), ApiQuery.Text("category", "Only products in this category."),
+            ApiQuery.Flag("only_in_stock", "Only products with a sellable variant in stock."), ApiQuery.Fields]).WithSummary("List products: query, product_type, status, category, only_in_stock, created/updated ranges, sort_by name|created_at|updated_at.");
 
         g.MapGet("/{product_id}", async (HttpContext ctx, IGrainFactory grains, string product_id) =>
-            Responses.Ok(ctx, await Product(grains, ctx, product_id).Get(), idField: "product_id")).Doc<ProductView>();
+            Responses.Ok(ctx, await Product(grains, ctx, product_id).Get(), idField: "product_id")).Doc<ProductView>().Query(ApiQuery.Fields);
 
         g.MapPatch("/{product_id}", async (HttpContext ctx, IGrainFactory grains, string product_id) =>
         {
@@ -107,7 +109,7 @@ public static class ProductEndpoints
             var token = ctx.Request.Query["page_token"].ToString() is { Length: > 0 } t ? t : null;
             var page = await grains.Grain<IVariantInventoryGrain>(ctx, vid).History(pid, size, token);
             return Responses.List(ctx, page.Items, page.NextPageToken);
-        }).DocList<InventoryChangeView>().WithTags("Inventory").WithSummary("Every stock change of a variant, newest first.");
+        }).DocList<InventoryChangeView>().Query(ApiQuery.Paging).WithTags("Inventory").WithSummary("Every stock change of a variant, newest first.");
     }
 
     private static IProductGrain Product(IGrainFactory grains, HttpContext ctx, string productId) =>

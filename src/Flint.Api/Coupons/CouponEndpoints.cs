@@ -22,7 +22,7 @@ public static class CouponEndpoints
             var q = new ListQuery(Authentication.TenantOf(ctx), "coupon", ctx.Request.Query).Search().Status("active", "inactive", "deleted");
             var (items, next) = await q.Run(db, ctx.RequestAborted);
             return Responses.Objects(ctx, items, next, "coupon_id");
-        }).DocList<CouponView>().WithSummary("Coupons; query matches id, code and name; sort_by=name sorts by code.");
+        }).DocList<CouponView>().Query([.. ApiQuery.Listing("created_at", "updated_at", "name"), ApiQuery.Search, ApiQuery.Status("active", "inactive", "deleted"), ApiQuery.Fields]).WithSummary("Coupons; query matches id, code and name; sort_by=name sorts by code.");
 
         g.MapGet("/{coupon_id}", async (HttpContext ctx, IGrainFactory grains, string coupon_id) =>
             Responses.Ok(ctx, await Coupon(grains, ctx, coupon_id).Get())).Doc<CouponView>();

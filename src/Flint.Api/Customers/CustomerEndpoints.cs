@@ -24,7 +24,7 @@ public static class CustomerEndpoints
             var q = new ListQuery(Authentication.TenantOf(ctx), "customer", ctx.Request.Query).Search().Where("o.status <> 'deleted'");
             var (items, next) = await q.Run(db, ctx.RequestAborted);
             return Responses.Objects(ctx, items, next, "customer_id");
-        }).DocList<CustomerView>();
+        }).DocList<CustomerView>().Query([.. ApiQuery.Listing("created_at", "updated_at", "name"), ApiQuery.Search, ApiQuery.Fields]);
 
         g.MapGet("/{customer_id}", async (HttpContext ctx, IGrainFactory grains, string customer_id) =>
             Responses.Ok(ctx, await Customer(grains, ctx, customer_id).Get())).Doc<CustomerView>();
@@ -48,7 +48,7 @@ public static class CustomerEndpoints
                 .Where("o.doc->>'customer_id' = @customer_id", new NpgsqlParameter("customer_id", customer_id));
             var (items, next) = await q.Run(db, ctx.RequestAborted);
             return Responses.Objects(ctx, items, next, "order_id");
-        }).DocList<OrderView>().Produces<ErrorEnvelope>(404);
+        }).DocList<OrderView>().Query([.. ApiQuery.Listing("created_at", "updated_at"), ApiQuery.Fields]).Produces<ErrorEnvelope>(404);
     }
 
     private static ICustomerGrain Customer(IGrainFactory grains, HttpContext ctx, string id) =>

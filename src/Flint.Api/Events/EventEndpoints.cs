@@ -54,6 +54,6 @@ public static class EventEndpoints
                 next = PageToken.Encode(new PageCursor("created_at", "desc", fingerprint, last.CreatedAt.UtcDateTime.ToString("O", CultureInfo.InvariantCulture), last.Id));
             }
             return Responses.List(ctx, items, next);
-        }).DocList<EventView>().WithTags("Events").WithSummary("Every recorded state change, newest first; filter by type.");
+        }).DocList<EventView>().Query([.. ApiQuery.Paging, ApiQuery.Text("type", "Only events of this type, e.g. order.paid.", maxLength: 100)]).WithTags("Events").WithSummary("Every recorded state change, newest first; filter by type.");
     }
 }

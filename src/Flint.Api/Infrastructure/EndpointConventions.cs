@@ -9,6 +9,10 @@ public static class EndpointConventions
     public static RouteHandlerBuilder Doc<TRequest, TResponse>(this RouteHandlerBuilder b, int status = 200) where TRequest : notnull =>
         b.Accepts<TRequest>("application/json").Doc<TResponse>(status);
 
+    /// <summary>Like <see cref="Doc{TRequest, TResponse}"/> for a body that may be left out (read with optional: true).</summary>
+    public static RouteHandlerBuilder DocOptionalBody<TRequest, TResponse>(this RouteHandlerBuilder b, int status = 200) where TRequest : notnull =>
+        b.Accepts<TRequest>(isOptional: true, "application/json").Doc<TResponse>(status);
+
     public static RouteHandlerBuilder Doc<TResponse>(this RouteHandlerBuilder b, int status = 200) =>
         b.Produces<DataEnvelope<TResponse>>(status)
          .Produces<ErrorEnvelope>(400).Produces<ErrorEnvelope>(401).Produces<ErrorEnvelope>(404).Produces<ErrorEnvelope>(409);

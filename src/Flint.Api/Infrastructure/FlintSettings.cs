@@ -11,6 +11,12 @@ public sealed record FlintSettings(
     string? AdminToken,
     string SiloAddress)
 {
+    /// <summary>Requests per second each API key may make (token bucket refill); 0 turns rate limiting off.</summary>
+    public int RateLimitPerSecond { get; init; } = 2000;
+
+    /// <summary>How many requests a key may make at once before the per-second rate applies (bucket size).</summary>
+    public int RateLimitBurst { get; init; } = 4000;
+
     /// <summary>The address other silos reach this one on: loopback by default (one machine), "auto" for the
     /// first IPv4 address of the host (containers), or an explicit IP.</summary>
     public System.Net.IPAddress AdvertisedAddress() => SiloAddress switch
@@ -34,6 +40,19 @@ public sealed record FlintSettings(
             ClusterId: Get("FLINT_CLUSTER_ID") ?? "flint-local",
             ServiceId: Get("FLINT_SERVICE_ID") ?? "flint",
             AdminToken: Get("FLINT_ADMIN_TOKEN"),
-            SiloAddress: Get("FLINT_SILO_ADDRESS") ?? "loopback");
+            SiloAddress: Get("FLINT_SILO_ADDRESS") ?? "loopback")
+        {
+            RateLimitPerSecond = NonNegative("FLINT_RATE_LIMIT_PER_SECOND", 2000),
+            // Without an explicit burst, a key may spend two seconds' worth at once.
+            RateLimitBurst = NonNegative("FLINT_RATE_LIMIT_BURST", 2 * NonNegative("FLINT_RATE_LIMIT_PER_SECOND", 2000)),
+        };
+
+        int NonNegative(string key, int fallback)
+        {
+            var raw = Get(key);
+            if (raw is null) return fallback;
+            return int.TryParse(raw, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var v)
+                ? v : throw new InvalidOperationException($"{key} must be a whole number ≥ 0 (got '{raw}').");
+        }
     }
 }

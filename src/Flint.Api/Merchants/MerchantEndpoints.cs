@@ -37,7 +37,7 @@ public static class MerchantEndpoints
             if (body.Name is not null) Validation.RequireLength(body.Name, "name", 1, 100);
             var key = await store.CreateKey(Authentication.TenantOf(ctx), body.Name, ctx.RequestAborted);
             return Responses.Ok(ctx, View(key.Key, key.Secret), 201);
-        }).Doc<CreateApiKeyRequest, ApiKeyView>(201).WithTags("API keys")
+        }).DocOptionalBody<CreateApiKeyRequest, ApiKeyView>(201).WithTags("API keys")
           .WithSummary("Roll a key: create a new secret key for the caller's merchant and environment (shown once). Revoke the old one with DELETE.");
 
         v1.MapGet("/api-keys", async (HttpContext ctx, MerchantStore store) =>

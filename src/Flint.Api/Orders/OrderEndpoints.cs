@@ -42,10 +42,11 @@ public static class OrderEndpoints
             }
             var (items, next) = await q.Run(db, ctx.RequestAborted);
             return Responses.Objects(ctx, items, next, "order_id");
-        }).DocList<OrderView>().WithSummary("List orders: status, customer_id, source, created/updated ranges, sort_by created_at|updated_at.");
+        }).DocList<OrderView>().Query([.. ApiQuery.Listing("created_at", "updated_at"), ApiQuery.EnumOf<OrderStatus>("status", "Only orders with this status."),
+            ApiQuery.Text("customer_id", "Only this customer's orders."), ApiQuery.EnumOf<OrderSource>("source", "Only orders from this source."), ApiQuery.Fields]).WithSummary("List orders: status, customer_id, source, created/updated ranges, sort_by created_at|updated_at.");
 
         g.MapGet("/{order_id}", async (HttpContext ctx, IGrainFactory grains, string order_id) =>
-            Responses.Ok(ctx, await Order(grains, ctx, order_id).Get(), idField: "order_id")).Doc<OrderView>();
+            Responses.Ok(ctx, await Order(grains, ctx, order_id).Get(), idField: "order_id")).Doc<OrderView>().Query(ApiQuery.Fields);
 
         g.MapPatch("/{order_id}", async (HttpContext ctx, IGrainFactory grains, string order_id) =>
         {
@@ -68,7 +69,7 @@ public static class OrderEndpoints
 
         g.MapDelete("/{order_id}/line-items/{line_item_id}", async (HttpContext ctx, IGrainFactory grains, string order_id, string line_item_id) =>
             Responses.Ok(ctx, await Order(grains, ctx, order_id).RemoveLineItem(Responses.PathId(line_item_id, IdPrefix.LineItem), VersionParam(ctx))))
-          .Doc<OrderView>().WithSummary("Remove a line; ?version=N checks the order's version first.");
+          .Doc<OrderView>().Query(ApiQuery.Version).WithSummary("Remove a line; ?version=N checks the order's version first.");
 
         g.MapPost("/{order_id}/apply-coupon", async (HttpContext ctx, IGrainFactory grains, NpgsqlDataSource db, string order_id) =>
         {
@@ -80,7 +81,7 @@ public static class OrderEndpoints
         }).Doc<ApplyCouponRequest, OrderView>();
 
         g.MapDelete("/{order_id}/coupons/{coupon_code}", async (HttpContext ctx, IGrainFactory grains, string order_id, string coupon_code) =>
-            Responses.Ok(ctx, await Order(grains, ctx, order_id).RemoveCoupon(coupon_code, VersionParam(ctx)))).Doc<OrderView>();
+            Responses.Ok(ctx, await Order(grains, ctx, order_id).RemoveCoupon(coupon_code, VersionParam(ctx)))).Doc<OrderView>().Query(ApiQuery.Version);
 
         g.MapPost("/{order_id}/discounts", async (HttpContext ctx, IGrainFactory grains, string order_id) =>
         {
@@ -90,14 +91,14 @@ public static class OrderEndpoints
 
         g.MapDelete("/{order_id}/discounts/{discount_id}", async (HttpContext ctx, IGrainFactory grains, string order_id, string discount_id) =>
             Responses.Ok(ctx, await Order(grains, ctx, order_id).RemoveDiscount(Responses.PathId(discount_id, IdPrefix.Discount), VersionParam(ctx))))
-          .Doc<OrderView>();
+          .Doc<OrderView>().Query(ApiQuery.Version);
 
         g.MapPost("/{order_id}/cancel", async (HttpContext ctx, IGrainFactory grains, string order_id) =>
         {
             var grain = Order(grains, ctx, order_id);
             var body = await JsonBody.Read<OrderVersionRequest>(ctx, optional: true);
             return Responses.Ok(ctx, await grain.Cancel(body.Version));
-        }).Doc<OrderVersionRequest, OrderView>();
+        }).DocOptionalBody<OrderVersionRequest, OrderView>();
     }
 
     private static IOrderGrain Order(IGrainFactory grains, HttpContext ctx, string orderId) =>

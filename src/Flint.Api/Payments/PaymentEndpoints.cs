@@ -34,7 +34,7 @@ public static class PaymentEndpoints
         }).Doc<PaymentView>().WithTags("Payments");
 
         v1.MapGet("/payments", (HttpContext ctx, NpgsqlDataSource db) => List(ctx, db, "payment", "payment_id", ["pending", "succeeded", "failed", "partially_refunded", "refunded"]))
-          .DocList<PaymentView>().WithTags("Payments").WithSummary("List payments: order_id, customer_id, status, created range.");
+          .DocList<PaymentView>().Query(ListParams("pending", "succeeded", "failed", "partially_refunded", "refunded")).WithTags("Payments").WithSummary("List payments: order_id, customer_id, status, created range.");
 
         v1.MapGet("/refunds/{refund_id}", async (HttpContext ctx, IGrainFactory grains, NpgsqlDataSource db, string refund_id) =>
         {
@@ -44,7 +44,7 @@ public static class PaymentEndpoints
         }).Doc<RefundView>().WithTags("Refunds");
 
         v1.MapGet("/refunds", (HttpContext ctx, NpgsqlDataSource db) => List(ctx, db, "refund", "refund_id", ["pending", "succeeded", "failed"]))
-          .DocList<RefundView>().WithTags("Refunds").WithSummary("List refunds: order_id, customer_id, status, created range.");
+          .DocList<RefundView>().Query(ListParams("pending", "succeeded", "failed")).WithTags("Refunds").WithSummary("List refunds: order_id, customer_id, status, created range.");
 
         var methods = v1.MapGroup("/customers/{customer_id}/payment-methods").WithTags("Customers");
         methods.MapPost("", async (HttpContext ctx, IGrainFactory grains, string customer_id) =>
@@ -67,6 +67,10 @@ public static class PaymentEndpoints
         }).Doc<PaymentSettingsRequest, MerchantSettingsView>().WithTags("Settings")
           .WithSummary("Configure the Stripe secret key (write-only: never returned). \"\" removes it.");
     }
+
+    private static QueryParam[] ListParams(params string[] statuses) =>
+        [.. ApiQuery.Listing("created_at", "updated_at"), ApiQuery.Status(statuses),
+         ApiQuery.Text("order_id", "Only those of this order."), ApiQuery.Text("customer_id", "Only those of this customer."), ApiQuery.Fields];
 
     private static async Task<IResult> List(HttpContext ctx, NpgsqlDataSource db, string kind, string idField, string[] statuses)
     {

@@ -25,7 +25,7 @@ public static class TaxRateEndpoints
             var status = query["status"].ToString() is { Length: > 0 } st ? st : null;
             var page = await Rates(grains, ctx).List(status, size, token);
             return Responses.List(ctx, page.Items, page.NextPageToken);
-        }).DocList<TaxRateView>().WithSummary("Tax rates, newest first; deleted ones only with status=deleted.");
+        }).DocList<TaxRateView>().Query([.. ApiQuery.Paging, ApiQuery.Status("active", "inactive", "deleted")]).WithSummary("Tax rates, newest first; deleted ones only with status=deleted.");
 
         g.MapGet("/{tax_rate_id}", async (HttpContext ctx, IGrainFactory grains, string tax_rate_id) =>
             Responses.Ok(ctx, await Rates(grains, ctx).Get(Responses.PathId(tax_rate_id, IdPrefix.Tax)))).Doc<TaxRateView>();

@@ -364,7 +364,16 @@ public sealed partial class OrderGrain : IRemindable
                 {
                     if (State.CustomerId is null)
                         throw DomainException.Invalid("INVALID_PAYMENT_SOURCE", "A saved payment method needs the order to have a customer.", $"{param}.customer_payment_method_id");
-                    var method = await GrainFactory.GetGrain<ICustomerGrain>(Tenant.GrainKey(State.CustomerId)).GetPaymentMethod(source.CustomerPaymentMethodId!);
+                    CustomerPaymentMethodView method;
+                    try
+                    {
+                        method = await GrainFactory.GetGrain<ICustomerGrain>(Tenant.GrainKey(State.CustomerId)).GetPaymentMethod(source.CustomerPaymentMethodId!);
+                    }
+                    catch (FlintException e) when (e.Code == "RESOURCE_NOT_FOUND")
+                    {
+                        // A body field naming something that is not there is a 400 on that field, not a 404 on the order.
+                        throw DomainException.Invalid("INVALID_PAYMENT_SOURCE", $"'{source.CustomerPaymentMethodId}' is not a saved card of this order's customer.", $"{param}.customer_payment_method_id");
+                    }
                     p.CustomerPaymentMethodId = method.CustomerPaymentMethodId;
                     p.ProcessorPaymentMethodId = method.ProcessorPaymentMethodId;
                     p.ProcessorCustomerId = method.ProcessorCustomerId;

@@ -21,10 +21,12 @@ public sealed class FlintTestHost : IAsyncDisposable
     public HttpClient Client { get; }
     public const string AdminToken = "test-admin-token-0123456789";
 
-    public static async Task<FlintTestHost> StartAsync(string connectionString, string clusterId = "flint-test")
+    /// <param name="overrides">Extra configuration (e.g. FLINT_RATE_LIMIT_PER_SECOND) on top of the test defaults.</param>
+    public static async Task<FlintTestHost> StartAsync(string connectionString, string clusterId = "flint-test",
+        IReadOnlyDictionary<string, string?>? overrides = null)
     {
         var http = FreePort();
-        var app = await FlintHost.CreateAsync([], new Dictionary<string, string?>
+        var settings = new Dictionary<string, string?>
         {
             ["ConnectionStrings:Flint"] = connectionString,
             ["FLINT_URLS"] = $"http://127.0.0.1:{http}",
@@ -35,7 +37,9 @@ public sealed class FlintTestHost : IAsyncDisposable
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:Orleans"] = "Error",
             ["Logging:LogLevel:Microsoft"] = "Error",
-        });
+        };
+        foreach (var (key, value) in overrides ?? new Dictionary<string, string?>()) settings[key] = value;
+        var app = await FlintHost.CreateAsync([], settings);
         await app.StartAsync();
         return new FlintTestHost(app, new Uri($"http://127.0.0.1:{http}"));
     }

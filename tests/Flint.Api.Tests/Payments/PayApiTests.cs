@@ -123,6 +123,30 @@ public sealed class PayApiTests(ApiFixture f)
     }
 
     [Fact]
+    public async Task A_line_short_of_stock_refuses_the_payment_with_409_INSUFFICIENT_INVENTORY_naming_that_line_and_holds_nothing()
+    {
+        var (api, _, merchantId) = await f.NewMerchant(CatalogData.Unique("Short"));
+        var plenty = await api.Stocked(price: 500, quantity: 10);
+        var scarce = await api.Stocked(price: 700, quantity: 1, name: "Scarce mug");
+        var order = await api.NewOrder((plenty.VariantId, 2), (scarce.VariantId, 2));
+        var orderId = order.Str("order_id");
+        var scarceLine = order.Arr("line_items")[1]!.Str("line_item_id");
+
+        var r = await api.PayWith(orderId, "tok_visa");
+
+        r.AssertError(409, "INSUFFICIENT_INVENTORY");
+        Assert.Equal((10L, 0L, 10L), await api.Stock(plenty));
+        Assert.Equal((1L, 0L, 1L), await api.Stock(scarce));
+        Assert.Empty(await api.PaymentsOf(orderId, "succeeded"));
+        Assert.Empty(await PayTestData.ProcessorRecords(f.ConnectionString, merchantId, "charge_"));
+        Assert.Equal("open", (await api.GetOrder(orderId)).Str("status"));
+        // The refusal says which line is short (issue 5: "naming the line"): by its index in param, or by its id or
+        // name in the message.
+        var message = r.Body!["error"]!.Str("message");
+        Assert.True(r.ErrorParam == "line_items[1]" || message.Contains(scarceLine) || message.Contains("Scarce mug"), r.ToString());
+    }
+
+    [Fact]
     public async Task Paying_a_bundle_line_takes_the_stock_of_each_component_and_restocking_it_returns_them()
     {
         var (api, _, _) = await f.NewMerchant(CatalogData.Unique("BundlePay"));

@@ -215,6 +215,33 @@ public sealed class RefundApiTests(ApiFixture f)
     }
 
     [Fact]
+    public async Task Paying_and_refunding_record_their_events_with_the_objects_as_they_became()
+    {
+        var (api, _, _) = await f.NewMerchant(CatalogData.Unique("PayEvents"));
+        var item = await api.Stocked(price: 1000, quantity: 3);
+        var orderId = (await api.NewOrder((item.VariantId, 1))).Str("order_id");
+        Assert.Equal(402, (await api.PayWith(orderId, "tok_chargeDeclined")).Status);
+        var paymentId = (await api.PayWith(orderId, "tok_visa")).Data.Arr("payments")[0]!.Str("payment_id");
+        var half = (await api.RefundOf(orderId, 500)).Data["refund"]!.Str("refund_id");
+        Assert.Equal(201, (await api.RefundOf(orderId, 500)).Status);
+
+        async Task<List<System.Text.Json.Nodes.JsonNode>> Events(string type) =>
+            (await api.Get($"/v1/events?type={type}&page_size=100")).Data.AsArray().Select(e => e!).ToList();
+
+        var failed = Assert.Single(await Events("payment.failed"));
+        Assert.Equal(("failed", "card_declined"), (failed["data"]!["object"]!.Str("status"), failed["data"]!["object"]!.Str("decline_code")));
+        var succeeded = Assert.Single(await Events("payment.succeeded"));
+        Assert.Equal((paymentId, "succeeded"), (succeeded["data"]!["object"]!.Str("payment_id"), succeeded["data"]!["object"]!.Str("status")));
+        var paid = Assert.Single(await Events("order.paid"));
+        Assert.Equal((orderId, "paid"), (paid["data"]!["object"]!.Str("order_id"), paid["data"]!["object"]!.Str("status")));
+        var refunds = await Events("refund.succeeded");
+        Assert.Equal(2, refunds.Count);
+        Assert.Contains(refunds, r => r["data"]!["object"]!.Str("refund_id") == half);
+        Assert.Equal("partially_refunded", Assert.Single(await Events("order.partially_refunded"))["data"]!["object"]!.Str("status"));
+        Assert.Equal("refunded", Assert.Single(await Events("order.refunded"))["data"]!["object"]!.Str("status"));
+    }
+
+    [Fact]
     public async Task Refunds_are_read_by_id_and_listed_by_order()
     {
         var (api, _, _, orderId, paymentId) = await PaidOrder("RefundList");

@@ -8,6 +8,7 @@ using Flint.Domain;
 using Flint.Grains.Payments;
 using Flint.Payments;
 using Flint.Grains.Tests.Support;
+using Xunit.Abstractions;
 using static Flint.Grains.Tests.Catalog.CatalogRequests;
 
 namespace Flint.Grains.Tests.Payments;
@@ -26,7 +27,13 @@ public sealed class PaymentRecoveryGrainTests : GrainTest
     private readonly string _orderId = FlintId.New(IdPrefix.Order);
     private string _variantId = "";
 
-    public PaymentRecoveryGrainTests(ClusterFixture fixture) : base(fixture) => PaymentFaults.Current.Reset();
+    private readonly ITestOutputHelper _output;
+
+    public PaymentRecoveryGrainTests(ClusterFixture fixture, ITestOutputHelper output) : base(fixture)
+    {
+        _output = output;
+        PaymentFaults.Current.Reset();
+    }
 
     private static PaymentFaults Faults => PaymentFaults.Current;
 
@@ -54,14 +61,16 @@ public sealed class PaymentRecoveryGrainTests : GrainTest
     private Task<SimulatedRecord?> Ledger(string key) => Grain<ISimulatedRecordGrain>("sim:" + key.Replace('/', '_')).Get();
 
     /// <summary>Polls until the condition holds (the recovery runs on a timer of the new activation), at most 10 s.</summary>
-    private static async Task WaitUntil(Func<Task<bool>> condition, string what)
+    private async Task WaitUntil(Func<Task<bool>> condition, string what)
     {
-        var deadline = DateTime.UtcNow + RecoveryWait;
+        var started = DateTime.UtcNow;
+        var deadline = started + RecoveryWait;
         while (!await condition())
         {
             Assert.True(DateTime.UtcNow < deadline, $"Not recovered within {RecoveryWait.TotalSeconds} s: {what}");
             await Task.Delay(20);
         }
+        _output.WriteLine($"{what} after {(DateTime.UtcNow - started).TotalMilliseconds:0} ms");
     }
 
     /// <summary>The pay call dies with the injected crash (not a domain refusal): its outcome is unknown to the caller.</summary>
@@ -149,9 +158,13 @@ public sealed class PaymentRecoveryGrainTests : GrainTest
         await Crashes(() => Order.Pay(PayWith("tok_visa")));
         var paymentId = Assert.Single(Faults.ChargeKeys);
         await Deactivate(Order);
-        // The process stays down longer than the 15-minute hold: the reservation expires.
+        // The process stays down longer than the 15-minute hold (and the processor is unreachable meanwhile, so the
+        // reminder's attempts cannot finish the saga early): the reservation expires.
+        Faults.FailFindCharge = true;
         Clock.Advance(TimeSpan.FromMinutes(16));
         Assert.Equal((10L, 0L, 10L), Stock(await Inventory.GetStock()));
+        Faults.FailFindCharge = false;
+        await DeactivateIfActive(Order);
 
         await WaitUntil(async () => (await Order.GetPayment(paymentId)).Status != "pending", "payment settled");
 
@@ -170,9 +183,14 @@ public sealed class PaymentRecoveryGrainTests : GrainTest
         await Crashes(() => Order.Pay(PayWith("tok_visa")));
         var paymentId = Assert.Single(Faults.ChargeKeys);
         await Deactivate(Order);
+        // While the process is down (and the processor unreachable, so the reminder's attempts cannot finish the
+        // saga), the reservation expires and the units go elsewhere.
+        Faults.FailFindCharge = true;
         Clock.Advance(TimeSpan.FromMinutes(16));
-        // While the process is down, the reservation expires and the last units go elsewhere.
         await Inventory.Adjust(_productId, new InventoryAdjustmentRequest { QuantityDelta = -9, ChangeReason = "damage" }, "test");
+        Assert.Equal("pending", (await Order.GetPayment(paymentId)).Status);
+        Faults.FailFindCharge = false;
+        await DeactivateIfActive(Order);
 
         await WaitUntil(async () => (await Order.GetPayment(paymentId)).Status != "pending", "payment settled");
 
@@ -208,6 +226,7 @@ public sealed class PaymentRecoveryGrainTests : GrainTest
         await WaitUntil(async () => (await Order.GetPayment(first)).Status != "pending", "payment settled");
 
         var order = await Order.Get();
+        _output.WriteLine($"split tender recovered by {(order.Status == "paid" ? "finishing" : "undoing")} it");
         if (order.Status == "paid")
         {
             // Finished: both sources charged once each.
@@ -227,6 +246,48 @@ public sealed class PaymentRecoveryGrainTests : GrainTest
             Assert.Equal((10L, 0L, 10L), Stock(await Inventory.GetStock()));
             Assert.Equal("paid", (await Order.Pay(PayWith("tok_visa"))).Order.Status);
         }
+    }
+
+    [Fact]
+    public async Task While_a_payment_is_in_flight_the_order_refuses_line_and_discount_edits_so_what_is_charged_is_what_is_sold()
+    {
+        await OpenOrder();
+        Faults.FailAfterCharge = true;
+        await Crashes(() => Order.Pay(PayWith("tok_visa")));
+        var paymentId = Assert.Single(Faults.ChargeKeys);
+
+        // The saga is pending (charged, not committed): the order's lines, discounts and status are what it charged for.
+        var addLine = await Assert.ThrowsAsync<FlintException>(() => Order.AddLineItem(new AddLineItemRequest { VariantId = _variantId, Quantity = 5 }));
+        Assert.True(addLine.Code is "PAYMENT_IN_PROGRESS" or "ORDER_NOT_EDITABLE", addLine.Code);
+        var discount = await Assert.ThrowsAsync<FlintException>(() => Order.AddDiscount(new AddDiscountRequest { Name = "half", Percentage = "50" }));
+        Assert.True(discount.Code is "PAYMENT_IN_PROGRESS" or "ORDER_NOT_EDITABLE", discount.Code);
+
+        await Deactivate(Order);
+        await WaitUntil(async () => (await Order.GetPayment(paymentId)).Status != "pending", "payment settled");
+
+        var order = await Order.Get();
+        Assert.Equal(("paid", 5000L, 5000L, 0L), (order.Status, order.NetAmounts.TotalMoney.Amount, order.NetAmounts.PaidMoney.Amount, order.NetAmounts.BalanceMoney.Amount));
+        Assert.Equal(2, Assert.Single(order.LineItems).Quantity);
+        Assert.Equal((8L, 0L, 8L), Stock(await Inventory.GetStock()));
+    }
+
+    [Fact]
+    public async Task While_a_payment_is_in_flight_the_order_cannot_be_canceled_so_a_charge_never_ends_on_a_canceled_order()
+    {
+        await OpenOrder();
+        Faults.FailAfterCharge = true;
+        await Crashes(() => Order.Pay(PayWith("tok_visa")));
+        var paymentId = Assert.Single(Faults.ChargeKeys);
+
+        var cancel = await Assert.ThrowsAsync<FlintException>(() => Order.Cancel(null));
+        Assert.True(cancel.Code is "PAYMENT_IN_PROGRESS" or "INVALID_STATE_TRANSITION", cancel.Code);
+
+        await Deactivate(Order);
+        await WaitUntil(async () => (await Order.GetPayment(paymentId)).Status != "pending", "payment settled");
+        var order = await Order.Get();
+        Assert.Equal(("paid", 5000L), (order.Status, order.NetAmounts.PaidMoney.Amount));
+        Assert.Equal("succeeded", (await Order.GetPayment(paymentId)).Status);
+        Assert.Equal(1, Faults.Charges);
     }
 
     [Theory]
@@ -277,6 +338,44 @@ public sealed class PaymentRecoveryGrainTests : GrainTest
         Assert.Equal(("refunded", 5000L), (rest.Order.Status, rest.Order.NetAmounts.RefundedMoney.Amount));
         Assert.Null(await Ledger($"refund-slot/ch_sim_{paymentId}/2"));
     }
+
+    /// <summary>Asks for the grain's deactivation whether or not something (a reminder tick, a call) activated it meanwhile.
+    /// Does not wait: a queued reminder tick may activate it again at once, which is just as good: the saga is then
+    /// recovered by that activation instead of by the test's next call.</summary>
+    [Fact]
+    public async Task A_refund_over_two_cards_whose_second_processor_refund_is_refused_still_records_the_money_the_first_card_got_back()
+    {
+        await OpenOrder();
+        var paid = await Order.Pay(new PayOrderRequest
+        {
+            PaymentSources =
+            [
+                new PaymentSourceInput { Token = "tok_visa", AmountMoney = new MoneyInput { Amount = 3000, Currency = "USD" } },
+                new PaymentSourceInput { Token = "tok_mastercard" },
+            ],
+        });
+        Assert.Equal("paid", paid.Order.Status);
+        Faults.DeclineRefundCall = 2;
+
+        // 4000 spans both payments, so it takes two processor refunds; the second is refused.
+        try { await Order.Refund(new CreateRefundRequest { AmountMoney = new MoneyInput { Amount = 4000, Currency = "USD" } }); }
+        catch (FlintException) { }
+
+        var refundKeys = Faults.RefundKeys.ToList();
+        Assert.Equal(2, refundKeys.Count);
+        var first = await Ledger("refund/" + refundKeys[0]);
+        Assert.NotNull(first);
+        Assert.Equal("Succeeded", first.Outcome);
+        // Whatever the API answered, the books must show the money that really went back, so it cannot be refunded twice.
+        var order = await Order.Get();
+        Assert.Equal(first.AmountMinor, order.NetAmounts.RefundedMoney.Amount);
+        var refundedOnPayments = 0L;
+        foreach (var p in paid.Payments) refundedOnPayments += (await Order.GetPayment(p.PaymentId)).RefundedMoney.Amount;
+        Assert.Equal(first.AmountMinor, refundedOnPayments);
+    }
+
+    private async Task DeactivateIfActive(IAddressable grain) =>
+        await Grains.GetGrain<IManagementGrain>(0).DeactivateGrain(grain.GetGrainId());
 
     private static (long OnHand, long Reserved, long Available) Stock(StockView s) => (s.QuantityOnHand, s.QuantityReserved, s.QuantityAvailable);
 }

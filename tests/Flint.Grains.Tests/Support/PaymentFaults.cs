@@ -39,6 +39,16 @@ public sealed class PaymentFaults : IPaymentProcessor
     /// <summary>Let the next refund through, then fail as if the answer were lost.</summary>
     public volatile bool FailAfterRefund;
 
+    /// <summary>While set, every charge look-up fails (the processor is unreachable): a recovery cannot learn the
+    /// outcome and must leave the saga pending.</summary>
+    public volatile bool FailFindCharge;
+
+    /// <summary>When set to n &gt; 0, the n-th refund call since <see cref="Reset"/> is refused by the processor (as a
+    /// real one may refuse, e.g. for a disputed charge) without reaching it.</summary>
+    public volatile int DeclineRefundCall;
+
+    private int _refundCalls;
+
     /// <summary>Refund calls that reached the processor (a repeat with the same key counts again).</summary>
     public int Refunds;
 
@@ -56,6 +66,9 @@ public sealed class PaymentFaults : IPaymentProcessor
         FailAfterCharge = false;
         FailBeforeRefund = false;
         FailAfterRefund = false;
+        FailFindCharge = false;
+        DeclineRefundCall = 0;
+        Interlocked.Exchange(ref _refundCalls, 0);
         Interlocked.Exchange(ref Charges, 0);
         Interlocked.Exchange(ref Refunds, 0);
         ChargeKeys.Clear();
@@ -80,10 +93,13 @@ public sealed class PaymentFaults : IPaymentProcessor
         return result;
     }
 
-    public Task<ChargeResult?> FindCharge(ProcessorContext context, string idempotencyKey, CancellationToken ct) => Inner.FindCharge(context, idempotencyKey, ct);
+    public Task<ChargeResult?> FindCharge(ProcessorContext context, string idempotencyKey, CancellationToken ct) =>
+        FailFindCharge ? throw new SimulatedCrashException("processor unreachable") : Inner.FindCharge(context, idempotencyKey, ct);
     public async Task<RefundResult> Refund(ProcessorContext context, RefundRequest request, CancellationToken ct)
     {
         RefundKeys.Enqueue(request.IdempotencyKey);
+        if (Interlocked.Increment(ref _refundCalls) == DeclineRefundCall)
+            return new RefundResult(RefundOutcome.Declined, null, "charge_disputed: The charge is disputed and cannot be refunded.");
         if (FailBeforeRefund)
         {
             FailBeforeRefund = false;

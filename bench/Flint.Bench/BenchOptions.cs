@@ -1,0 +1,130 @@
+using System.Globalization;
+
+namespace Flint.Bench;
+
+public enum TargetKind { Flint, Baseline }
+
+/// <summary>The command line. Every run is bounded: by buyers (flash-sale) or seconds (checkout, read-mix), and by
+/// <see cref="MaxSeconds"/> in any case.</summary>
+public sealed class BenchOptions
+{
+    public required string Command { get; init; }
+    public IReadOnlyList<TargetKind> Targets { get; init; } = [TargetKind.Flint, TargetKind.Baseline];
+    public IReadOnlyList<string>? FlintUrls { get; init; }
+    public string? BaselineUrl { get; init; }
+    public string? FlintDb { get; init; }
+    public string? BaselineDb { get; init; }
+    public string? AdminToken { get; init; }
+    public int Stock { get; init; } = 1000;
+    public int Buyers { get; init; } = 10_000;
+    public int Concurrency { get; init; } = 64;
+    public int Seconds { get; init; } = 30;
+    public int Variants { get; init; } = 1000;
+    public int Coupons { get; init; } = 20;
+    public int Warmup { get; init; } = 200;
+    public int Silos { get; init; } = 1;
+    public bool Chaos { get; init; }
+    public bool Retry { get; init; }
+    public bool IdempotencyKeys { get; init; } = true;
+    public bool Build { get; init; } = true;
+    public bool KeepData { get; init; }
+    public int MaxSeconds { get; init; } = 900;
+    public int PgPort { get; init; } = 54339;
+    public string ServerLogLevel { get; init; } = "Warning";
+    public required string RawArgs { get; init; }
+
+    public static readonly string[] Scenarios = ["flash-sale", "checkout", "read-mix"];
+
+    public const string Usage = """
+        usage: dotnet run -c Release --project bench/Flint.Bench -- <scenario> [options]
+               dotnet run -c Release --project bench/Flint.Bench -- report
+        scenarios: flash-sale | checkout | read-mix
+          --target flint|baseline|both   what to measure (default both, one after the other)
+          --flint-url URL[,URL…]         use running Flint silos instead of starting them (requests are spread over them)
+          --baseline-url URL             use a running baseline instead of starting one
+          --flint-db CONN / --baseline-db CONN   Npgsql connection strings for the database checks with running targets
+          --admin-token T                Flint's FLINT_ADMIN_TOKEN with --flint-url (default: env FLINT_ADMIN_TOKEN or .flint/admin-token)
+          --stock S        flash-sale stock (default 1000)          --buyers N       flash-sale buyers (default 10000)
+          --concurrency C  requests in flight (default 64)          --seconds T      checkout/read-mix duration (default 30)
+          --variants V     checkout/read-mix catalog size (1000)    --coupons K      coupon codes in use (default 20)
+          --warmup W       unmeasured checkouts before measuring (default 200)
+          --silos N        Flint silos to start (default 1)         --chaos          flash-sale: kill -9 one silo mid-run, restart it
+          --retry          retry 5xx/transport failures on another silo with the same Idempotency-Key (on with --chaos)
+          --no-idempotency-keys   send no Idempotency-Key headers     --no-build       reuse bench/.work builds
+          --keep-data      do not reset the bench databases          --max-seconds M  hard stop for one target (default 900)
+          --pg-port P      port of the bench's own PostgreSQL (54339) --server-log-level L  servers' log level (Warning)
+        """;
+
+    public static BenchOptions Parse(string[] args)
+    {
+        if (args.Length == 0 || args[0] is "-h" or "--help") throw new UsageException(Usage);
+        var command = args[0];
+        if (command != "report" && !Scenarios.Contains(command)) throw new UsageException($"unknown scenario '{command}'\n{Usage}");
+
+        var targets = new List<TargetKind> { TargetKind.Flint, TargetKind.Baseline };
+        IReadOnlyList<string>? flintUrls = null;
+        string? baselineUrl = null, flintDb = null, baselineDb = null, adminToken = null, logLevel = "Warning";
+        int warmup = 200, stock = 1000, buyers = 10_000, concurrency = 64, seconds = 30, variants = 1000, coupons = 20, silos = 1, maxSeconds = 900, pgPort = 54339;
+        bool chaos = false, retry = false, keys = true, build = true, keep = false;
+        for (var i = 1; i < args.Length; i++)
+        {
+            var (name, inline) = args[i].Contains('=') ? (args[i][..args[i].IndexOf('=')], args[i][(args[i].IndexOf('=') + 1)..]) : (args[i], null);
+            string Value() => inline ?? (++i < args.Length ? args[i] : throw new UsageException($"{name} needs a value"));
+            int Int() => int.TryParse(Value(), NumberStyles.None, CultureInfo.InvariantCulture, out var v) && v > 0
+                ? v : throw new UsageException($"{name} needs a positive whole number");
+            switch (name)
+            {
+                case "--target":
+                    targets = Value() switch
+                    {
+                        "flint" => [TargetKind.Flint],
+                        "baseline" => [TargetKind.Baseline],
+                        "both" => [TargetKind.Flint, TargetKind.Baseline],
+                        var t => throw new UsageException($"--target must be flint, baseline or both, not '{t}'"),
+                    };
+                    break;
+                case "--flint-url": flintUrls = Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries); break;
+                case "--baseline-url": baselineUrl = Value(); break;
+                case "--flint-db": flintDb = Value(); break;
+                case "--baseline-db": baselineDb = Value(); break;
+                case "--admin-token": adminToken = Value(); break;
+                case "--stock": stock = Int(); break;
+                case "--buyers": buyers = Int(); break;
+                case "--concurrency": concurrency = Int(); break;
+                case "--seconds": seconds = Int(); break;
+                case "--variants": variants = Int(); break;
+                case "--coupons": coupons = Int(); break;
+                case "--warmup": warmup = int.TryParse(Value(), NumberStyles.None, CultureInfo.InvariantCulture, out var w) ? w : throw new UsageException("--warmup needs a whole number"); break;
+                case "--silos": silos = Int(); break;
+                case "--max-seconds": maxSeconds = Int(); break;
+                case "--pg-port": pgPort = Int(); break;
+                case "--server-log-level": logLevel = Value(); break;
+                case "--chaos": chaos = true; break;
+                case "--retry": retry = true; break;
+                case "--no-idempotency-keys": keys = false; break;
+                case "--no-build": build = false; break;
+                case "--keep-data": keep = true; break;
+                default: throw new UsageException($"unknown option '{args[i]}'\n{Usage}");
+            }
+        }
+        foreach (var url in (flintUrls ?? []).Append(baselineUrl).OfType<string>())
+        {
+            if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || !(uri.IsLoopback && uri.Host is "127.0.0.1" or "localhost" or "[::1]"))
+                throw new UsageException($"the bench talks only to 127.0.0.1: '{url}' is not a loopback URL");
+        }
+        if (chaos && command != "flash-sale") throw new UsageException("--chaos is for flash-sale");
+        if (chaos && flintUrls is not null) throw new UsageException("--chaos needs silos the bench starts itself (it kills and restarts one): drop --flint-url");
+        if (chaos && silos < 2) throw new UsageException("--chaos needs --silos 2 or more (3 is the intended setting)");
+        if (chaos) targets = [TargetKind.Flint];
+        return new BenchOptions
+        {
+            Command = command, Targets = targets, FlintUrls = flintUrls, BaselineUrl = baselineUrl, FlintDb = flintDb,
+            BaselineDb = baselineDb, AdminToken = adminToken, Stock = stock, Buyers = buyers, Concurrency = concurrency,
+            Seconds = seconds, Variants = variants, Coupons = coupons, Warmup = warmup, Silos = flintUrls?.Count ?? silos, Chaos = chaos,
+            Retry = retry || chaos, IdempotencyKeys = keys || chaos, Build = build, KeepData = keep, MaxSeconds = maxSeconds,
+            PgPort = pgPort, ServerLogLevel = logLevel!, RawArgs = string.Join(' ', args),
+        };
+    }
+}
+
+public sealed class UsageException(string message) : Exception(message);

@@ -1,0 +1,187 @@
+using System.Globalization;
+using Flint.Bench;
+
+// dotnet run -c Release --project bench/Flint.Bench -- <flash-sale|checkout|read-mix|report> [options]; see bench/README.md.
+BenchOptions options;
+try
+{
+    options = BenchOptions.Parse(args);
+}
+catch (UsageException e)
+{
+    Console.Error.WriteLine(e.Message);
+    return 2;
+}
+
+var repoRoot = FindRepoRoot();
+if (options.Command == "report")
+{
+    Report.WriteInto(repoRoot);
+    return 0;
+}
+
+var stack = new LocalStack(options, repoRoot);
+Console.CancelKeyPress += (_, e) =>
+{
+    // Stop what the bench started before leaving, also on Ctrl-C.
+    e.Cancel = true;
+    Console.Error.WriteLine("bench: interrupted; stopping the servers it started…");
+    stack.DisposeAsync().AsTask().Wait(TimeSpan.FromSeconds(60));
+    Environment.Exit(130);
+};
+
+try
+{
+    using var http = ApiClient.CreateHttp(options.Concurrency);
+    var timestamp = DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
+    var runId = "bench" + DateTime.UtcNow.ToString("yyyyMMddHHmmssfff", CultureInfo.InvariantCulture);
+    var run = new RunResult
+    {
+        Scenario = options.Command,
+        Timestamp = timestamp,
+        Command = options.RawArgs,
+        GitCommit = Results.GitCommit(repoRoot),
+        MachineCores = Environment.ProcessorCount,
+        Machine = Results.Machine(),
+        Settings = new RunSettings
+        {
+            Stock = options.Stock, Buyers = options.Buyers, Concurrency = options.Concurrency, Seconds = options.Seconds,
+            Variants = options.Variants, Coupons = options.Coupons, Warmup = options.Warmup, Silos = options.Silos, Chaos = options.Chaos, Retry = options.Retry,
+            IdempotencyKeys = options.IdempotencyKeys, ServerLogLevel = options.ServerLogLevel,
+            StartedByBench = options.FlintUrls is null && options.BaselineUrl is null,
+        },
+    };
+
+    foreach (var kind in options.Targets)
+    {
+        var context = kind == TargetKind.Flint ? await FlintTarget(options, stack, http, runId) : await BaselineTarget(options, stack, http);
+        try
+        {
+            var result = await Scenarios.Run(options, context, runId, stack);
+            run.Targets.Add(result);
+            Console.Error.WriteLine($"[{context.Name}] {result.CheckoutsPerSecond:0.0} checkouts/s, p50/p95/p99 {result.CheckoutLatencyMs?.P50:0.0}/{result.CheckoutLatencyMs?.P95:0.0}/{result.CheckoutLatencyMs?.P99:0.0} ms, errors: {Results.Errors(result)}");
+            if (result.StepLatencyMs is { Count: > 0 } steps)
+                Console.Error.WriteLine($"[{context.Name}] steps p50/p99 ms: {string.Join(", ", steps.Select(s => $"{s.Key} {s.Value.P50:0.0}/{s.Value.P99:0.0}"))}");
+        }
+        finally
+        {
+            await stack.StopServers(context.Servers);
+        }
+    }
+
+    var flint = run.Targets.FirstOrDefault(t => t.Target == "flint");
+    var baseline = run.Targets.FirstOrDefault(t => t.Target == "baseline");
+    if (flint is not null && baseline is not null && baseline.CheckoutsPerSecond > 0)
+        run.RatioFlintBaseline = Math.Round(flint.CheckoutsPerSecond / baseline.CheckoutsPerSecond, 2);
+
+    var file = Results.Write(repoRoot, run);
+    Console.WriteLine();
+    Console.WriteLine($"{run.Scenario}{(options.Chaos ? " (chaos)" : "")} · {Results.Machine()} · commit {run.GitCommit}");
+    Console.Write(Results.Table(run));
+    Console.WriteLine($"results: {Path.GetRelativePath(repoRoot, file)}");
+    if (run.RatioFlintBaseline is { } ratio) Console.WriteLine($"ratio flint/baseline: {ratio.ToString("0.00", CultureInfo.InvariantCulture)}");
+    if (options.Command == "flash-sale")
+    {
+        foreach (var t in run.Targets)
+        {
+            var v = t.Verification!;
+            var label = t == run.Targets[0] ? "oversold" : $"{t.Target} oversold";
+            Console.WriteLine(v.DatabaseChecked
+                ? $"{label}: {v.Oversold}{(run.Targets.Count > 1 && t == run.Targets[0] ? $" ({t.Target})" : "")}"
+                : $"{label}: not checked against the database (API only: {v.Oversold})");
+            Console.WriteLine($"{t.Target} verification: {(v.Passed ? "passed" : "FAILED — " + string.Join("; ", v.Failures))}");
+        }
+        return run.Targets.All(t => t.Verification!.Passed) ? 0 : 1;
+    }
+    return 0;
+}
+catch (BenchException e)
+{
+    Console.Error.WriteLine("bench: " + e.Message);
+    return 1;
+}
+finally
+{
+    await stack.DisposeAsync();
+}
+
+static string FindRepoRoot()
+{
+    foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
+    {
+        for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Flint.sln"))) return dir.FullName;
+        }
+    }
+    throw new BenchException("run the bench inside the Flint repository (Flint.sln not found above the current directory)");
+}
+
+static async Task<TargetContext> FlintTarget(BenchOptions o, LocalStack stack, HttpClient http, string runId)
+{
+    IReadOnlyList<ServerProcess> servers = [];
+    IReadOnlyList<string> urls;
+    string? adminToken, database;
+    if (o.FlintUrls is null)
+    {
+        servers = await stack.StartFlint(o.Silos, http);
+        urls = servers.Select(s => s.Url).ToList();
+        adminToken = stack.AdminToken;
+        database = stack.PostgresUrl("flint");
+    }
+    else
+    {
+        urls = o.FlintUrls.Select(u => u.TrimEnd('/')).ToList();
+        var tokenFile = Path.Combine(FindRepoRoot(), ".flint", "admin-token");
+        adminToken = o.AdminToken ?? Environment.GetEnvironmentVariable("FLINT_ADMIN_TOKEN")
+            ?? (File.Exists(tokenFile) ? File.ReadAllText(tokenFile).Trim() : null)
+            ?? throw new BenchException("with --flint-url the bench needs Flint's admin token: --admin-token, FLINT_ADMIN_TOKEN or .flint/admin-token");
+        database = o.FlintDb;
+    }
+    // A merchant of its own per run: the database checks count exactly this run's orders, payments and charges.
+    var admin = new ApiClient(http, urls, adminToken, retry: true, new Stats());
+    var merchant = await admin.Post("/v1/merchants", new { name = "Bench " + runId }, null);
+    if (!merchant.Ok) throw new BenchException($"creating the bench merchant failed: {merchant.Status} {merchant.Body?.ToJsonString()}");
+    var key = merchant.Data["api_keys"]?["test"]?.GetValue<string>() ?? throw new BenchException("merchant answer without a test key");
+    return new TargetContext
+    {
+        Kind = TargetKind.Flint,
+        Api = new ApiClient(http, urls, key, retry: o.Retry, new Stats()),
+        Stats = new Stats(),
+        Servers = servers,
+        Database = database,
+        MerchantId = merchant.Data["merchant_id"]!.GetValue<string>(),
+        PostmasterPid = o.FlintUrls is null ? stack.PostmasterPid : null,
+        Http = http,
+    };
+}
+
+static async Task<TargetContext> BaselineTarget(BenchOptions o, LocalStack stack, HttpClient http)
+{
+    IReadOnlyList<ServerProcess> servers = [];
+    string url;
+    string? database;
+    if (o.BaselineUrl is null)
+    {
+        var server = await stack.StartBaseline(http);
+        servers = [server];
+        url = server.Url;
+        database = stack.PostgresUrl("baseline");
+    }
+    else
+    {
+        url = o.BaselineUrl.TrimEnd('/');
+        database = o.BaselineDb;
+    }
+    return new TargetContext
+    {
+        Kind = TargetKind.Baseline,
+        Api = new ApiClient(http, [url], null, retry: o.Retry, new Stats()),
+        Stats = new Stats(),
+        Servers = servers,
+        Database = database,
+        MerchantId = null,
+        PostmasterPid = o.BaselineUrl is null ? stack.PostmasterPid : null,
+        Http = http,
+    };
+}

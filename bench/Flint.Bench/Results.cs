@@ -1,0 +1,105 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace Flint.Bench;
+
+public sealed class RunSettings
+{
+    public int Stock { get; init; }
+    public int Buyers { get; init; }
+    public int Concurrency { get; init; }
+    public int Seconds { get; init; }
+    public int Variants { get; init; }
+    public int Coupons { get; init; }
+    public int Warmup { get; init; }
+    public int Silos { get; init; }
+    public bool Chaos { get; init; }
+    public bool Retry { get; init; }
+    public bool IdempotencyKeys { get; init; }
+    public string ServerLogLevel { get; init; } = "";
+    public bool StartedByBench { get; init; }
+}
+
+public sealed class RunResult
+{
+    public required string Scenario { get; init; }
+    public required string Timestamp { get; init; }
+    public required string Command { get; init; }
+    public required string GitCommit { get; init; }
+    public required int MachineCores { get; init; }
+    public required string Machine { get; init; }
+    public required RunSettings Settings { get; init; }
+    public List<TargetResult> Targets { get; init; } = [];
+    public double? RatioFlintBaseline { get; set; }
+}
+
+/// <summary>Writes one run to bench/results/&lt;scenario&gt;-&lt;timestamp&gt;.json and prints its table.</summary>
+public static class Results
+{
+    public static JsonSerializerOptions Json { get; } = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    public static string GitCommit(string repoRoot)
+    {
+        try
+        {
+            var psi = new ProcessStartInfo("git", ["-C", repoRoot, "rev-parse", "HEAD"]) { RedirectStandardOutput = true, RedirectStandardError = true };
+            using var p = Process.Start(psi)!;
+            var head = p.StandardOutput.ReadToEnd().Trim();
+            p.WaitForExit();
+            var dirty = new ProcessStartInfo("git", ["-C", repoRoot, "status", "--porcelain", "--", "src"]) { RedirectStandardOutput = true, RedirectStandardError = true };
+            using var d = Process.Start(dirty)!;
+            var changes = d.StandardOutput.ReadToEnd().Trim();
+            d.WaitForExit();
+            return changes.Length > 0 ? head + " (src modified)" : head;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return "unknown";
+        }
+    }
+
+    public static string Machine()
+    {
+        var cpu = File.Exists("/proc/cpuinfo")
+            ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim()
+            : null;
+        return $"{Environment.ProcessorCount} cores{(cpu is null ? "" : ", " + cpu)}, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}";
+    }
+
+    public static string Write(string repoRoot, RunResult run)
+    {
+        var dir = Path.Combine(repoRoot, "bench", "results");
+        Directory.CreateDirectory(dir);
+        var file = Path.Combine(dir, $"{run.Scenario}{(run.Settings.Chaos ? "-chaos" : "")}-{run.Timestamp}.json");
+        File.WriteAllText(file, JsonSerializer.Serialize(run, Json) + "\n");
+        return file;
+    }
+
+    public static string Table(RunResult run)
+    {
+        var sb = new StringBuilder();
+        sb.AppendLine(CultureInfo.InvariantCulture, $"| target | checkouts/s | checkouts | p50 ms | p95 ms | p99 ms | reads/s | errors | CPU s app | CPU s pg | check |");
+        sb.AppendLine("|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---|");
+        foreach (var t in run.Targets)
+        {
+            var l = t.CheckoutLatencyMs;
+            var check = t.Verification is null ? "–" : t.Verification.Passed ? $"passed, oversold {t.Verification.Oversold}" : "FAILED: " + string.Join("; ", t.Verification.Failures);
+            sb.AppendLine(CultureInfo.InvariantCulture,
+                $"| {t.Target}{(run.Settings.Silos > 1 && t.Target == "flint" ? $" ({run.Settings.Silos} silos)" : "")} | {t.CheckoutsPerSecond:0.0} | {t.Checkouts} | {l?.P50:0.0} | {l?.P95:0.0} | {l?.P99:0.0} | {(t.Reads > 0 ? t.ReadsPerSecond.ToString("0.0", CultureInfo.InvariantCulture) : "–")} | {Errors(t)} | {t.CpuSecondsApp?.ToString("0.0", CultureInfo.InvariantCulture) ?? "–"} | {t.CpuSecondsPostgres?.ToString("0.0", CultureInfo.InvariantCulture) ?? "–"} | {check} |");
+        }
+        return sb.ToString();
+    }
+
+    public static string Errors(TargetResult t)
+    {
+        if (t.Errors.Count == 0) return "none";
+        return string.Join(", ", t.Errors.OrderByDescending(e => e.Value).Select(e => $"{e.Key} ×{e.Value}"));
+    }
+}

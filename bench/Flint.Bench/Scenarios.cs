@@ -1,0 +1,307 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+
+namespace Flint.Bench;
+
+/// <summary>Everything one target run needs: its API client, the processes behind it (when the bench started them),
+/// its database (for the checks) and, for Flint, the merchant the run created.</summary>
+public sealed class TargetContext
+{
+    public required TargetKind Kind { get; init; }
+    public required ApiClient Api { get; init; }
+    public required Stats Stats { get; init; }
+    public required IReadOnlyList<ServerProcess> Servers { get; init; }
+    public required string? Database { get; init; }
+    public required string? MerchantId { get; init; }
+    public required int? PostmasterPid { get; init; }
+    public required HttpClient Http { get; init; }
+    public string Name => Kind == TargetKind.Flint ? "flint" : "baseline";
+}
+
+public sealed class ChaosReport
+{
+    public string? KilledSilo { get; set; }
+    public int KilledPid { get; set; }
+    public double KilledAtSeconds { get; set; }
+    public double RestartedAtSeconds { get; set; }
+    public double ReadyAtSeconds { get; set; }
+    public int NewPid { get; set; }
+    public string? Error { get; set; }
+}
+
+public sealed class TargetResult
+{
+    public required string Target { get; init; }
+    public required IReadOnlyList<string> Urls { get; init; }
+    public double ElapsedSeconds { get; set; }
+    public long Checkouts { get; set; }
+    public double CheckoutsPerSecond { get; set; }
+    /// <summary>flash-sale: seconds from the start to the last successful payment.</summary>
+    public double? SelloutSeconds { get; set; }
+    public long? SoldOut { get; set; }
+    public long Reads { get; set; }
+    public double ReadsPerSecond { get; set; }
+    public long Requests { get; set; }
+    public double RequestsPerSecond { get; set; }
+    public Percentiles? CheckoutLatencyMs { get; set; }
+    public Percentiles? ReadLatencyMs { get; set; }
+    public Percentiles? RequestLatencyMs { get; set; }
+    /// <summary>Latency of each successful step: create (order), coupon (apply), pay.</summary>
+    public Dictionary<string, Percentiles>? StepLatencyMs { get; set; }
+    public Dictionary<string, long> Errors { get; set; } = [];
+    public Dictionary<string, long> Retries { get; set; } = [];
+    public double? CpuSecondsApp { get; set; }
+    public double? CpuSecondsPostgres { get; set; }
+    public bool StoppedByTimeLimit { get; set; }
+    public Verification? Verification { get; set; }
+    public ChaosReport? Chaos { get; set; }
+}
+
+/// <summary>The three scenarios. Each drives one target with <c>--concurrency</c> virtual buyers and stops by itself.</summary>
+public static class Scenarios
+{
+    private static readonly object PayBody = new { payment_source_tokens = new[] { "tok_visa" } };
+
+    public static async Task<TargetResult> Run(BenchOptions o, TargetContext t, string runId, LocalStack? stack)
+    {
+        void Log(string line) => Console.Error.WriteLine($"[{t.Name} {o.Command}] {line}");
+        var result = new TargetResult { Target = t.Name, Urls = t.Api.Urls };
+
+        // Setup (not measured).
+        Variant? flashVariant = null;
+        Catalog? catalog = null;
+        if (o.Command == "flash-sale")
+        {
+            flashVariant = await CatalogSetup.CreateVariant(t.Api, "Flash sale item " + runId, 1999, o.Stock, runId);
+            Log($"setup: variant {flashVariant.VariantId} with stock {o.Stock}");
+        }
+        else
+        {
+            catalog = await CatalogSetup.CreateStore(t.Api, o.Variants, o.Coupons, runId, Log);
+            Log($"setup: {catalog.Variants.Count} variants, {catalog.CouponCodes.Count} coupon codes, tax 8.875 % (US)");
+        }
+        var knownOrders = new ConcurrentQueue<string>();
+        if (o.Warmup > 0)
+        {
+            // Not measured: JIT, connection pools, grain activations of the catalog. The flash sale warms up on a
+            // variant of its own, so the sale's variant and its checks see only the measured buyers.
+            var warmVariant = o.Command == "flash-sale" ? await CatalogSetup.CreateVariant(t.Api, "Warm-up item " + runId, 999, o.Warmup, runId) : null;
+            var warmStats = new Stats();
+            var warmApi = new ApiClient(t.Http, t.Api.Urls, t.Api.ApiKey, o.Retry, warmStats);
+            var clock0 = Stopwatch.StartNew();
+            await Parallel.ForEachAsync(Enumerable.Range(0, o.Warmup), new ParallelOptions { MaxDegreeOfParallelism = o.Concurrency }, async (i, _) =>
+            {
+                if (warmVariant is not null)
+                {
+                    await FlashBuyer(warmApi, o, warmVariant, $"{runId}-warm-{i}", warmStats, clock0);
+                }
+                else
+                {
+                    var (ok, id, _) = await Checkout(warmApi, o, catalog!, new Random(i), $"{runId}-warm-{i}", warmStats, clock0);
+                    if (ok) knownOrders.Enqueue(id!);
+                }
+            });
+            Log($"warm-up: {warmStats.Checkouts} checkouts in {clock0.Elapsed.TotalSeconds:0.0} s (not measured){(warmStats.Errors > 0 ? $"; errors: {string.Join(", ", warmStats.Snapshot().Errors.Select(e => $"{e.Key} ×{e.Value}"))}" : "")}");
+        }
+        // Requests made during setup are not part of the figures.
+        var stats = new Stats();
+        var api = new ApiClient(t.Http, t.Api.Urls, t.Api.ApiKey, o.Retry, stats);
+
+        var cpu = new CpuMeter(t.Servers.Select(s => s.Pid), t.PostmasterPid);
+        var clock = Stopwatch.StartNew();
+        var hardStop = TimeSpan.FromSeconds(o.MaxSeconds);
+        var timeBound = o.Command == "flash-sale" ? hardStop : TimeSpan.FromSeconds(Math.Min(o.Seconds, o.MaxSeconds));
+        using var stop = new CancellationTokenSource();
+        long started = 0, finished = 0, soldOut = 0;
+        var acknowledged = new ConcurrentBag<string>();
+
+        async Task Worker(int w)
+        {
+            var random = new Random(unchecked(w * 7919 + runId.GetHashCode()));
+            while (!stop.IsCancellationRequested && clock.Elapsed < timeBound)
+            {
+                var n = Interlocked.Increment(ref started);
+                if (o.Command == "flash-sale")
+                {
+                    if (n > o.Buyers) break;
+                    var (ok, id, outcome) = await FlashBuyer(api, o, flashVariant!, $"{runId}-b{n}", stats, clock);
+                    if (ok) acknowledged.Add(id!);
+                    else if (outcome == "409 INSUFFICIENT_INVENTORY") Interlocked.Increment(ref soldOut);
+                }
+                else if (o.Command == "checkout" || random.NextDouble() < 0.10)
+                {
+                    var (ok, id, _) = await Checkout(api, o, catalog!, random, $"{runId}-b{n}", stats, clock);
+                    if (ok && o.Command == "read-mix") knownOrders.Enqueue(id!);
+                }
+                else
+                {
+                    await Read(api, random, knownOrders, stats);
+                }
+                Interlocked.Increment(ref finished);
+            }
+        }
+
+        var progress = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                try { await Task.Delay(2000, stop.Token); } catch (OperationCanceledException) { break; }
+                var s = clock.Elapsed.TotalSeconds;
+                var scope = o.Command == "flash-sale" ? $"buyers {Interlocked.Read(ref finished)}/{o.Buyers}" : $"ops {Interlocked.Read(ref finished)}";
+                Log($"{s,5:0}s  {scope}  checkouts {stats.Checkouts} ({stats.Checkouts / s:0.0}/s)  reads {stats.Reads}  errors {stats.Errors}  requests {stats.Requests}");
+            }
+        });
+
+        Task chaos = Task.CompletedTask;
+        if (o.Chaos && stack is not null)
+        {
+            result.Chaos = new ChaosReport();
+            chaos = Chaos(o, t, result.Chaos, cpu, clock, () => Interlocked.Read(ref finished), stop.Token, Log);
+        }
+
+        await Task.WhenAll(Enumerable.Range(0, o.Concurrency).Select(w => Task.Run(() => Worker(w))));
+        var elapsed = clock.Elapsed.TotalSeconds;
+        result.StoppedByTimeLimit = o.Command == "flash-sale" && Interlocked.Read(ref started) <= o.Buyers;
+        await stop.CancelAsync();
+        await progress;
+        await chaos;
+        var (app, pg) = cpu.Stop();
+
+        var snap = stats.Snapshot();
+        result.ElapsedSeconds = Math.Round(elapsed, 2);
+        result.Checkouts = stats.Checkouts;
+        result.Reads = stats.Reads;
+        result.Requests = stats.Requests;
+        result.CheckoutLatencyMs = snap.Checkout;
+        result.ReadLatencyMs = o.Command == "read-mix" ? snap.Read : null;
+        result.RequestLatencyMs = snap.Request;
+        result.StepLatencyMs = stats.Steps();
+        result.Errors = snap.Errors;
+        result.Retries = snap.Retries;
+        result.CpuSecondsApp = t.Servers.Count > 0 ? app : null;
+        result.CpuSecondsPostgres = pg;
+        result.RequestsPerSecond = Math.Round(stats.Requests / elapsed, 1);
+        result.ReadsPerSecond = Math.Round(stats.Reads / elapsed, 1);
+        if (o.Command == "flash-sale")
+        {
+            // The sale's rate: units sold per second until the last one went (buyers after that only hear "sold out").
+            result.SelloutSeconds = Math.Round(stats.LastCheckoutAt, 2);
+            result.SoldOut = soldOut;
+            result.CheckoutsPerSecond = stats.LastCheckoutAt > 0 ? Math.Round(stats.Checkouts / stats.LastCheckoutAt, 1) : 0;
+            Log($"done in {elapsed:0.0} s; verifying…");
+            result.Verification = await Verifier.FlashSale(t, api, flashVariant!, o.Stock, o.Buyers, acknowledged.ToList(), o.Chaos, Log);
+        }
+        else
+        {
+            result.CheckoutsPerSecond = Math.Round(stats.Checkouts / elapsed, 1);
+        }
+        return result;
+    }
+
+    /// <summary>One flash-sale buyer: an order for one unit, paid with tok_visa.</summary>
+    private static async Task<(bool Ok, string? OrderId, string Outcome)> FlashBuyer(ApiClient api, BenchOptions o, Variant v, string key, Stats stats, Stopwatch clock)
+    {
+        var t0 = Stopwatch.GetTimestamp();
+        var create = await api.Post("/v1/orders", new
+        {
+            currency = CatalogSetup.Currency,
+            line_items = new[] { new { variant_id = v.VariantId, quantity = 1 } },
+        }, o.IdempotencyKeys ? key + "-create" : null);
+        if (!create.Ok) return (false, null, create.Outcome);
+        var id = create.Data["order_id"]!.GetValue<string>();
+        var t1 = Stopwatch.GetTimestamp();
+        stats.Step("create", Stopwatch.GetElapsedTime(t0, t1).TotalMilliseconds);
+        var pay = await api.Post($"/v1/orders/{id}/pay", PayBody, o.IdempotencyKeys ? key + "-pay" : null);
+        if (!pay.Ok) return (false, id, pay.Outcome);
+        stats.Step("pay", Stopwatch.GetElapsedTime(t1).TotalMilliseconds);
+        stats.Checkout(Stopwatch.GetElapsedTime(t0).TotalMilliseconds, clock.Elapsed.TotalSeconds);
+        return (true, id, pay.Outcome);
+    }
+
+    /// <summary>One checkout: an order of 3 distinct random variants (taxed location), a coupon, paid with tok_visa.</summary>
+    private static async Task<(bool Ok, string? OrderId, string Outcome)> Checkout(
+        ApiClient api, BenchOptions o, Catalog catalog, Random random, string key, Stats? stats, Stopwatch? clock)
+    {
+        var t0 = Stopwatch.GetTimestamp();
+        var picks = new HashSet<int>();
+        while (picks.Count < Math.Min(3, catalog.Variants.Count)) picks.Add(random.Next(catalog.Variants.Count));
+        var create = await api.Post("/v1/orders", new
+        {
+            currency = CatalogSetup.Currency,
+            line_items = picks.Select(i => new { variant_id = catalog.Variants[i].VariantId, quantity = 1 + random.Next(2) }).ToArray(),
+            tax_location = new { country = "US" },
+        }, o.IdempotencyKeys ? key + "-create" : null);
+        if (!create.Ok) return (false, null, create.Outcome);
+        var id = create.Data["order_id"]!.GetValue<string>();
+        var t1 = Stopwatch.GetTimestamp();
+        stats?.Step("create", Stopwatch.GetElapsedTime(t0, t1).TotalMilliseconds);
+        var code = catalog.CouponCodes[random.Next(catalog.CouponCodes.Count)];
+        var coupon = await api.Post($"/v1/orders/{id}/apply-coupon", new { coupon_code = code }, o.IdempotencyKeys ? key + "-coupon" : null);
+        if (!coupon.Ok) return (false, id, coupon.Outcome);
+        var t2 = Stopwatch.GetTimestamp();
+        stats?.Step("coupon", Stopwatch.GetElapsedTime(t1, t2).TotalMilliseconds);
+        var pay = await api.Post($"/v1/orders/{id}/pay", PayBody, o.IdempotencyKeys ? key + "-pay" : null);
+        if (!pay.Ok) return (false, id, pay.Outcome);
+        stats?.Step("pay", Stopwatch.GetElapsedTime(t2).TotalMilliseconds);
+        stats?.Checkout(Stopwatch.GetElapsedTime(t0).TotalMilliseconds, clock?.Elapsed.TotalSeconds ?? 0);
+        return (true, id, pay.Outcome);
+    }
+
+    /// <summary>Half the reads get one order by id (the order grain / row), half list the first page of products.</summary>
+    private static async Task Read(ApiClient api, Random random, ConcurrentQueue<string> knownOrders, Stats stats)
+    {
+        var t0 = Stopwatch.GetTimestamp();
+        ApiResponse resp;
+        if (random.Next(2) == 0 && !knownOrders.IsEmpty)
+        {
+            var orders = knownOrders.ToArray();
+            resp = await api.Get($"/v1/orders/{orders[random.Next(orders.Length)]}");
+        }
+        else
+        {
+            resp = await api.Get("/v1/products?page_size=20");
+        }
+        if (resp.Ok) stats.Read(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
+    }
+
+    /// <summary>kill -9 one silo once between 15 % and 50 % of the buyers, then start it again after 3 s.</summary>
+    private static async Task Chaos(BenchOptions o, TargetContext t, ChaosReport report, CpuMeter cpu, Stopwatch clock,
+        Func<long> finished, CancellationToken stop, Action<string> log)
+    {
+        var random = new Random();
+        var at = (long)(o.Buyers * (0.15 + random.NextDouble() * 0.35));
+        var victim = t.Servers[random.Next(t.Servers.Count)];
+        try
+        {
+            while (finished() < at && !stop.IsCancellationRequested) await Task.Delay(50, CancellationToken.None);
+            if (stop.IsCancellationRequested) return;
+            report.KilledSilo = victim.Name;
+            report.KilledPid = victim.Pid;
+            cpu.Capture(victim.Pid);
+            victim.KillHard();
+            report.KilledAtSeconds = Math.Round(clock.Elapsed.TotalSeconds, 2);
+            log($"chaos: kill -9 {victim.Name} (pid {report.KilledPid}) after {finished()} buyers");
+            await Task.Delay(3000, CancellationToken.None);
+            victim.Start();
+            cpu.Add(victim.Pid);
+            report.NewPid = victim.Pid;
+            report.RestartedAtSeconds = Math.Round(clock.Elapsed.TotalSeconds, 2);
+            log($"chaos: started {victim.Name} again (pid {victim.Pid})");
+            await victim.WaitReady(t.Http, TimeSpan.FromMinutes(3));
+            report.ReadyAtSeconds = Math.Round(clock.Elapsed.TotalSeconds, 2);
+            log($"chaos: {victim.Name} ready again");
+        }
+        catch (Exception e) when (e is BenchException or InvalidOperationException)
+        {
+            report.Error = e.Message;
+            log("chaos: " + e.Message);
+        }
+    }
+
+    public static JsonNode? Path(JsonNode? node, params string[] names)
+    {
+        foreach (var n in names) node = node?[n];
+        return node;
+    }
+}
