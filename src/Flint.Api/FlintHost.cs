@@ -134,6 +134,7 @@ public static class FlintHost
         app.UseFlintAuthentication();
         // After authentication (the partition is the API key), before idempotency (a 429 is never stored as a replay).
         app.UseRateLimiter();
+        app.UseQueryStringChecks();
         app.UseFlintIdempotency();
 
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });

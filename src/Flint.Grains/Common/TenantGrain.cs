@@ -25,8 +25,21 @@ public abstract class TenantGrain<TState> : Grain where TState : ObjectState, ne
     protected TimeProvider Clock { get; }
     protected Tenant Tenant { get; private set; } = new("", "");
     protected string ObjectId { get; private set; } = "";
-    protected TState State => _store.State;
-    protected bool Exists => _store.State.Version > 0;
+    /// <summary>The state as of the last accepted change (in grouped mode, possibly ahead of what is durable).</summary>
+    protected TState State => _working ?? _store.State;
+    protected bool Exists => State.Version > 0;
+
+    /// <summary>
+    /// Grouped writes, for a hot grain marked [Reentrant]: each change is applied at once to the in-memory state and
+    /// its caller waits until a write that contains it is durable; while one write is in flight, the changes that
+    /// arrive are collected and persisted together by the next one. Nobody is answered before their change is
+    /// durable, and one commit serves a whole burst. Changes must do all their checks before mutating.
+    /// </summary>
+    protected virtual bool GroupsWrites => false;
+
+    private TState? _working;
+    private TaskCompletionSource? _nextBatch;
+    private Task? _flusher;
 
     /// <summary>Now, truncated to the millisecond so every copy of a timestamp (state, projection, API) agrees.</summary>
     protected DateTimeOffset Now
@@ -44,6 +57,7 @@ public abstract class TenantGrain<TState> : Grain where TState : ObjectState, ne
         // Whatever the outbox holds was committed with the state that holds it.
         _store.State.Outbox.Clear();
         _store.State.RelatedProjections = null;
+        if (GroupsWrites) _working = _copier.Copy(_store.State);
         return base.OnActivateAsync(cancellationToken);
     }
 
@@ -51,6 +65,7 @@ public abstract class TenantGrain<TState> : Grain where TState : ObjectState, ne
     /// clients compare, stays; the projection is then left alone by the database's version guard).</param>
     protected async Task<TResult> Change<TResult>(Func<TState, TResult> mutate, bool bumpVersion = true)
     {
+        if (_working is not null) return await ChangeGrouped(mutate, bumpVersion);
         var draft = _copier.Copy(_store.State);
         draft.Outbox = [];
         draft.RelatedProjections = null;
@@ -75,6 +90,55 @@ public abstract class TenantGrain<TState> : Grain where TState : ObjectState, ne
             throw StorageErrors.Translate(e);
         }
         return result;
+    }
+
+    private async Task<TResult> ChangeGrouped<TResult>(Func<TState, TResult> mutate, bool bumpVersion)
+    {
+        // Synchronous up to here: no other call runs between the caller's checks and this change.
+        if (bumpVersion) _working!.Version++;
+        var result = mutate(_working!);
+        _nextBatch ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var durable = _nextBatch.Task;
+        if (_flusher is null || _flusher.IsCompleted) _flusher = FlushBatches();
+        await durable;
+        return result;
+    }
+
+    private async Task FlushBatches()
+    {
+        while (_nextBatch is { } batch)
+        {
+            _nextBatch = null;
+            var snapshot = _copier.Copy(_working!);
+            snapshot.Projection = Project(snapshot);
+            var written = snapshot.Outbox.Select(e => e.Id).ToHashSet();
+            var previous = _store.State;
+            _store.State = snapshot;
+            try
+            {
+                await _store.WriteStateAsync();
+            }
+            catch (Exception e)
+            {
+                // Back to the last durable state; the changes of this batch and of any batch queued behind it (checked
+                // against state that is now gone) fail, and nothing of them remains.
+                _store.State = previous;
+                _working = _copier.Copy(previous);
+                _working.Outbox.Clear();
+                _working.RelatedProjections = null;
+                if (e is InconsistentStateException) DeactivateOnIdle();
+                var error = StorageErrors.Translate(e);
+                batch.SetException(error);
+                if (_nextBatch is { } queued)
+                {
+                    _nextBatch = null;
+                    queued.SetException(error);
+                }
+                return;
+            }
+            _working!.Outbox.RemoveAll(x => written.Contains(x.Id));
+            batch.SetResult();
+        }
     }
 
     protected void Record(TState draft, string type, object snapshot)

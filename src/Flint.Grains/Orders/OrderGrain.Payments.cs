@@ -32,8 +32,7 @@ public sealed partial class OrderGrain : IRemindable
     {
         EnsureExists();
         CheckVersion(request.Version);
-        if (State.PendingPay is not null || State.PendingRefund is not null)
-            throw DomainException.Conflict("PAYMENT_IN_PROGRESS", "A payment or refund of this order is still being processed; retry shortly.");
+        EnsureNoMoneyInFlight();
         var status = Status;
         if (status == OrderStatus.Paid || status is OrderStatus.PartiallyRefunded or OrderStatus.Refunded)
             throw DomainException.Conflict("ORDER_ALREADY_PAID", "This order is paid.");
@@ -405,8 +404,7 @@ public sealed partial class OrderGrain : IRemindable
     {
         EnsureExists();
         CheckVersion(request.Version);
-        if (State.PendingPay is not null || State.PendingRefund is not null)
-            throw DomainException.Conflict("PAYMENT_IN_PROGRESS", "A payment or refund of this order is still being processed; retry shortly.");
+        EnsureNoMoneyInFlight();
         var status = Status;
         if (status is not (OrderStatus.Paid or OrderStatus.PartiallyRefunded))
             throw DomainException.Conflict("INVALID_STATE_TRANSITION", $"Only a paid order can be refunded (this one is {State.Status}).");

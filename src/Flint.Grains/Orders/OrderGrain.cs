@@ -55,7 +55,10 @@ public sealed partial class OrderGrain(
         if (request.Metadata is null && request.CustomerId is null && request.TaxLocation is null)
             throw CatalogInput.NoFields();
         if (request.CustomerId is not null || request.TaxLocation is not null)
+        {
+            EnsureNoMoneyInFlight();
             OrderStatusMachine.EnsureEditable(Status);
+        }
         var metadata = CatalogInput.MergeMetadata(State.Metadata, request.Metadata);
         var customerId = State.CustomerId;
         if (request.CustomerId is not null)
@@ -256,6 +259,7 @@ public sealed partial class OrderGrain(
     {
         EnsureExists();
         CheckVersion(version);
+        EnsureNoMoneyInFlight();
         var from = Status;
         var to = OrderStatusMachine.Cancel(from);
         return await Change(s =>
@@ -301,7 +305,16 @@ public sealed partial class OrderGrain(
     {
         EnsureExists();
         CheckVersion(version);
+        EnsureNoMoneyInFlight();
         OrderStatusMachine.EnsureEditable(Status);
+    }
+
+    /// <summary>What is being charged must be what is sold: while a payment or refund is unfinished (a crash left it
+    /// for recovery), the order's contents and status stay as they are.</summary>
+    private void EnsureNoMoneyInFlight()
+    {
+        if (State.PendingPay is not null || State.PendingRefund is not null)
+            throw DomainException.Conflict("PAYMENT_IN_PROGRESS", "A payment or refund of this order is still being processed; retry shortly.");
     }
 
     /// <summary>A stale screen (point of sale, admin) sends the version it saw; it must not overwrite newer edits.</summary>

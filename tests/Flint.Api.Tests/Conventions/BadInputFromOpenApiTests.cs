@@ -118,8 +118,9 @@ public sealed partial class BadInputFromOpenApiTests(ApiFixture f, ITestOutputHe
             var real = world.Ids(template)[p];
             var prefix = real.Contains('_') ? real[..real.IndexOf('_')] : "x";
             var otherKind = p == "customer_id" ? world.ProductId : world.CustomerId;
+            // Not %00: Kestrel itself refuses a NUL in the request target (a bare 400 before any application code runs).
             string[] bad = [$"{prefix}_0", "abc", $"{prefix}_{new string('Z', 26)}", Flint.Domain.FlintId.New(prefix), otherKind, new string('y', 300),
-                "%20", "..%2F", "%00", $"{real}%00", "%E2%82%AC", "%FF"];
+                "%20", "..%2F", $"{real}%0A", "%E2%82%AC", "%FF", "%C0%AF"];
             foreach (var value in bad.Distinct())
             {
                 var ids = new Dictionary<string, string>(world.Ids(template)) { [p] = value };
