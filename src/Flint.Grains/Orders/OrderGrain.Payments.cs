@@ -495,7 +495,11 @@ public sealed partial class OrderGrain : IRemindable
         foreach (var a in refund.Allocations)
         {
             var p = State.Payments.First(x => x.PaymentId == a.PaymentId);
-            if (p.SourceType == "cash" || p.ProcessorReference is null) continue;
+            if (p.SourceType == "cash" || p.ProcessorReference is null)
+            {
+                references[a.PaymentId] = null;
+                continue;
+            }
             var (processor, context) = await Processor();
             RefundResult result = new(RefundOutcome.Failed, null, "The processor did not answer.");
             for (var attempt = 1; attempt <= ChargeAttempts && result.Outcome == RefundOutcome.Failed; attempt++)
@@ -505,6 +509,14 @@ public sealed partial class OrderGrain : IRemindable
             }
             if (result.Outcome != RefundOutcome.Succeeded)
             {
+                if (references.Count > 0)
+                {
+                    // Some money already went back: the books must show it (it can never be refunded twice), so the
+                    // refund is kept for what succeeded, without restocking, and the caller hears what failed.
+                    var partial = await FinishRefund(refundId, references, restock: false);
+                    throw DomainException.PaymentFailed("REFUND_FAILED",
+                        $"Only {partial.Refund.AmountMoney.Amount} of {refund.AmountMinor} minor units were refunded: {result.Message ?? "the processor refused the rest"}.");
+                }
                 await Change(s =>
                 {
                     var r = s.Refunds.First(x => x.RefundId == refundId);
@@ -521,8 +533,15 @@ public sealed partial class OrderGrain : IRemindable
             }
             references[a.PaymentId] = result.ProcessorReference;
         }
+        return await FinishRefund(refundId, references, restock: true);
+    }
 
-        foreach (var r in refund.Restock)
+    /// <summary>Records the refund for the allocations that went through (all of them, normally), restocks when
+    /// asked, and moves the order's status — one order write.</summary>
+    private async Task<RefundOrderResult> FinishRefund(string refundId, Dictionary<string, string?> references, bool restock)
+    {
+        var refund = State.Refunds.First(r => r.RefundId == refundId);
+        foreach (var r in restock ? refund.Restock : [])
         {
             var line = State.Lines.First(l => l.LineItemId == r.VariantId);
             foreach (var c in line.Components)
@@ -533,6 +552,14 @@ public sealed partial class OrderGrain : IRemindable
         {
             var from = Validation.ParseSnakeEnum<OrderStatus>(s.Status, "status");
             var r = s.Refunds.First(x => x.RefundId == refundId);
+            if (r.Allocations.Any(a => !references.ContainsKey(a.PaymentId)))
+            {
+                r.Allocations.RemoveAll(a => !references.ContainsKey(a.PaymentId));
+                var calc = OrderPricing.Calculate(s);
+                r.AmountMinor = r.Allocations.Sum(a => a.AmountMinor);
+                r.TaxMinor = RefundTaxAllocator.TaxForNextRefund(calc.TaxChargedMinor, calc.GrossTotalMinor, s.RefundedMinor, r.AmountMinor);
+            }
+            if (!restock) r.Restock = [];
             r.Status = "succeeded";
             r.UpdatedAt = Now;
             foreach (var a in r.Allocations)

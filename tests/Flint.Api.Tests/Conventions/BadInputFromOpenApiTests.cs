@@ -32,7 +32,7 @@ public sealed partial class BadInputFromOpenApiTests(ApiFixture f, ITestOutputHe
 
     /// <summary>One request the test sends, and (when the first failing check is certain) the code it must get.</summary>
     private sealed record Probe(string Operation, string Case, HttpMethod Method, string Path, string? Body, string? ContentType,
-        ApiClient Client, string? ExpectedCode = null, string? ExpectedParam = null);
+        ApiClient Client, string? ExpectedCode = null, string? ExpectedParam = null, string? IdempotencyKey = null);
 
     private sealed record Outcome(Probe Probe, ApiResponse Response, string? Failure);
 
@@ -134,6 +134,18 @@ public sealed partial class BadInputFromOpenApiTests(ApiFixture f, ITestOutputHe
             var qname = q.Str("name");
             foreach (var value in InvalidQueryValues(q))
                 yield return P($"query {qname}={Cut(value, 20)}", $"{realPath}?{qname}={Uri.EscapeDataString(value)}", null);
+            // A real token of another list (or of this list with another sort) must not be accepted.
+            if (qname == "page_token")
+                yield return P("page token of another list", $"{realPath}?page_token={Uri.EscapeDataString(world.ProductsPageToken)}&sort_direction=asc", null,
+                    "INVALID_PAGE_TOKEN");
+        }
+
+        // An invalid Idempotency-Key is refused before anything runs (with a body that is bad anyway, so a broken
+        // key check could not change anything either).
+        if (method != HttpMethod.Get)
+        {
+            yield return P("Idempotency-Key too long", realPath, """{"name":""", "INVALID_IDEMPOTENCY_KEY") with { IdempotencyKey = new string('k', 256) };
+            yield return P("Idempotency-Key with DEL", realPath, """{"name":""", "INVALID_IDEMPOTENCY_KEY") with { IdempotencyKey = "key\u007f1" };
         }
 
         if (bodySchema is null) yield break;
@@ -145,6 +157,7 @@ public sealed partial class BadInputFromOpenApiTests(ApiFixture f, ITestOutputHe
         yield return P("trailing garbage", realPath, "{} x", "INVALID_JSON");
         yield return P("text/plain", realPath, "{}", "UNSUPPORTED_MEDIA_TYPE", contentType: "text/plain");
         yield return P("form content type", realPath, "a=1", "UNSUPPORTED_MEDIA_TYPE", contentType: "application/x-www-form-urlencoded");
+        yield return P("JSON in latin-1", realPath, "{}", "UNSUPPORTED_MEDIA_TYPE", contentType: "application/json; charset=iso-8859-1");
         yield return P("nested 100 deep", realPath, string.Concat(Enumerable.Repeat("{\"a\":", 100)) + "1" + new string('}', 100), "INVALID_JSON");
         if (bodyRequired)
         {
@@ -322,7 +335,7 @@ public sealed partial class BadInputFromOpenApiTests(ApiFixture f, ITestOutputHe
             await gate.WaitAsync();
             try
             {
-                var r = await p.Client.Send(p.Method, p.Path, p.Body, contentType: p.ContentType);
+                var r = await p.Client.Send(p.Method, p.Path, p.Body, p.IdempotencyKey, contentType: p.ContentType);
                 return new Outcome(p, r, Check(p, r));
             }
             finally
@@ -400,7 +413,7 @@ public sealed partial class BadInputFromOpenApiTests(ApiFixture f, ITestOutputHe
     private sealed record World(string ProductId, string VariantId, string StockedId, string StockedVariantId, string BundleId,
         string BundleComponentId, string ModifierSetId, string CustomerId, string PaymentMethodId, string CouponId, string CouponCode,
         string TaxRateId, string OrderId, string LineItemId, string DiscountId, string PaidOrderId, string PaymentId, string RefundId,
-        string ApiKeyId)
+        string ApiKeyId, string ProductsPageToken)
     {
         public IReadOnlyDictionary<string, string> Ids(string template) => new Dictionary<string, string>
         {
@@ -442,13 +455,15 @@ public sealed partial class BadInputFromOpenApiTests(ApiFixture f, ITestOutputHe
 
             var key = await api.Post("/v1/api-keys", """{"name":"spare"}""");
             Assert.True(key.Status == 201, $"creating a key failed: {key}");
+            var firstPage = await api.Get("/v1/products?page_size=1");
+            var token = firstPage.Body?["next_page_token"]?.GetValue<string>() ?? throw new InvalidOperationException($"no second page: {firstPage}");
 
             return new World(product.Id, product.VariantId, stocked.Id, stocked.VariantId, bundle.Str("bundle_id"),
                 bundle.Arr("components")[0]!.Str("bundle_component_id"), modifierSet, customerId, method.Data.Str("customer_payment_method_id"),
                 couponId, code, taxRateId, orderId, couponed.Data.Arr("line_items")[0]!.Str("line_item_id"),
                 couponed.Data.Arr("applied_discounts").First(d => d!.Str("source") == "manual")!.Str("discount_id"),
                 paidOrder.Str("order_id"), paid.Data.Arr("payments")[0]!.Str("payment_id"), refund.Data["refund"]!.Str("refund_id"),
-                key.Data.Str("api_key_id"));
+                key.Data.Str("api_key_id"), token);
         }
     }
 }
