@@ -40,7 +40,7 @@ try
         Scenario = options.Command,
         Timestamp = timestamp,
         Command = options.RawArgs,
-        GitCommit = Results.GitCommit(repoRoot),
+        GitCommit = Results.GitCommit(repoRoot) + (options.Build ? "" : " (--no-build: servers built earlier)"),
         MachineCores = Environment.ProcessorCount,
         Machine = Results.Machine(),
         Settings = new RunSettings

@@ -85,17 +85,22 @@ public static class Results
     public static string Table(RunResult run)
     {
         var sb = new StringBuilder();
-        sb.AppendLine(CultureInfo.InvariantCulture, $"| target | checkouts/s | checkouts | p50 ms | p95 ms | p99 ms | reads/s | read p50/p99 ms | errors | CPU s app | CPU s pg | check |");
-        sb.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---|");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"| target | checkouts/s | checkouts | p50 ms | p95 ms | p99 ms | reads/s | read p50/p99 ms | errors | CPU s app | CPU s pg | CPU ms/checkout | db tx/checkout | WAL KB/checkout | check |");
+        sb.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---|");
         foreach (var t in run.Targets)
         {
             var l = t.CheckoutLatencyMs;
             var check = t.Verification is null ? "–" : t.Verification.Passed ? $"passed, oversold {t.Verification.Oversold}" : "FAILED: " + string.Join("; ", t.Verification.Failures);
             sb.AppendLine(CultureInfo.InvariantCulture,
-                $"| {t.Target}{(run.Settings.Silos > 1 && t.Target == "flint" ? $" ({run.Settings.Silos} silos)" : "")} | {t.CheckoutsPerSecond:0.0} | {t.Checkouts} | {l?.P50:0.0} | {l?.P95:0.0} | {l?.P99:0.0} | {(t.Reads > 0 ? t.ReadsPerSecond.ToString("0.0", CultureInfo.InvariantCulture) : "–")} | {(t.ReadLatencyMs is { Count: > 0 } r ? $"{r.P50:0.0}/{r.P99:0.0}" : "–")} | {Errors(t)} | {t.CpuSecondsApp?.ToString("0.0", CultureInfo.InvariantCulture) ?? "–"} | {t.CpuSecondsPostgres?.ToString("0.0", CultureInfo.InvariantCulture) ?? "–"} | {check} |");
+                $"| {t.Target}{(run.Settings.Silos > 1 && t.Target == "flint" ? $" ({run.Settings.Silos} silos)" : "")} | {t.CheckoutsPerSecond:0.0} | {t.Checkouts} | {l?.P50:0.0} | {l?.P95:0.0} | {l?.P99:0.0} | {(t.Reads > 0 ? t.ReadsPerSecond.ToString("0.0", CultureInfo.InvariantCulture) : "–")} | {(t.ReadLatencyMs is { Count: > 0 } r ? $"{r.P50:0.0}/{r.P99:0.0}" : "–")} | {Errors(t)} | {t.CpuSecondsApp?.ToString("0.0", CultureInfo.InvariantCulture) ?? "–"} | {t.CpuSecondsPostgres?.ToString("0.0", CultureInfo.InvariantCulture) ?? "–"} | {CpuPerCheckout(t)} | {t.DatabasePerCheckout?.CommitsPerCheckout.ToString("0.0", CultureInfo.InvariantCulture) ?? "–"} | {t.DatabasePerCheckout?.WalKbPerCheckout.ToString("0.0", CultureInfo.InvariantCulture) ?? "–"} | {check} |");
         }
         return sb.ToString();
     }
+
+    private static string CpuPerCheckout(TargetResult t) =>
+        t.Checkouts > 0 && t.CpuSecondsApp is { } app
+            ? ((app + (t.CpuSecondsPostgres ?? 0)) * 1000 / t.Checkouts).ToString("0.0", CultureInfo.InvariantCulture)
+            : "–";
 
     public static string Errors(TargetResult t)
     {

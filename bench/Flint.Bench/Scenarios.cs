@@ -51,6 +51,9 @@ public sealed class TargetResult
     public Dictionary<string, Percentiles>? StepLatencyMs { get; set; }
     public Dictionary<string, long> Errors { get; set; } = [];
     public Dictionary<string, long> Retries { get; set; } = [];
+    /// <summary>Database transactions, rows written and WAL per completed checkout, over the whole measurement
+    /// (reads and refused buyers included: in flash-sale the 409s are part of the cost of each sale).</summary>
+    public DbCost? DatabasePerCheckout { get; set; }
     public double? CpuSecondsApp { get; set; }
     public double? CpuSecondsPostgres { get; set; }
     public bool StoppedByTimeLimit { get; set; }
@@ -108,6 +111,7 @@ public static class Scenarios
         var stats = new Stats();
         var api = new ApiClient(t.Http, t.Api.Urls, t.Api.ApiKey, o.Retry, stats);
 
+        var dbBefore = await DbCounters.Read(t.Database);
         var cpu = new CpuMeter(t.Servers.Select(s => s.Pid), t.PostmasterPid);
         var clock = Stopwatch.StartNew();
         var hardStop = TimeSpan.FromSeconds(o.MaxSeconds);
@@ -167,6 +171,14 @@ public static class Scenarios
         await progress;
         await chaos;
         var (app, pg) = cpu.Stop();
+        // pg_stat counters are published by backends at transaction end or within a second: let them land.
+        await Task.Delay(1500);
+        if (dbBefore is not null && await DbCounters.Read(t.Database) is { } dbAfter && stats.Checkouts > 0)
+        {
+            double per(long v) => Math.Round((double)v / stats.Checkouts, 1);
+            result.DatabasePerCheckout = new DbCost(per(dbAfter.Commits - dbBefore.Commits), per(dbAfter.RowsWritten - dbBefore.RowsWritten),
+                Math.Round((dbAfter.WalBytes - dbBefore.WalBytes) / 1024.0 / stats.Checkouts, 1), dbAfter.Commits - dbBefore.Commits);
+        }
 
         var snap = stats.Snapshot();
         result.ElapsedSeconds = Math.Round(elapsed, 2);

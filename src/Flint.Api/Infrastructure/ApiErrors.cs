@@ -49,8 +49,15 @@ public static class ErrorMapper
         _ => (400, new ErrorBody("invalid_request", code, message, param)),
     };
 
+    /// <summary>Answers that only say "not now": the idempotency layer does not keep them, so a retry with the same
+    /// key gets a real answer once the order is free again.</summary>
+    private static readonly HashSet<string> RetryableCodes = ["PAYMENT_IN_PROGRESS"];
+
+    public static bool IsRetryable(HttpContext ctx) => ctx.Items["flint.retryable"] is true;
+
     public static Task Write(HttpContext ctx, int status, ErrorBody body)
     {
+        if (RetryableCodes.Contains(body.Code)) ctx.Items["flint.retryable"] = true;
         ctx.Response.StatusCode = status;
         ctx.Response.ContentType = "application/json; charset=utf-8";
         return ctx.Response.WriteAsync(JsonSerializer.Serialize(new ErrorEnvelope(body, RequestIds.Of(ctx)), FlintJson.Options));

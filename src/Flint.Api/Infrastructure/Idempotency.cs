@@ -10,7 +10,7 @@ namespace Flint.Api.Infrastructure;
 /// Idempotency-Key handling for every mutating /v1 call, stored in PostgreSQL so replays survive restarts and
 /// work across silos. The first request with a key inserts an in-flight row; a concurrent one with the same key
 /// finds it and gets 409; later ones get the stored response byte for byte (or 422 if the request differs).
-/// 5xx responses are not kept, so the client may retry them.
+/// 5xx responses (and "in progress, retry" conflicts) are not kept, so the client may retry them.
 /// </summary>
 public static class Idempotency
 {
@@ -68,7 +68,7 @@ public static class Idempotency
         {
             await ErrorHandling.Run(ctx, next);
             var status = ctx.Response.StatusCode;
-            if (status < 500)
+            if (status < 500 && !ErrorMapper.IsRetryable(ctx))
             {
                 var headers = new Dictionary<string, string>();
                 if (ctx.Response.ContentType is { } type) headers["Content-Type"] = type;

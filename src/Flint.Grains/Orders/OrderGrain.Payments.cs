@@ -114,17 +114,22 @@ public sealed partial class OrderGrain : IRemindable
 
         if (!recovering)
         {
+            string? shortVariant = null;
             try
             {
                 foreach (var r in saga.Reservations)
+                {
+                    shortVariant = r.VariantId;
                     await Inventory(r.VariantId).Reserve(saga.ReservationId, r.Quantity, Clock.GetUtcNow() + ReservationHold);
+                }
+                shortVariant = null;
                 foreach (var couponId in saga.CouponIds)
                     await Coupon(couponId).Redeem(orderId, State.CustomerId);
             }
             catch (FlintException e)
             {
-                await Undo(saga, failedCode: null, reason: e.Code);
-                throw ExplainStockRefusal(e);
+                await Undo(saga, failedCode: null, reason: e.Code.ToLowerInvariant());
+                throw ExplainRefusal(e, shortVariant);
             }
         }
 
@@ -288,12 +293,18 @@ public sealed partial class OrderGrain : IRemindable
         await ClearReminderIfIdle();
     }
 
-    private static Exception ExplainStockRefusal(FlintException e) => e.Code switch
+    /// <summary>A stock refusal names the (first) line that is short, so a client can fix that line.</summary>
+    private Exception ExplainRefusal(FlintException e, string? shortVariantId)
     {
-        "INSUFFICIENT_INVENTORY" => DomainException.Conflict("INSUFFICIENT_INVENTORY", "Not enough stock for this order: " + e.Message, "line_items"),
-        "ITEM_NOT_SELLABLE" => DomainException.Conflict("ITEM_NOT_SELLABLE", e.Message, "line_items"),
-        _ => DomainException.Conflict(e.Code, e.Message, e.Param),
-    };
+        if (shortVariantId is null || e.Code is not ("INSUFFICIENT_INVENTORY" or "ITEM_NOT_SELLABLE"))
+            return DomainException.Conflict(e.Code, e.Message, e.Param);
+        var index = State.Lines.FindIndex(l => l.Components.Any(c => c.VariantId == shortVariantId));
+        var line = index >= 0 ? State.Lines[index] : null;
+        var what = line is null ? "a line" : $"line {line.LineItemId} ({line.Name})";
+        return DomainException.Conflict(e.Code,
+            e.Code == "INSUFFICIENT_INVENTORY" ? $"Not enough stock for {what}: {e.Message}" : $"{what} is not for sale: {e.Message}",
+            index >= 0 ? $"line_items[{index}]" : "line_items");
+    }
 
     private async Task<List<PaymentState>> PlanPayments(PayOrderRequest request, long due, long tip)
     {
@@ -656,8 +667,7 @@ public sealed partial class OrderGrain : IRemindable
                 MerchantId = Tenant.MerchantId,
                 Environment = Tenant.Environment,
                 Id = id,
-                // Each write of the order is one step on from the previous: use a per-payment counter that grows.
-                Version = p.UpdatedAt.ToUnixTimeMilliseconds() * 10 + (p.Status switch { "pending" => 0, "failed" => 1, "succeeded" => 2, "partially_refunded" => 3, _ => 4 }),
+                Version = ++p.Revision,
                 Status = p.Status,
                 CreatedAt = p.CreatedAt,
                 UpdatedAt = p.UpdatedAt,
@@ -678,7 +688,7 @@ public sealed partial class OrderGrain : IRemindable
             MerchantId = Tenant.MerchantId,
             Environment = Tenant.Environment,
             Id = refundId,
-            Version = r.UpdatedAt.ToUnixTimeMilliseconds() * 10 + (r.Status switch { "pending" => 0, _ => 1 }),
+            Version = ++r.Revision,
             Status = r.Status,
             CreatedAt = r.CreatedAt,
             UpdatedAt = r.UpdatedAt,

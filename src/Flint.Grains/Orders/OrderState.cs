@@ -60,6 +60,8 @@ public sealed class PaymentState
     [Id(16)] public string? BuyerEmail { get; set; }
     [Id(17)] public DateTimeOffset CreatedAt { get; set; }
     [Id(18)] public DateTimeOffset UpdatedAt { get; set; }
+    /// <summary>Grows with every change of this payment: the version of its list row.</summary>
+    [Id(19)] public long Revision { get; set; }
 }
 
 [GenerateSerializer, Alias("flint.orders.pay_saga")]
@@ -91,6 +93,7 @@ public sealed class RefundState
     [Id(7)] public DateTimeOffset CreatedAt { get; set; }
     [Id(8)] public DateTimeOffset UpdatedAt { get; set; }
     [Id(9)] public string? FailureMessage { get; set; }
+    [Id(10)] public long Revision { get; set; }
 }
 
 [GenerateSerializer, Alias("flint.orders.refund_allocation_state")]
