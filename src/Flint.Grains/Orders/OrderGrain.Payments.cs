@@ -143,9 +143,19 @@ public sealed partial class OrderGrain : IRemindable
                 continue;
             }
             var (processor, context) = await Processor();
-            outcomes[paymentId] = recovering
-                ? await processor.FindCharge(context, paymentId, CancellationToken.None) ?? new ChargeResult(ChargeOutcome.Failed, null, "interrupted", "The payment was interrupted before the card was charged.", null, null)
-                : await ChargeWithRetry(processor, context, p);
+            if (recovering)
+            {
+                var found = await processor.FindCharge(context, paymentId, CancellationToken.None);
+                // Failed = the processor could not say: the charge may exist, so nothing may be undone yet; the saga
+                // stays pending and the reminder asks again.
+                if (found is { Outcome: ChargeOutcome.Failed })
+                    throw new ProcessorUnavailableException($"Could not learn the outcome of payment {paymentId}; will retry.");
+                outcomes[paymentId] = found ?? new ChargeResult(ChargeOutcome.Failed, null, "interrupted", "The payment was interrupted before the card was charged.", null, null);
+            }
+            else
+            {
+                outcomes[paymentId] = await ChargeWithRetry(processor, context, p);
+            }
             if (outcomes[paymentId].Outcome != ChargeOutcome.Succeeded) break;
         }
 
@@ -218,6 +228,8 @@ public sealed partial class OrderGrain : IRemindable
         await ClearReminderIfIdle();
         return result;
     }
+
+    private sealed class ProcessorUnavailableException(string message) : Exception(message);
 
     private async Task<ChargeResult> ChargeWithRetry(IPaymentProcessor processor, ProcessorContext context, PaymentState p)
     {
