@@ -53,6 +53,8 @@ public sealed partial class OrderGrain : IRemindable
         var calc = OrderPricing.Calculate(State);
         var due = checked(calc.BalanceMinor + tip);
         if (due <= 0) throw DomainException.Conflict("ORDER_ALREADY_PAID", "Nothing is left to pay on this order.");
+        if (due > Money.MaxAmount)
+            throw DomainException.Invalid("AMOUNT_TOO_LARGE", $"A payment is at most {Money.MaxAmount} minor units; this order (with tip) asks for {due}.", request.TipMoney is null ? null : "tip_money");
         var payments = await PlanPayments(request, due, tip);
 
         // Coupons and stock are taken by the first payment that succeeds; later partial payments only charge.
