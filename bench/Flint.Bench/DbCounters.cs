@@ -5,7 +5,7 @@ namespace Flint.Bench;
 /// <summary>The target database's own counters before and after a measurement: transactions committed, rows
 /// written, WAL bytes (the instance's; the targets are measured one after the other). Per checkout, they show
 /// how many durable round trips a checkout costs.</summary>
-public sealed record DbCounters(long Commits, long RowsWritten, long WalBytes)
+public sealed record DbCounters(long Commits, long RowsWritten, long WalBytes, Dictionary<string, long> RowsByTable)
 {
     public static async Task<DbCounters?> Read(string? connectionString)
     {
@@ -22,7 +22,13 @@ public sealed record DbCounters(long Commits, long RowsWritten, long WalBytes)
             await using var r = await cmd.ExecuteReaderAsync();
             await r.NextResultAsync();
             if (!await r.ReadAsync()) return null;
-            return new DbCounters(r.GetInt64(0), r.GetInt64(1), (long)r.GetDecimal(2));
+            var totals = (r.GetInt64(0), r.GetInt64(1), (long)r.GetDecimal(2));
+            await r.CloseAsync();
+            var byTable = new Dictionary<string, long>(StringComparer.Ordinal);
+            await using var tables = db.CreateCommand("SELECT relname, n_tup_ins + n_tup_upd + n_tup_del FROM pg_stat_user_tables");
+            await using var t = await tables.ExecuteReaderAsync();
+            while (await t.ReadAsync()) byTable[t.GetString(0)] = t.GetInt64(1);
+            return new DbCounters(totals.Item1, totals.Item2, totals.Item3, byTable);
         }
         catch (NpgsqlException)
         {
@@ -31,4 +37,6 @@ public sealed record DbCounters(long Commits, long RowsWritten, long WalBytes)
     }
 }
 
-public sealed record DbCost(double CommitsPerCheckout, double RowsWrittenPerCheckout, double WalKbPerCheckout, long Commits);
+/// <param name="RowsWrittenByTable">Rows inserted, updated or deleted per checkout, by table (largest first).</param>
+public sealed record DbCost(double CommitsPerCheckout, double RowsWrittenPerCheckout, double WalKbPerCheckout, long Commits,
+    Dictionary<string, double>? RowsWrittenByTable = null);

@@ -62,6 +62,8 @@ try
             Console.Error.WriteLine($"[{context.Name}] {result.CheckoutsPerSecond:0.0} checkouts/s, p50/p95/p99 {result.CheckoutLatencyMs?.P50:0.0}/{result.CheckoutLatencyMs?.P95:0.0}/{result.CheckoutLatencyMs?.P99:0.0} ms, errors: {Results.Errors(result)}");
             if (result.StepLatencyMs is { Count: > 0 } steps)
                 Console.Error.WriteLine($"[{context.Name}] steps p50/p99 ms: {string.Join(", ", steps.Select(s => $"{s.Key} {s.Value.P50:0.0}/{s.Value.P99:0.0}"))}");
+            if (result.DatabasePerCheckout is { RowsWrittenByTable: { Count: > 0 } tables } cost)
+                Console.Error.WriteLine($"[{context.Name}] per checkout: {cost.CommitsPerCheckout} db transactions, {cost.WalKbPerCheckout} KB WAL; rows written by table: {string.Join(", ", tables.Select(t => $"{t.Key} {t.Value}"))}");
         }
         finally
         {

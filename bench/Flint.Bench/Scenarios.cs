@@ -161,7 +161,7 @@ public static class Scenarios
         if (o.Chaos && stack is not null)
         {
             result.Chaos = new ChaosReport();
-            chaos = Chaos(o, t, result.Chaos, cpu, clock, () => Interlocked.Read(ref finished), stop.Token, Log);
+            chaos = Chaos(o, t, result.Chaos, cpu, clock, () => stats.Checkouts, stop.Token, Log);
         }
 
         await Task.WhenAll(Enumerable.Range(0, o.Concurrency).Select(w => Task.Run(() => Worker(w))));
@@ -177,7 +177,9 @@ public static class Scenarios
         {
             double per(long v) => Math.Round((double)v / stats.Checkouts, 1);
             result.DatabasePerCheckout = new DbCost(per(dbAfter.Commits - dbBefore.Commits), per(dbAfter.RowsWritten - dbBefore.RowsWritten),
-                Math.Round((dbAfter.WalBytes - dbBefore.WalBytes) / 1024.0 / stats.Checkouts, 1), dbAfter.Commits - dbBefore.Commits);
+                Math.Round((dbAfter.WalBytes - dbBefore.WalBytes) / 1024.0 / stats.Checkouts, 1), dbAfter.Commits - dbBefore.Commits,
+                dbAfter.RowsByTable.Select(kv => (kv.Key, Rows: kv.Value - dbBefore.RowsByTable.GetValueOrDefault(kv.Key)))
+                    .Where(x => x.Rows > 0).OrderByDescending(x => x.Rows).ToDictionary(x => x.Key, x => per(x.Rows)));
         }
 
         var snap = stats.Snapshot();
@@ -277,23 +279,24 @@ public static class Scenarios
         if (resp.Ok) stats.Read(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
     }
 
-    /// <summary>kill -9 one silo once between 15 % and 50 % of the buyers, then start it again after 3 s.</summary>
+    /// <summary>kill -9 one silo once while the sale is selling (after 20 % to 70 % of the units are sold), then start
+    /// it again after 3 s.</summary>
     private static async Task Chaos(BenchOptions o, TargetContext t, ChaosReport report, CpuMeter cpu, Stopwatch clock,
-        Func<long> finished, CancellationToken stop, Action<string> log)
+        Func<long> sold, CancellationToken stop, Action<string> log)
     {
         var random = new Random();
-        var at = (long)(o.Buyers * (0.15 + random.NextDouble() * 0.35));
+        var at = Math.Max(1, (long)(Math.Min(o.Stock, o.Buyers) * (0.2 + random.NextDouble() * 0.5)));
         var victim = t.Servers[random.Next(t.Servers.Count)];
         try
         {
-            while (finished() < at && !stop.IsCancellationRequested) await Task.Delay(50, CancellationToken.None);
+            while (sold() < at && !stop.IsCancellationRequested) await Task.Delay(50, CancellationToken.None);
             if (stop.IsCancellationRequested) return;
             report.KilledSilo = victim.Name;
             report.KilledPid = victim.Pid;
             cpu.Capture(victim.Pid);
             victim.KillHard();
             report.KilledAtSeconds = Math.Round(clock.Elapsed.TotalSeconds, 2);
-            log($"chaos: kill -9 {victim.Name} (pid {report.KilledPid}) after {finished()} buyers");
+            log($"chaos: kill -9 {victim.Name} (pid {report.KilledPid}) after {sold()} of {o.Stock} units sold");
             await Task.Delay(3000, CancellationToken.None);
             victim.Start();
             cpu.Add(victim.Pid);

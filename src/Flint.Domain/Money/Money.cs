@@ -59,11 +59,12 @@ public readonly record struct Money(long Amount, string Currency)
         return total;
     }
 
-    public bool IsZero => Amount == 0;
+    // Methods, not properties: a Money serializes as exactly { amount, currency } on the wire and in storage.
+    public bool IsZero() => Amount == 0;
 
-    public bool IsNegative => Amount < 0;
+    public bool IsNegative() => Amount < 0;
 
-    public bool IsPositive => Amount > 0;
+    public bool IsPositive() => Amount > 0;
 
     public Money Add(Money other)
     {

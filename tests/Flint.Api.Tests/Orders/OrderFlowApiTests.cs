@@ -59,6 +59,7 @@ public sealed class OrderFlowApiTests(ApiFixture f)
         Assert.Equal(0, net["paid_money"]!.Long("amount"));
         Assert.Equal(total, net["balance_money"]!.Long("amount"));
         Assert.Equal(currency, net["total_money"]!.Str("currency"));
+        Assert.Equal(["amount", "currency"], net["total_money"]!.AsObject().Select(kv => kv.Key));
 
         var lines = applied.Data.Arr("line_items");
         var coffeeLine = lines.First(l => l!.Str("name") == "Organic Coffee Beans")!;

@@ -66,7 +66,7 @@ public sealed class MoneyTests
     public void Zero_is_zero_in_the_given_currency()
     {
         Assert.Equal(new Money(0, "JPY"), Money.Zero("JPY"));
-        Assert.True(Money.Zero("JPY").IsZero);
+        Assert.True(Money.Zero("JPY").IsZero());
         Expect.Error("INVALID_CURRENCY", () => Money.Zero("yen"));
     }
 
