@@ -19,8 +19,9 @@ public sealed record ApiResponse(int Status, JsonNode? Body, string? ErrorCode)
 /// <summary>
 /// HTTP to one target, spread round-robin over its URLs (the silos). With retries on, a request that fails in
 /// transport or with a 5xx (the silo died, or a grain call to a dead silo failed) is sent again to the next URL
-/// with the same Idempotency-Key, so a retry can never have a second effect; 409 IDEMPOTENCY_KEY_IN_USE (the first
-/// attempt still running, or in flight on a silo that died) is retried after a pause. 429 waits Retry-After.
+/// with the same Idempotency-Key, so a retry can never have a second effect; 409 IDEMPOTENCY_KEY_IN_USE and
+/// 409 PAYMENT_IN_PROGRESS (the first attempt still running, or in flight on a silo that died) are retried after a
+/// pause. 429 waits a second.
 /// </summary>
 public sealed class ApiClient(HttpClient http, IReadOnlyList<string> urls, string? apiKey, bool retry, Stats stats)
 {
@@ -54,7 +55,9 @@ public sealed class ApiClient(HttpClient http, IReadOnlyList<string> urls, strin
                 continue;
             }
             var transient = response.Status == 0 || response.Status >= 500;
-            var inUse = response.Status == 409 && response.ErrorCode == "IDEMPOTENCY_KEY_IN_USE";
+            // Both mean "the first attempt is still running": Flint keeps neither answer, so asking again with the
+            // same key gets the outcome once it is known.
+            var inUse = response.Status == 409 && response.ErrorCode is "IDEMPOTENCY_KEY_IN_USE" or "PAYMENT_IN_PROGRESS";
             if (retry && canRetry && (transient || inUse) && (idempotencyKey is not null || method == HttpMethod.Get))
             {
                 stats.Retried(response.Outcome);

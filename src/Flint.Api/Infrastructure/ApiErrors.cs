@@ -38,6 +38,9 @@ public static class ErrorMapper
         BadHttpRequestException b when b.StatusCode == StatusCodes.Status413PayloadTooLarge =>
             (413, new ErrorBody("invalid_request", "REQUEST_TOO_LARGE", "The request body is too large.", null)),
         BadHttpRequestException b => (400, new ErrorBody("invalid_request", "BAD_REQUEST", b.Message, null)),
+        // A silo died or is shutting down under this call: nothing is known to have happened, so retry (not cached).
+        Orleans.Runtime.OrleansMessageRejectionException or Orleans.Runtime.SiloUnavailableException or TimeoutException =>
+            (503, new ErrorBody("internal", "SERVICE_UNAVAILABLE", "The cluster is rebalancing; retry the request (with the same Idempotency-Key).", null)),
         _ => null,
     };
 

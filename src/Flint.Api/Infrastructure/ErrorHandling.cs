@@ -18,6 +18,7 @@ public static class ErrorHandling
             if (mapped is { } m)
             {
                 ctx.Response.Clear();
+                if (m.Status == 503) ctx.Response.Headers.RetryAfter = "1";
                 await ErrorMapper.Write(ctx, m.Status, m.Body);
                 return;
             }

@@ -14,8 +14,9 @@ namespace Flint.Api.Infrastructure;
 /// </summary>
 public static class Idempotency
 {
-    /// <summary>An in-flight row older than this belongs to a request whose process died; it may be taken over.</summary>
-    private static readonly TimeSpan StaleInFlight = TimeSpan.FromMinutes(2);
+    /// <summary>An in-flight row older than this belongs to a request whose process died; it may be taken over.
+    /// Longer than any request can run (grain calls time out after 30 s).</summary>
+    private static readonly TimeSpan StaleInFlight = TimeSpan.FromSeconds(45);
 
     public static IApplicationBuilder UseFlintIdempotency(this IApplicationBuilder app) => app.Use(async (ctx, next) =>
     {
