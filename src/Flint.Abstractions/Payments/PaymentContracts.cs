@@ -29,6 +29,9 @@ public sealed class PayOrderRequest
     /// <summary>api | checkout | payment_link | pos | subscription</summary>
     [Id(4)] public string? Source { get; set; }
     [Id(5)] public long? Version { get; set; }
+    /// <summary>Set by the API from the Idempotency-Key header (never from the body): a retry of a pay whose answer
+    /// was lost with its process gets that payment's outcome instead of a conflict with itself.</summary>
+    [Id(6), System.Text.Json.Serialization.JsonIgnore] public string? IdempotencyKey { get; set; }
 }
 
 [GenerateSerializer, Alias("flint.payments.payment_view")]

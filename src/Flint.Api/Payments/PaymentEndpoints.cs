@@ -15,7 +15,9 @@ public static class PaymentEndpoints
         v1.MapPost("/orders/{order_id}/pay", async (HttpContext ctx, IGrainFactory grains, string order_id) =>
         {
             var grain = grains.Grain<IOrderGrain>(ctx, Responses.PathId(order_id, IdPrefix.Order));
-            return Responses.Ok(ctx, await grain.Pay(await JsonBody.Read<PayOrderRequest>(ctx)));
+            var body = await JsonBody.Read<PayOrderRequest>(ctx);
+            body.IdempotencyKey = ctx.Request.Headers["Idempotency-Key"].ToString() is { Length: > 0 } key ? key : null;
+            return Responses.Ok(ctx, await grain.Pay(body));
         }).Doc<PayOrderRequest, PayOrderResult>().Produces<ErrorEnvelope>(402).WithTags("Payments")
           .WithSummary("Pay the order's balance (or part of it): stock and coupons are taken and the card charged, all or nothing.");
 

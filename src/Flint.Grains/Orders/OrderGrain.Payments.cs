@@ -31,6 +31,8 @@ public sealed partial class OrderGrain : IRemindable
     public async Task<PayOrderResult> Pay(PayOrderRequest request)
     {
         EnsureExists();
+        if (request.IdempotencyKey is { } key && State.Payments.Where(p => p.IdempotencyKey == key).ToList() is { Count: > 0 } earlier)
+            return EarlierOutcome(earlier);
         CheckVersion(request.Version);
         EnsureNoMoneyInFlight();
         var status = Status;
@@ -56,6 +58,7 @@ public sealed partial class OrderGrain : IRemindable
         if (due > Money.MaxAmount)
             throw DomainException.Invalid("AMOUNT_TOO_LARGE", $"A payment is at most {Money.MaxAmount} minor units; this order (with tip) asks for {due}.", request.TipMoney is null ? null : "tip_money");
         var payments = await PlanPayments(request, due, tip);
+        foreach (var p in payments) p.IdempotencyKey = request.IdempotencyKey;
 
         // Coupons and stock are taken by the first payment that succeeds; later partial payments only charge.
         var saga = new PaySaga
@@ -229,6 +232,16 @@ public sealed partial class OrderGrain : IRemindable
         });
         await ClearReminderIfIdle();
         return result;
+    }
+
+    /// <summary>What a pay request already did, answered again to its retry (same Idempotency-Key).</summary>
+    private PayOrderResult EarlierOutcome(List<PaymentState> payments)
+    {
+        if (payments.Any(p => p.Status == "pending"))
+            throw DomainException.Conflict("PAYMENT_IN_PROGRESS", "This payment is still being processed; retry shortly.");
+        if (payments.FirstOrDefault(p => p.Status == "failed") is { } failed)
+            throw DomainException.Declined(failed.DeclineCode ?? "card_declined", $"The payment was declined ({failed.DeclineCode}).");
+        return new PayOrderResult(OrderPricing.View(State, ObjectId), payments.Select(p => PaymentViewOf(State, p)).ToList());
     }
 
     private sealed class ProcessorUnavailableException(string message) : Exception(message);

@@ -62,6 +62,8 @@ public sealed class PaymentState
     [Id(18)] public DateTimeOffset UpdatedAt { get; set; }
     /// <summary>Grows with every change of this payment: the version of its list row.</summary>
     [Id(19)] public long Revision { get; set; }
+    /// <summary>The Idempotency-Key of the pay request that made this payment, if it had one.</summary>
+    [Id(20)] public string? IdempotencyKey { get; set; }
 }
 
 [GenerateSerializer, Alias("flint.orders.pay_saga")]

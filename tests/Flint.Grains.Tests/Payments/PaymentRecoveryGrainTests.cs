@@ -374,6 +374,24 @@ public sealed class PaymentRecoveryGrainTests : GrainTest
         Assert.Equal(first.AmountMinor, refundedOnPayments);
     }
 
+    [Fact]
+    public async Task A_pay_whose_answer_was_lost_retried_with_the_same_idempotency_key_gets_that_payment_and_no_second_charge()
+    {
+        await OpenOrder();
+        Faults.FailAfterCharge = true;
+        await Crashes(() => Order.Pay(new PayOrderRequest { PaymentSourceTokens = ["tok_visa"], IdempotencyKey = "checkout-7" }));
+        await DeactivateIfActive(Order);
+        await WaitUntil(async () => (await Order.Get()).Status == "paid", "order paid by recovery");
+
+        var retried = await Order.Pay(new PayOrderRequest { PaymentSourceTokens = ["tok_visa"], IdempotencyKey = "checkout-7" });
+
+        Assert.Equal("paid", retried.Order.Status);
+        Assert.Equal("succeeded", Assert.Single(retried.Payments).Status);
+        Assert.Equal(1, Faults.Charges);
+        var other = await Assert.ThrowsAsync<FlintException>(() => Order.Pay(new PayOrderRequest { PaymentSourceTokens = ["tok_visa"], IdempotencyKey = "checkout-8" }));
+        Assert.Equal("ORDER_ALREADY_PAID", other.Code);
+    }
+
     private async Task DeactivateIfActive(IAddressable grain) =>
         await Grains.GetGrain<IManagementGrain>(0).DeactivateGrain(grain.GetGrainId());
 
