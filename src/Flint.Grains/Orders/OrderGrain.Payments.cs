@@ -168,12 +168,7 @@ public sealed partial class OrderGrain : IRemindable
         if (failed.id is not null)
         {
             // All or nothing: a split tender whose later card declines gives the earlier cards their money back.
-            foreach (var (id, r) in outcomes.Where(o => o.Value.Outcome == ChargeOutcome.Succeeded && o.Value.ProcessorReference is not null))
-            {
-                var p = State.Payments.First(x => x.PaymentId == id);
-                var (processor, context) = await Processor();
-                await processor.Refund(context, new Flint.Payments.RefundRequest(id + "_void", r.ProcessorReference!, p.AmountMinor, State.Currency, "split tender declined"), CancellationToken.None);
-            }
+            await VoidCharges(outcomes, "split tender declined");
             var declineCode = failed.r?.DeclineCode ?? (failed.r?.Outcome == ChargeOutcome.Failed ? "processing_error" : "card_declined");
             await Undo(saga, failed.id, declineCode, outcomes);
             throw DomainException.Declined(declineCode, failed.r?.Message ?? $"The payment was declined ({declineCode}).");
@@ -188,12 +183,7 @@ public sealed partial class OrderGrain : IRemindable
         }
         catch (FlintException e) when (e.Code == "INSUFFICIENT_INVENTORY")
         {
-            foreach (var (id, r) in outcomes.Where(o => o.Value.ProcessorReference is not null))
-            {
-                var p = State.Payments.First(x => x.PaymentId == id);
-                var (processor, context) = await Processor();
-                await processor.Refund(context, new Flint.Payments.RefundRequest(id + "_void", r.ProcessorReference!, p.AmountMinor, State.Currency, "stock gone"), CancellationToken.None);
-            }
+            await VoidCharges(outcomes, "stock gone");
             await Undo(saga, saga.PaymentIds[0], "insufficient_inventory", outcomes);
             throw DomainException.Conflict("INSUFFICIENT_INVENTORY", "The stock ran out while the payment was being completed; the charge was refunded.");
         }
@@ -242,6 +232,17 @@ public sealed partial class OrderGrain : IRemindable
         if (payments.FirstOrDefault(p => p.Status == "failed") is { } failed)
             throw DomainException.Declined(failed.DeclineCode ?? "card_declined", $"The payment was declined ({failed.DeclineCode}).");
         return new PayOrderResult(OrderPricing.View(State, ObjectId), payments.Select(p => PaymentViewOf(State, p)).ToList());
+    }
+
+    /// <summary>Gives every card charged in this attempt its money back (idempotent: key = payment id + "_void").</summary>
+    private async Task VoidCharges(IReadOnlyDictionary<string, ChargeResult> outcomes, string reason)
+    {
+        foreach (var (id, r) in outcomes.Where(o => o.Value.Outcome == ChargeOutcome.Succeeded && o.Value.ProcessorReference is not null))
+        {
+            var p = State.Payments.First(x => x.PaymentId == id);
+            var (processor, context) = await Processor();
+            await processor.Refund(context, new Flint.Payments.RefundRequest(id + "_void", r.ProcessorReference!, p.AmountMinor, State.Currency, reason), CancellationToken.None);
+        }
     }
 
     private sealed class ProcessorUnavailableException(string message) : Exception(message);
@@ -682,45 +683,36 @@ public sealed partial class OrderGrain : IRemindable
 
     private void SetPaymentProjections(OrderState s, IEnumerable<string> paymentIds)
     {
-        s.RelatedProjections ??= [];
         foreach (var id in paymentIds.Distinct())
         {
             var p = s.Payments.First(x => x.PaymentId == id);
-            var view = PaymentViewOf(s, p);
-            s.RelatedProjections.RemoveAll(x => x.Kind == "payment" && x.Id == id);
-            s.RelatedProjections.Add(new ProjectionRecord
-            {
-                Kind = "payment",
-                MerchantId = Tenant.MerchantId,
-                Environment = Tenant.Environment,
-                Id = id,
-                Version = ++p.Revision,
-                Status = p.Status,
-                CreatedAt = p.CreatedAt,
-                UpdatedAt = p.UpdatedAt,
-                SearchText = string.Join(' ', new[] { id, ObjectId, s.CustomerId }.Where(x => x is not null)),
-                Doc = FlintJson.Serialize(view),
-            });
+            SetRelatedProjection(s, "payment", id, ++p.Revision, p.Status, p.CreatedAt, p.UpdatedAt, PaymentViewOf(s, p));
         }
     }
 
     private void SetRefundProjection(OrderState s, string refundId)
     {
         var r = s.Refunds.First(x => x.RefundId == refundId);
+        SetRelatedProjection(s, "refund", refundId, ++r.Revision, r.Status, r.CreatedAt, r.UpdatedAt, RefundViewOf(s, r));
+    }
+
+    /// <summary>The list row of a payment or refund, carried by this order write (the latest one per object).</summary>
+    private void SetRelatedProjection(OrderState s, string kind, string id, long revision, string status, DateTimeOffset createdAt, DateTimeOffset updatedAt, object view)
+    {
         s.RelatedProjections ??= [];
-        s.RelatedProjections.RemoveAll(x => x.Kind == "refund" && x.Id == refundId);
+        s.RelatedProjections.RemoveAll(x => x.Kind == kind && x.Id == id);
         s.RelatedProjections.Add(new ProjectionRecord
         {
-            Kind = "refund",
+            Kind = kind,
             MerchantId = Tenant.MerchantId,
             Environment = Tenant.Environment,
-            Id = refundId,
-            Version = ++r.Revision,
-            Status = r.Status,
-            CreatedAt = r.CreatedAt,
-            UpdatedAt = r.UpdatedAt,
-            SearchText = string.Join(' ', new[] { refundId, ObjectId, s.CustomerId }.Where(x => x is not null)),
-            Doc = FlintJson.Serialize(RefundViewOf(s, r)),
+            Id = id,
+            Version = revision,
+            Status = status,
+            CreatedAt = createdAt,
+            UpdatedAt = updatedAt,
+            SearchText = string.Join(' ', new[] { id, ObjectId, s.CustomerId }.Where(x => x is not null)),
+            Doc = FlintJson.Serialize(view),
         });
     }
 
