@@ -46,4 +46,23 @@ public abstract class ObjectState
     /// <summary>Projections of objects kept inside this state (an order's payments and refunds) that this write
     /// changed; like the outbox, they are only carried by the write that produced them.</summary>
     [Id(3)] public List<ProjectionRecord>? RelatedProjections { get; set; }
+    /// <summary>Append-only log rows (an inventory change) this write produced; stored in flint_object_log in the same
+    /// transaction and, like the outbox, carried only by the write that produced them.</summary>
+    [Id(4)] public List<LogEntry>? Log { get; set; }
+}
+
+/// <summary>One row of an object's append-only log (e.g. a variant's inventory history), kept in flint_object_log
+/// instead of the grain state so the state stays small however long the history grows.</summary>
+[GenerateSerializer, Alias("flint.log_entry")]
+public sealed class LogEntry
+{
+    [Id(0)] public string Kind { get; set; } = "";
+    [Id(1)] public string MerchantId { get; set; } = "";
+    [Id(2)] public string Environment { get; set; } = "";
+    /// <summary>The object whose log this is (the variant id).</summary>
+    [Id(3)] public string OwnerId { get; set; } = "";
+    /// <summary>The row's own id (unique per owner; a repeated write of the same row is ignored).</summary>
+    [Id(4)] public string Id { get; set; } = "";
+    [Id(5)] public DateTimeOffset CreatedAt { get; set; }
+    [Id(6), JsonConverter(typeof(RawJsonConverter))] public string Doc { get; set; } = "{}";
 }
