@@ -1,15 +1,21 @@
--- Orleans grain state (Microsoft.Orleans.Persistence.AdoNet, invariant Npgsql).
+-- Grain state: the orleans_storage table (the layout of Orleans' ADO.NET grain storage, kept so existing databases
+-- keep their rows) written by Flint's own grain storage, src/Flint.Api/Storage/FlintGrainStorage.cs.
 --
--- A row is identified by the service id, the *state name* Orleans passes as "grain type" (Flint gives each
--- grain class its own state name) and the grain key split by Orleans into N0/N1 (integer and Guid keys)
--- plus a string (string keys, or the key extension). The hashes Orleans computes are kept for diagnosis
--- only; lookups use the natural key, which is also the primary key so that two activations racing to
--- create the same row cannot both succeed.
+-- Key columns, as that storage computes them (stable across restarts and identical to what the ADO.NET provider
+-- wrote before, so rows written by it are found):
+--   service_id      ClusterOptions.ServiceId
+--   grain_type      the *state name* Orleans passes (Flint gives each grain class its own: 'product', 'order', ..)
+--   grain_id_n0/n1  string keys (all of Flint's grains): 0, 0; integer keys: 0, key; Guid keys: the Guid's
+--                   two 8-byte halves (little-endian, as Guid.ToByteArray)
+--   grain_id_string string keys: the key ('merchant/environment/id'); integer and Guid keys: the key extension;
+--                   '' stands for "none" so the column can be in the primary key
+--   grain_id_hash   Orleans' uniform hash code of the grain id; grain_type_hash: 32-bit FNV-1a of the state
+--                   name's UTF-8 bytes. Both are for diagnosis only; lookups use the natural key, which is also
+--                   the primary key, so two activations racing to create the same row cannot both succeed.
 --
 -- Version is the ETag: NULL in the grain means "no row yet", every successful write or clear adds one.
--- The write/clear/delete statements always return exactly one row whose single value is the new version,
--- or NULL when the expected version did not match. Returning no row at all would make Orleans accept a
--- lost write when the grain already had an ETag, so never change that.
+-- payload_binary is the state as the configured IGrainStorageSerializer writes it (UTF-8 JSON in Flint) and
+-- holds only the durable state: the write's side effects travel separately (see flint_write_grain_states).
 
 CREATE TABLE IF NOT EXISTS orleans_storage
 (
@@ -17,7 +23,6 @@ CREATE TABLE IF NOT EXISTS orleans_storage
     grain_type          varchar(512) NOT NULL,
     grain_id_n0         bigint       NOT NULL,
     grain_id_n1         bigint       NOT NULL,
-    -- '' stands for "no string part" so the column can be in the primary key.
     grain_id_string     text         NOT NULL DEFAULT '',
     grain_id_hash       integer      NOT NULL,
     grain_type_hash     integer      NOT NULL,
@@ -27,92 +32,91 @@ CREATE TABLE IF NOT EXISTS orleans_storage
     PRIMARY KEY (service_id, grain_type, grain_id_n0, grain_id_n1, grain_id_string)
 );
 
--- The Orleans optimistic-concurrency write, followed in the same transaction by Flint's side effects
--- (projection, SKU registry, event outbox; see flint_apply_state_effects in 010_flint.sql) when and only
--- when the write was accepted. Any error raised by the side effects (e.g. a SKU owned by another object,
--- SQLSTATE 23505) aborts the statement, so the state row is not written either.
+-- Earlier versions ran Orleans' ADO.NET grain storage, which read its statements from OrleansQuery and wrote
+-- one state per transaction through flint_write_grain_state. Nothing uses them any more.
+DELETE FROM OrleansQuery
+ WHERE QueryKey IN ('ReadFromStorageKey', 'WriteToStorageKey', 'ClearStorageKey', 'DeleteStorageKey');
+DROP FUNCTION IF EXISTS flint_write_grain_state(integer, bigint, bigint, integer, text, text, text, integer, bytea);
+
+-- A batch of grain state writes (the storage groups the concurrent writes of the whole silo), in ONE statement
+-- and so ONE transaction: the caller runs it as a single autocommit statement and answers nobody before it
+-- committed. Arrays are parallel, one element per write.
 --
--- Returns the new version, or NULL when p_expected_version does not match the stored one (Orleans turns
--- that into InconsistentStateException).
-CREATE OR REPLACE FUNCTION flint_write_grain_state(
-    p_grain_id_hash integer, p_grain_id_n0 bigint, p_grain_id_n1 bigint, p_grain_type_hash integer,
-    p_grain_type text, p_grain_id_string text, p_service_id text, p_expected_version integer,
-    p_payload bytea)
-RETURNS integer
+-- Each write is the Orleans optimistic-concurrency write followed, when and only when it was accepted, by its
+-- side effects (flint_apply_state_effects in 010_flint.sql: projection, SKU registry, outbox, log):
+--   p_expected_versions[i] not NULL: update the row whose version is that one, version + 1;
+--   p_expected_versions[i] NULL: first write of the grain (or first after a delete): insert version 1, or
+--   nothing when a row exists (another activation got there first).
+-- Each write runs in its own subtransaction (BEGIN .. EXCEPTION), so an error in one (a SKU owned by another
+-- object: 23505 'flint_sku_conflict:<sku>'; a second live coupon with the same code: 23505 on
+-- flint_objects_coupon_code_uniq; a deadlock with another silo's batch: 40P01) undoes that write and its effects
+-- only, and the others still commit. The storage keeps batches at 64 writes or fewer: a transaction with more
+-- than 64 subtransactions that wrote overflows PostgreSQL's per-backend subtransaction cache, which slows
+-- every other session's snapshots down.
+--
+-- Returns one row per write, in input order:
+--   ordinal          1-based position in the arrays
+--   new_version      the new version; NULL when the write did not happen
+--   sql_state, message, constraint_name
+--                    the error that undid the write, or all NULL; new_version NULL with no error means the
+--                    expected version did not match (Orleans: InconsistentStateException)
+CREATE OR REPLACE FUNCTION flint_write_grain_states(
+    p_service_id        text,
+    p_grain_types       text[],
+    p_grain_id_n0       bigint[],
+    p_grain_id_n1       bigint[],
+    p_grain_id_strings  text[],
+    p_grain_id_hashes   integer[],
+    p_grain_type_hashes integer[],
+    p_expected_versions integer[],
+    p_payloads          bytea[],
+    p_effects           jsonb[])
+RETURNS TABLE (ordinal integer, new_version integer, sql_state text, message text, constraint_name text)
 LANGUAGE plpgsql AS
 $fn$
 DECLARE
-    v_new_version integer;
+    w record;
 BEGIN
-    IF p_expected_version IS NOT NULL THEN
-        UPDATE orleans_storage
-           SET payload_binary = p_payload, modified_on = now(), version = version + 1
-         WHERE service_id = p_service_id AND grain_type = p_grain_type
-           AND grain_id_n0 = p_grain_id_n0 AND grain_id_n1 = p_grain_id_n1
-           AND grain_id_string = coalesce(p_grain_id_string, '')
-           AND version = p_expected_version
-        RETURNING version INTO v_new_version;
-    END IF;
+    FOR w IN
+        SELECT *
+          FROM unnest(p_grain_types, p_grain_id_n0, p_grain_id_n1, p_grain_id_strings, p_grain_id_hashes,
+                      p_grain_type_hashes, p_expected_versions, p_payloads, p_effects)
+               WITH ORDINALITY AS t(grain_type, n0, n1, id_string, id_hash, type_hash, expected, payload, effects, ord)
+         ORDER BY t.ord
+    LOOP
+        ordinal := w.ord;
+        new_version := NULL;
+        sql_state := NULL;
+        message := NULL;
+        constraint_name := NULL;
+        BEGIN
+            IF w.expected IS NOT NULL THEN
+                UPDATE orleans_storage AS s
+                   SET payload_binary = w.payload, modified_on = now(), version = s.version + 1
+                 WHERE s.service_id = p_service_id AND s.grain_type = w.grain_type
+                   AND s.grain_id_n0 = w.n0 AND s.grain_id_n1 = w.n1
+                   AND s.grain_id_string = coalesce(w.id_string, '')
+                   AND s.version = w.expected
+                RETURNING s.version INTO new_version;
+            ELSE
+                INSERT INTO orleans_storage (service_id, grain_type, grain_id_n0, grain_id_n1, grain_id_string,
+                                             grain_id_hash, grain_type_hash, payload_binary, modified_on, version)
+                VALUES (p_service_id, w.grain_type, w.n0, w.n1, coalesce(w.id_string, ''),
+                        w.id_hash, w.type_hash, w.payload, now(), 1)
+                ON CONFLICT DO NOTHING
+                RETURNING 1 INTO new_version;
+            END IF;
 
-    -- No ETag: first write of the grain, or first write after DeleteStorageKey (Orleans then resets the
-    -- ETag to NULL). If a row exists anyway, another activation got there first: a version clash.
-    IF p_expected_version IS NULL THEN
-        INSERT INTO orleans_storage (service_id, grain_type, grain_id_n0, grain_id_n1, grain_id_string,
-                                     grain_id_hash, grain_type_hash, payload_binary, modified_on, version)
-        VALUES (p_service_id, p_grain_type, p_grain_id_n0, p_grain_id_n1, coalesce(p_grain_id_string, ''),
-                p_grain_id_hash, p_grain_type_hash, p_payload, now(), 1)
-        ON CONFLICT DO NOTHING
-        RETURNING version INTO v_new_version;
-    END IF;
-
-    IF v_new_version IS NULL THEN
-        RETURN NULL;
-    END IF;
-
-    PERFORM flint_apply_state_effects(p_payload);
-    RETURN v_new_version;
+            IF new_version IS NOT NULL AND w.effects IS NOT NULL THEN
+                PERFORM flint_apply_state_effects(w.effects);
+            END IF;
+        EXCEPTION WHEN OTHERS THEN
+            -- The subtransaction is rolled back: neither the row nor any effect of this write remains.
+            new_version := NULL;
+            GET STACKED DIAGNOSTICS sql_state = RETURNED_SQLSTATE, message = MESSAGE_TEXT,
+                                    constraint_name = CONSTRAINT_NAME;
+        END;
+        RETURN NEXT;
+    END LOOP;
 END
 $fn$;
-
-INSERT INTO OrleansQuery (QueryKey, QueryText) VALUES
-('ReadFromStorageKey', $q$
-SELECT payload_binary AS "PayloadBinary", version AS "Version"
-  FROM orleans_storage
- WHERE service_id = @ServiceId AND grain_type = @GrainTypeString
-   AND grain_id_n0 = @GrainIdN0 AND grain_id_n1 = @GrainIdN1
-   AND grain_id_string = coalesce(@GrainIdExtensionString::text, '')
-$q$),
-
-('WriteToStorageKey', $q$
-SELECT flint_write_grain_state(@GrainIdHash, @GrainIdN0, @GrainIdN1, @GrainTypeHash, @GrainTypeString,
-                               @GrainIdExtensionString::text, @ServiceId, @GrainStateVersion::integer,
-                               @PayloadBinary) AS "NewGrainStateVersion"
-$q$),
-
--- Clearing keeps the row (payload NULL) so the version keeps counting and a stale activation still clashes.
-('ClearStorageKey', $q$
-WITH cleared AS (
-    UPDATE orleans_storage
-       SET payload_binary = NULL, modified_on = now(), version = version + 1
-     WHERE service_id = @ServiceId AND grain_type = @GrainTypeString
-       AND grain_id_n0 = @GrainIdN0 AND grain_id_n1 = @GrainIdN1
-       AND grain_id_string = coalesce(@GrainIdExtensionString::text, '')
-       AND version = @GrainStateVersion::integer
-    RETURNING version)
-SELECT (SELECT version FROM cleared) AS "NewGrainStateVersion"
-$q$),
-
--- Used only with AdoNetGrainStorageOptions.DeleteStateOnClear = true. Orleans only needs a non-NULL value
--- different from the ETag to know the delete happened (it then sets the grain's ETag to NULL, so the next
--- write inserts a fresh row with version 1).
-('DeleteStorageKey', $q$
-WITH deleted AS (
-    DELETE FROM orleans_storage
-     WHERE service_id = @ServiceId AND grain_type = @GrainTypeString
-       AND grain_id_n0 = @GrainIdN0 AND grain_id_n1 = @GrainIdN1
-       AND grain_id_string = coalesce(@GrainIdExtensionString::text, '')
-       AND version = @GrainStateVersion::integer
-    RETURNING version + 1 AS version)
-SELECT (SELECT version FROM deleted) AS "NewGrainStateVersion"
-$q$)
-ON CONFLICT (QueryKey) DO UPDATE SET QueryText = EXCLUDED.QueryText;

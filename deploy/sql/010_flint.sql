@@ -1,7 +1,8 @@
--- Flint's own tables: tenants and keys, idempotency records, list/search projections, SKU registry and the
--- event log, plus flint_apply_state_effects, which the grain-state write (003_orleans_persistence.sql) calls
--- in the same transaction as the state row so that projections and events can never lag behind or get
--- lost when a process dies between two writes.
+-- Flint's own tables: tenants and keys, idempotency records, list/search projections, SKU registry, the
+-- event log and per-object logs, plus flint_apply_state_effects, which the grain-state write
+-- (flint_write_grain_states in 003_orleans_persistence.sql) calls in the same transaction as the state row so
+-- that projections, events and log rows can never lag behind or get lost when a process dies between two
+-- writes.
 --
 -- Indexes are created inside guarded DO blocks rather than with CREATE INDEX IF NOT EXISTS: the latter takes
 -- a SHARE lock on the table before noticing the index exists, which would stall a running cluster's writes
@@ -90,6 +91,21 @@ CREATE TABLE IF NOT EXISTS flint_events
     seq         bigserial   NOT NULL
 );
 
+-- Append-only per-object logs (e.g. a variant's inventory history), kept out of the grain state so the state
+-- stays small however long the history grows. Rows ride in their owner's state write ("log" effect) and are
+-- never updated; a repeated write of the same row (same owner and id) is ignored.
+CREATE TABLE IF NOT EXISTS flint_object_log
+(
+    merchant_id text        NOT NULL,
+    environment text        NOT NULL,
+    owner_id    text        NOT NULL,
+    kind        text        NOT NULL,
+    id          text        NOT NULL,
+    created_at  timestamptz NOT NULL,
+    doc         jsonb       NOT NULL,
+    PRIMARY KEY (merchant_id, environment, owner_id, id)
+);
+
 DO $do$
 BEGIN
     IF to_regclass('flint_api_keys_merchant_idx') IS NULL THEN
@@ -144,25 +160,39 @@ BEGIN
     IF to_regclass('flint_events_seq_idx') IS NULL THEN
         CREATE UNIQUE INDEX flint_events_seq_idx ON flint_events (seq);
     END IF;
+
+    -- An owner's log in time order: (created_at, id) keyset pages.
+    IF to_regclass('flint_object_log_owner_idx') IS NULL THEN
+        CREATE INDEX flint_object_log_owner_idx ON flint_object_log (merchant_id, environment, owner_id, created_at, id);
+    END IF;
 END
 $do$;
 
--- Applies the side effects carried by a grain state payload (UTF-8 JSON written by Flint's storage
--- serializer). Called by flint_write_grain_state only after the state write was accepted.
---   "projection": { kind, merchant_id, environment, id, version, name, status, search_text, created_at,
---                   updated_at, skus: [..], doc: {..} }  -> flint_objects, only if newer; when "skus" is an
---                   array, the SKUs owned by (merchant_id, environment, id) become exactly that list
---   "outbox":     [ { id, merchant_id, environment, type, created_at, data } ]  -> flint_events, once per id
--- A SKU already owned by another object raises SQLSTATE 23505 with MESSAGE 'flint_sku_conflict:<sku>' and
--- CONSTRAINT flint_skus_pkey, which aborts the whole state write.
-CREATE OR REPLACE FUNCTION flint_apply_state_effects(p_payload bytea)
+-- The function of earlier versions took the whole state payload (bytea) and parsed it; the storage now passes
+-- the effects on their own (see src/Flint.Api/Storage/FlintGrainStorage.cs), so that signature is gone.
+DROP FUNCTION IF EXISTS flint_apply_state_effects(bytea);
+
+-- Applies the side effects of one accepted grain state write. Called by flint_write_grain_states (in
+-- 003_orleans_persistence.sql) only after the state row was written, in the same transaction. p_effects is
+-- built by Flint's grain storage from the state's transient members (snake_case, like every Flint JSON); the
+-- state payload itself is never looked at:
+--   "projection":          { kind, merchant_id, environment, id, version, name, status, search_text, created_at,
+--                            updated_at, skus: [..], doc: {..} }  -> flint_objects, only if newer; when "skus" is
+--                            an array, the SKUs owned by (merchant_id, environment, id) become exactly that list
+--   "related_projections": [ projection without skus, .. ]        -> flint_objects, each only if newer
+--   "outbox":              [ { id, merchant_id, environment, type, created_at, data } ]  -> flint_events, once per id
+--   "log":                 [ { kind, merchant_id, environment, owner_id, id, created_at, doc } ]
+--                                                                  -> flint_object_log, once per (owner, id)
+-- Every member is optional. A SKU already owned by another object raises SQLSTATE 23505 with MESSAGE
+-- 'flint_sku_conflict:<sku>' and CONSTRAINT flint_skus_pkey, which aborts the state write it belongs to.
+CREATE OR REPLACE FUNCTION flint_apply_state_effects(p_effects jsonb)
 RETURNS void
 LANGUAGE plpgsql AS
 $fn$
 DECLARE
-    v_state       jsonb;
     v_projection  jsonb;
     v_outbox      jsonb;
+    v_log         jsonb;
     v_merchant_id text;
     v_environment text;
     v_kind        text;
@@ -172,22 +202,11 @@ DECLARE
     v_current     text[];
     v_conflict    text;
 BEGIN
-    -- Cheap byte tests first, so states without projection or outbox (and non-JSON payloads of other
-    -- storage providers sharing this database) are never parsed.
-    IF p_payload IS NULL OR length(p_payload) < 2 OR get_byte(p_payload, 0) <> 123 /* '{' */ THEN
-        RETURN;
-    END IF;
-    IF position('"projection"'::bytea IN p_payload) = 0 AND position('"outbox"'::bytea IN p_payload) = 0
-       AND position('"related_projections"'::bytea IN p_payload) = 0 THEN
+    IF p_effects IS NULL OR jsonb_typeof(p_effects) <> 'object' THEN
         RETURN;
     END IF;
 
-    v_state := convert_from(p_payload, 'UTF8')::jsonb;
-    IF jsonb_typeof(v_state) <> 'object' THEN
-        RETURN;
-    END IF;
-
-    v_projection := v_state -> 'projection';
+    v_projection := p_effects -> 'projection';
     IF jsonb_typeof(v_projection) = 'object' THEN
         v_merchant_id := v_projection ->> 'merchant_id';
         v_environment := v_projection ->> 'environment';
@@ -238,7 +257,8 @@ BEGIN
                 ON CONFLICT (merchant_id, environment, sku) DO NOTHING;
 
                 -- ON CONFLICT waited for any concurrent claimant to commit or roll back, and this statement
-                -- sees committed rows, so a SKU held by another object is found here.
+                -- sees committed rows (and those of earlier items of the same batch), so a SKU held by another
+                -- object is found here.
                 SELECT k.sku INTO v_conflict
                   FROM flint_skus k
                  WHERE k.merchant_id = v_merchant_id AND k.environment = v_environment
@@ -260,13 +280,13 @@ BEGIN
 
     -- Objects that live inside another grain's state (an order's payments and refunds) are listed like any
     -- other: their rows ride in their owner's write, under the same version guard (no SKUs).
-    IF jsonb_typeof(v_state -> 'related_projections') = 'array' THEN
+    IF jsonb_typeof(p_effects -> 'related_projections') = 'array' THEN
         INSERT INTO flint_objects AS o (merchant_id, environment, kind, id, version, name, status, search_text,
                                         created_at, updated_at, doc)
         SELECT r ->> 'merchant_id', r ->> 'environment', r ->> 'kind', r ->> 'id', (r ->> 'version')::bigint,
                r ->> 'name', r ->> 'status', r ->> 'search_text', (r ->> 'created_at')::timestamptz,
                (r ->> 'updated_at')::timestamptz, coalesce(r -> 'doc', '{}'::jsonb)
-          FROM jsonb_array_elements(v_state -> 'related_projections') AS r
+          FROM jsonb_array_elements(p_effects -> 'related_projections') AS r
         ON CONFLICT (merchant_id, environment, kind, id) DO UPDATE
            SET version = EXCLUDED.version, name = EXCLUDED.name, status = EXCLUDED.status,
                search_text = EXCLUDED.search_text, created_at = EXCLUDED.created_at,
@@ -274,7 +294,7 @@ BEGIN
          WHERE o.version < EXCLUDED.version;
     END IF;
 
-    v_outbox := v_state -> 'outbox';
+    v_outbox := p_effects -> 'outbox';
     IF jsonb_typeof(v_outbox) = 'array' AND jsonb_array_length(v_outbox) > 0 THEN
         -- The grain may write the same undispatched events again with later changes; the id keeps them once.
         INSERT INTO flint_events (id, merchant_id, environment, type, created_at, data)
@@ -282,6 +302,16 @@ BEGIN
                (e ->> 'created_at')::timestamptz, coalesce(e -> 'data', '{}'::jsonb)
           FROM jsonb_array_elements(v_outbox) AS e
         ON CONFLICT (id) DO NOTHING;
+    END IF;
+
+    v_log := p_effects -> 'log';
+    IF jsonb_typeof(v_log) = 'array' AND jsonb_array_length(v_log) > 0 THEN
+        -- Append-only: a row written again (a retried or repeated write) keeps its first version.
+        INSERT INTO flint_object_log (merchant_id, environment, owner_id, kind, id, created_at, doc)
+        SELECT l ->> 'merchant_id', l ->> 'environment', l ->> 'owner_id', l ->> 'kind', l ->> 'id',
+               (l ->> 'created_at')::timestamptz, coalesce(l -> 'doc', '{}'::jsonb)
+          FROM jsonb_array_elements(v_log) AS l
+        ON CONFLICT (merchant_id, environment, owner_id, id) DO NOTHING;
     END IF;
 END
 $fn$;

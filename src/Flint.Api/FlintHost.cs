@@ -15,12 +15,17 @@ using Flint.Payments;
 using Flint.Payments.Simulated;
 using Flint.Payments.Stripe;
 using Flint.Api.Payments;
+using Flint.Api.Storage;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
 using Orleans.Configuration;
+using Orleans.Configuration.Overrides;
 using Orleans.Dashboard;
+using Orleans.Runtime.Hosting;
 using Orleans.Serialization;
+using Orleans.Serialization.Serializers;
+using Orleans.Storage;
 using Scalar.AspNetCore;
 
 namespace Flint.Api;
@@ -69,6 +74,7 @@ public static class FlintHost
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(settings.ConnectionString));
         builder.Services.AddSingleton<MerchantStore>();
+        builder.Services.AddSingleton<IdempotencyStore>();
         // Card processing: the simulated processor (test mode default, durable through grain state) and Stripe.
         builder.Services.AddSingleton<ISimulatedProcessorLedger, GrainSimulatedLedger>();
         builder.Services.AddSingleton(new StripeProcessorOptions(builder.Configuration["FLINT_STRIPE_API_BASE"],
@@ -84,6 +90,7 @@ public static class FlintHost
             doc.Info.Description = "One commerce API where the order is the source of truth. Authenticate with 'Authorization: Bearer sk_test_…'.";
             return Task.CompletedTask;
         }).AddFlintSchemaRules());
+        builder.Services.AddHostedService<Flint.Api.Payments.PendingPaymentSweeper>();
         builder.Services.AddHealthChecks()
             .AddCheck<ReadinessCheck>("ready", tags: ["ready"]);
         builder.Services.Configure<SystemTextJsonGrainStorageSerializerOptions>(o => FlintJson.Configure(o.JsonSerializerOptions));
@@ -108,11 +115,14 @@ public static class FlintHost
                 o.ConnectionString = settings.ConnectionString;
             });
             silo.UseSystemTextJsonGrainStorageSerializer();
-            silo.AddAdoNetGrainStorage(StorageName, o =>
-            {
-                o.Invariant = "Npgsql";
-                o.ConnectionString = settings.ConnectionString;
-            });
+            // Flint's own grain storage (group commit, effects passed beside the state): see FlintGrainStorage.
+            silo.Services.AddGrainStorage(StorageName, (sp, name) => new FlintGrainStorage(
+                name,
+                sp.GetProviderClusterOptions(name).Value,
+                sp.GetRequiredService<NpgsqlDataSource>(),
+                sp.GetRequiredService<IGrainStorageSerializer>(),
+                sp.GetRequiredService<IActivatorProvider>(),
+                sp.GetRequiredService<ILogger<FlintGrainStorage>>()));
             silo.AddIncomingGrainCallFilter<DomainErrorCallFilter>();
             silo.AddDashboard();
         });
@@ -141,7 +151,7 @@ public static class FlintHost
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapScalarApiReference("/docs", o => o.WithOpenApiRoutePattern("/openapi/{documentName}.json").WithTitle("Flint API"));
-        app.MapOrleansDashboard(routePrefix: "/ops/dashboard");
+        app.MapOrleansDashboard(routePrefix: "/dashboard");
 
         var v1 = app.MapGroup("/v1");
         v1.MapMerchantEndpoints();
@@ -187,7 +197,7 @@ public static class OpsAuthorization
 {
     public static IApplicationBuilder UseOpsAuthorization(this IApplicationBuilder app) => app.Use(async (ctx, next) =>
     {
-        if (!ctx.Request.Path.StartsWithSegments("/ops"))
+        if (!ctx.Request.Path.StartsWithSegments("/dashboard") && !ctx.Request.Path.StartsWithSegments("/ops"))
         {
             await next(ctx);
             return;

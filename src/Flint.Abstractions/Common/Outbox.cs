@@ -2,8 +2,9 @@ using System.Text.Json.Serialization;
 
 namespace Flint.Abstractions;
 
-/// <summary>An event recorded in the same state write as the change it describes. The storage's write
-/// function copies it into flint_events in that same transaction; the grain then drops it from memory.</summary>
+/// <summary>An event recorded in the same state write as the change it describes. The grain storage passes it to
+/// the database with that write, which stores it in flint_events in the same transaction; the grain then drops it
+/// from memory.</summary>
 [GenerateSerializer, Alias("flint.outbox_event")]
 public sealed class OutboxEvent
 {
@@ -36,19 +37,24 @@ public sealed class ProjectionRecord
     [Id(11), JsonConverter(typeof(RawJsonConverter))] public string Doc { get; set; } = "{}";
 }
 
-/// <summary>Base of every tenant-owned grain state: the outbox and projection ride along in each write.</summary>
+/// <summary>Base of every tenant-owned grain state: the outbox, projections and log rows ride along in each write.</summary>
+/// <remarks>Those four members are the write's side effects, not state: the grain storage hands them to the database
+/// separately (applied in the same transaction as the state row) and leaves them out of the stored payload, hence
+/// [JsonIgnore] (the Orleans wire format, [Id], still carries them between silos). A state read back has them
+/// empty; the grains never rely on them after a reload.</remarks>
 [GenerateSerializer, Alias("flint.object_state")]
 public abstract class ObjectState
 {
     [Id(0)] public long Version { get; set; }
-    [Id(1)] public List<OutboxEvent> Outbox { get; set; } = [];
-    [Id(2)] public ProjectionRecord? Projection { get; set; }
+    /// <summary>Events this write records; stored in flint_events in the same transaction.</summary>
+    [Id(1), JsonIgnore] public List<OutboxEvent> Outbox { get; set; } = [];
+    [Id(2), JsonIgnore] public ProjectionRecord? Projection { get; set; }
     /// <summary>Projections of objects kept inside this state (an order's payments and refunds) that this write
     /// changed; like the outbox, they are only carried by the write that produced them.</summary>
-    [Id(3)] public List<ProjectionRecord>? RelatedProjections { get; set; }
+    [Id(3), JsonIgnore] public List<ProjectionRecord>? RelatedProjections { get; set; }
     /// <summary>Append-only log rows (an inventory change) this write produced; stored in flint_object_log in the same
     /// transaction and, like the outbox, carried only by the write that produced them.</summary>
-    [Id(4)] public List<LogEntry>? Log { get; set; }
+    [Id(4), JsonIgnore] public List<LogEntry>? Log { get; set; }
 }
 
 /// <summary>One row of an object's append-only log (e.g. a variant's inventory history), kept in flint_object_log

@@ -56,7 +56,6 @@ public interface IVariantInventoryGrain : IGrainWithStringKey
     /// when <paramref name="productId"/> is given).</summary>
     Task<StockView> GetStock(string? productId = null);
     Task<InventoryAdjustmentResult> Adjust(string productId, InventoryAdjustmentRequest request, string? actor);
-    Task<Page<InventoryChangeView>> History(string productId, int pageSize, string? pageToken);
 
     /// <summary>Idempotent by reservation id. Reserved stock is not available to anyone else until it is
     /// committed, released, or expires at <paramref name="expiresAt"/>.</summary>

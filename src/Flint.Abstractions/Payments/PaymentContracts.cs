@@ -118,4 +118,6 @@ public interface IOrderPaymentsGrain : IGrainWithStringKey
     Task<RefundOrderResult> Refund(CreateRefundRequest request);
     Task<PaymentView> GetPayment(string paymentId);
     Task<RefundView> GetRefund(string refundId);
+    /// <summary>Finishes or undoes a payment or refund left in flight by a process that died (no-op otherwise).</summary>
+    Task ResumePending();
 }

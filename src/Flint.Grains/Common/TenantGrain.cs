@@ -57,6 +57,7 @@ public abstract class TenantGrain<TState> : Grain where TState : ObjectState, ne
         // Whatever the outbox holds was committed with the state that holds it.
         _store.State.Outbox.Clear();
         _store.State.RelatedProjections = null;
+        _store.State.Log = null;
         if (GroupsWrites) _working = _copier.Copy(_store.State);
         return base.OnActivateAsync(cancellationToken);
     }
@@ -69,6 +70,7 @@ public abstract class TenantGrain<TState> : Grain where TState : ObjectState, ne
         var draft = _copier.Copy(_store.State);
         draft.Outbox = [];
         draft.RelatedProjections = null;
+        draft.Log = null;
         // The new version first, so the result and the events recorded by the mutation carry the version being written.
         if (bumpVersion) draft.Version++;
         var result = mutate(draft);
@@ -112,6 +114,7 @@ public abstract class TenantGrain<TState> : Grain where TState : ObjectState, ne
             var snapshot = _copier.Copy(_working!);
             snapshot.Projection = Project(snapshot);
             var written = snapshot.Outbox.Select(e => e.Id).ToHashSet();
+            var logged = snapshot.Log?.Select(e => e.Id).ToHashSet();
             var previous = _store.State;
             _store.State = snapshot;
             try
@@ -126,6 +129,7 @@ public abstract class TenantGrain<TState> : Grain where TState : ObjectState, ne
                 _working = _copier.Copy(previous);
                 _working.Outbox.Clear();
                 _working.RelatedProjections = null;
+                _working.Log = null;
                 if (e is InconsistentStateException) DeactivateOnIdle();
                 var error = StorageErrors.Translate(e);
                 batch.SetException(error);
@@ -137,6 +141,7 @@ public abstract class TenantGrain<TState> : Grain where TState : ObjectState, ne
                 return;
             }
             _working!.Outbox.RemoveAll(x => written.Contains(x.Id));
+            if (logged is not null) _working.Log?.RemoveAll(x => logged.Contains(x.Id));
             batch.SetResult();
         }
     }

@@ -45,8 +45,11 @@ public sealed class CouponRedemptionState
 /// One coupon: its terms and the redemptions paid orders have taken. The grain handles one call at a time, so
 /// "never more than max_redemptions" needs no lock: the count is checked and the redemption written in one turn.
 /// Code uniqueness is the database's job (a partial unique index over the projection's name), because two coupons
-/// are two grains and only a shared index can see both.
+/// are two grains and only a shared index can see both. A popular coupon is hot during a sale, so its writes are
+/// grouped like a variant's (reentrant, every check done before the change in the same turn; nobody is answered
+/// before their redemption is durable).
 /// </summary>
+[Orleans.Concurrency.Reentrant]
 public sealed class CouponGrain(
     [PersistentState("coupon", "flint")] IPersistentState<CouponState> store,
     DeepCopier<CouponState> copier,
@@ -55,6 +58,8 @@ public sealed class CouponGrain(
     public const int MaxProductIds = 100;
     public const int MaxCategories = 100;
     public const long MaxCount = 1_000_000_000;
+
+    protected override bool GroupsWrites => true;
 
     public async Task<CouponView> Create(CouponRequest r)
     {

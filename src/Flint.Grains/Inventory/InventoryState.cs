@@ -13,11 +13,13 @@ public sealed class InventoryState : ObjectState
     /// <summary>How each finished reservation ended (committed, released, expired), so retries are no-ops.
     /// Bounded to the most recent <see cref="VariantInventoryGrain.FinishedReservationsKept"/>.</summary>
     [Id(5)] public Dictionary<string, FinishedReservation> Finished { get; set; } = [];
-    /// <summary>Every change, oldest first. Kept in the grain for now; see the README on its growth.</summary>
+    /// <summary>Only in states written before the history moved to flint_object_log (the <see cref="ObjectState.Log"/>
+    /// effect): such entries are moved there by the next change. New changes never land here.</summary>
     [Id(6)] public List<InventoryChangeState> History { get; set; } = [];
     [Id(7)] public DateTimeOffset UpdatedAt { get; set; }
     /// <summary>Keys of idempotent changes already applied (restocks), bounded like finished reservations.</summary>
     [Id(8)] public Dictionary<string, DateTimeOffset> AppliedChanges { get; set; } = [];
+    [Id(9)] public DateTimeOffset CreatedAt { get; set; }
 }
 
 [GenerateSerializer, Alias("flint.inventory.reservation")]

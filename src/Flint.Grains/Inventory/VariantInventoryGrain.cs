@@ -12,7 +12,9 @@ namespace Flint.Grains.Inventory;
 /// The stock of one variant. Every change — adjustment, reservation, commit, release, expiry — goes through
 /// this grain one at a time, so "never below zero" needs no lock. Expired reservations stop counting the
 /// moment they expire (availability is computed against the clock) and are swept by a timer while the grain
-/// is active and by a reminder that re-activates it after a restart.
+/// is active and by a reminder that re-activates it after a restart. The history of changes is not kept in the
+/// state (it would make every write of a busy variant bigger): each change is a row of flint_object_log written in
+/// the same transaction as the stock it changed (the <see cref="ObjectState.Log"/> effect).
 /// </summary>
 [Reentrant]
 public sealed class VariantInventoryGrain(
@@ -47,6 +49,7 @@ public sealed class VariantInventoryGrain(
             draft.EnforceLimit = policy.EnforceInventoryLimit;
             draft.Sellable = policy.Sellable;
             draft.UpdatedAt = Now;
+            if (first) draft.CreatedAt = draft.UpdatedAt;
             if (first && initialQuantity != 0)
                 Apply(draft, initialQuantity, "received_stock", "initial quantity", actor, reference: null);
             return View(draft);
@@ -77,25 +80,6 @@ public sealed class VariantInventoryGrain(
             var change = Apply(draft, delta, reason, request.Note is "" ? null : request.Note, actor, reference: null);
             return new InventoryAdjustmentResult(ToView(change), View(draft));
         });
-    }
-
-    public Task<Page<InventoryChangeView>> History(string productId, int pageSize, string? pageToken)
-    {
-        EnsureVariant(productId);
-        Validation.RequireRange(pageSize, 1, 100, "page_size");
-        var fingerprint = ObjectId;
-        var cursor = PageToken.Decode(pageToken, "created_at", "desc", fingerprint);
-        IEnumerable<InventoryChangeState> newestFirst = Enumerable.Reverse(State.History);
-        if (cursor is not null) newestFirst = newestFirst.Where(c => string.CompareOrdinal(c.Id, cursor.LastId) < 0);
-        var page = newestFirst.Take(pageSize + 1).ToList();
-        string? next = null;
-        if (page.Count > pageSize)
-        {
-            page.RemoveAt(pageSize);
-            var last = page[^1];
-            next = PageToken.Encode(new PageCursor("created_at", "desc", fingerprint, FlintJson.Timestamp(last.CreatedAt), last.Id));
-        }
-        return Task.FromResult(new Page<InventoryChangeView>(page.Select(ToView).ToList(), next));
     }
 
     public async Task<StockView> Reserve(string reservationId, long quantity, DateTimeOffset expiresAt)
@@ -255,11 +239,32 @@ public sealed class VariantInventoryGrain(
             CreatedAt = Now,
         };
         s.OnHand = change.QuantityAfter;
-        s.History.Add(change);
+        s.Log ??= [];
+        if (s.History.Count > 0)
+        {
+            // A state from before the log table: its history moves there with this write.
+            s.Log.AddRange(s.History.Select(LogEntryOf));
+            if (s.CreatedAt == default) s.CreatedAt = s.History[0].CreatedAt;
+            s.History.Clear();
+        }
+        s.Log.Add(LogEntryOf(change));
         s.UpdatedAt = change.CreatedAt;
         Record(s, "inventory.adjusted", new { change = ToView(change), stock = View(s) });
         return change;
     }
+
+    public const string LogKind = "inventory_change";
+
+    private LogEntry LogEntryOf(InventoryChangeState c) => new()
+    {
+        Kind = LogKind,
+        MerchantId = Tenant.MerchantId,
+        Environment = Tenant.Environment,
+        OwnerId = ObjectId,
+        Id = c.Id,
+        CreatedAt = c.CreatedAt,
+        Doc = FlintJson.Serialize(ToView(c)),
+    };
 
     private static StockLedger Ledger(InventoryState s, DateTimeOffset now) =>
         new(s.OnHand, s.Reservations.Values.Where(r => r.ExpiresAt > now).Sum(r => r.Quantity), s.EnforceLimit);
@@ -307,7 +312,7 @@ public sealed class VariantInventoryGrain(
         var view = View(s);
         var p = NewProjection(s, "inventory", view);
         p.Status = s.Sellable ? "sellable" : "not_sellable";
-        p.CreatedAt = s.History.Count > 0 ? s.History[0].CreatedAt : s.UpdatedAt;
+        p.CreatedAt = s.CreatedAt != default ? s.CreatedAt : s.History.Count > 0 ? s.History[0].CreatedAt : s.UpdatedAt;
         p.UpdatedAt = s.UpdatedAt;
         return p;
     }

@@ -16,8 +16,11 @@ namespace Flint.Grains.Orders;
 /// <summary>
 /// Paying and refunding. The amount always comes from the order. A payment is a saga of idempotent steps keyed by
 /// the order id (stock reservations, coupon redemptions) and the payment id (the processor charge): its plan is
-/// written before the first step, a reminder makes sure the grain wakes up after a crash, and on activation an
-/// unfinished plan is finished (the charge happened) or undone (it did not) — never left half-done.
+/// written before the first step that expiry cannot undo, and on activation an unfinished plan is finished (the
+/// charge happened) or undone (it did not) — never left half-done. What wakes the grain after a crash is the
+/// plan's own trace: its payments are listed as pending in the projection, and the PendingPaymentSweeper (in the
+/// host) calls <see cref="ResumePending"/> on orders whose payment stays pending too long — no reminder is
+/// written and deleted per payment.
 /// </summary>
 public sealed partial class OrderGrain : IRemindable
 {
@@ -71,15 +74,55 @@ public sealed partial class OrderGrain : IRemindable
             StartedAt = Now,
             ReservationId = $"{ObjectId}:{payments[0].PaymentId}",
         };
-        await this.RegisterOrUpdateReminder(SagaReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
-        await Change(s =>
+        // Stock first, before anything is written here: a refusal (sold out) then costs this order no write at all,
+        // which is what most buyers of a flash sale get. A reservation held by an attempt whose process dies before
+        // the plan below is written simply expires (ReservationHold).
+        await ReserveStock(saga);
+        // The plan is durable before the first step that cannot be taken back by expiry (coupon, charge); a pending
+        // payment row in the projection is how the PendingPaymentSweeper finds this order if its process dies.
+        try
         {
-            s.PendingPay = saga;
-            s.Payments.AddRange(payments);
-            SetPaymentProjections(s, payments.Select(p => p.PaymentId));
-            return 0;
-        }, bumpVersion: false);
+            await Change(s =>
+            {
+                s.PendingPay = saga;
+                s.Payments.AddRange(payments);
+                SetPaymentProjections(s, payments.Select(p => p.PaymentId));
+                return 0;
+            }, bumpVersion: false);
+        }
+        catch
+        {
+            await ReleaseStock(saga);
+            throw;
+        }
         return await WithRecoveryOnCrash(() => RunPay(recovering: false));
+    }
+
+    private async Task ReserveStock(PaySaga saga)
+    {
+        string? shortVariant = null;
+        try
+        {
+            foreach (var r in saga.Reservations)
+            {
+                shortVariant = r.VariantId;
+                await Inventory(r.VariantId).Reserve(saga.ReservationId, r.Quantity, Clock.GetUtcNow() + ReservationHold);
+            }
+        }
+        catch (FlintException e)
+        {
+            await ReleaseStock(saga);
+            throw ExplainRefusal(e, shortVariant);
+        }
+    }
+
+    private async Task ReleaseStock(PaySaga saga)
+    {
+        foreach (var r in saga.Reservations)
+        {
+            try { await Inventory(r.VariantId).Release(saga.ReservationId); }
+            catch (FlintException) { }
+        }
     }
 
     /// <summary>An unexpected failure mid-saga leaves it pending; recovery runs shortly after (and on the next
@@ -119,22 +162,15 @@ public sealed partial class OrderGrain : IRemindable
 
         if (!recovering)
         {
-            string? shortVariant = null;
             try
             {
-                foreach (var r in saga.Reservations)
-                {
-                    shortVariant = r.VariantId;
-                    await Inventory(r.VariantId).Reserve(saga.ReservationId, r.Quantity, Clock.GetUtcNow() + ReservationHold);
-                }
-                shortVariant = null;
                 foreach (var couponId in saga.CouponIds)
                     await Coupon(couponId).Redeem(orderId, State.CustomerId);
             }
             catch (FlintException e)
             {
                 await Undo(saga, failedCode: null, reason: e.Code.ToLowerInvariant());
-                throw ExplainRefusal(e, shortVariant);
+                throw ExplainRefusal(e, null);
             }
         }
 
@@ -220,7 +256,6 @@ public sealed partial class OrderGrain : IRemindable
             SetPaymentProjections(s, saga.PaymentIds);
             return new PayOrderResult(view, paymentViews);
         });
-        await ClearReminderIfIdle();
         return result;
     }
 
@@ -290,11 +325,7 @@ public sealed partial class OrderGrain : IRemindable
     /// <summary>Gives back what the saga took and records the failed attempt, in one order write.</summary>
     private async Task Undo(PaySaga saga, string? failedCode, string reason, IReadOnlyDictionary<string, ChargeResult>? outcomes = null)
     {
-        foreach (var r in saga.Reservations)
-        {
-            try { await Inventory(r.VariantId).Release(saga.ReservationId); }
-            catch (FlintException) { }
-        }
+        await ReleaseStock(saga);
         foreach (var couponId in saga.CouponIds)
         {
             try { await Coupon(couponId).Release(ObjectId); }
@@ -318,7 +349,6 @@ public sealed partial class OrderGrain : IRemindable
             SetPaymentProjections(s, saga.PaymentIds);
             return 0;
         }, bumpVersion: false);
-        await ClearReminderIfIdle();
     }
 
     /// <summary>A stock refusal names the (first) line that is short, so a client can fix that line.</summary>
@@ -513,7 +543,6 @@ public sealed partial class OrderGrain : IRemindable
             CreatedAt = now,
             UpdatedAt = now,
         };
-        await this.RegisterOrUpdateReminder(SagaReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
         await Change(s =>
         {
             s.Refunds.Add(refund);
@@ -567,7 +596,6 @@ public sealed partial class OrderGrain : IRemindable
                     SetRefundProjection(s, refundId);
                     return 0;
                 }, bumpVersion: false);
-                await ClearReminderIfIdle();
                 throw DomainException.PaymentFailed("REFUND_FAILED", result.Message ?? "The processor refused the refund.");
             }
             references[a.PaymentId] = result.ProcessorReference;
@@ -623,7 +651,6 @@ public sealed partial class OrderGrain : IRemindable
             SetPaymentProjections(s, r.Allocations.Select(a => a.PaymentId));
             return new RefundOrderResult(view, refundView);
         });
-        await ClearReminderIfIdle();
         return result2;
     }
 
@@ -641,10 +668,18 @@ public sealed partial class OrderGrain : IRemindable
         return Task.FromResult(RefundViewOf(State, r));
     }
 
+    /// <summary>Only orders paid before the PendingPaymentSweeper existed still have this reminder: finish their saga
+    /// and drop it.</summary>
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
-        if (reminderName == SagaReminder) await Recover();
+        if (reminderName != SagaReminder) return;
+        await Recover();
+        if (State.PendingPay is not null || State.PendingRefund is not null) return;
+        var reminder = await this.GetReminder(SagaReminder);
+        if (reminder is not null) await this.UnregisterReminder(reminder);
     }
+
+    public Task ResumePending() => Recover();
 
     /// <summary>Finishes or undoes whatever a crashed process left in flight.</summary>
     private async Task Recover()
@@ -661,14 +696,6 @@ public sealed partial class OrderGrain : IRemindable
         catch (FlintException)
         {
         }
-        await ClearReminderIfIdle();
-    }
-
-    private async Task ClearReminderIfIdle()
-    {
-        if (State.PendingPay is not null || State.PendingRefund is not null) return;
-        var reminder = await this.GetReminder(SagaReminder);
-        if (reminder is not null) await this.UnregisterReminder(reminder);
     }
 
     private async Task<(IPaymentProcessor Processor, ProcessorContext Context)> Processor()

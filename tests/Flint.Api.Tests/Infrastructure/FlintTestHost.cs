@@ -19,6 +19,8 @@ public sealed class FlintTestHost : IAsyncDisposable
 
     public Uri BaseAddress { get; }
     public HttpClient Client { get; }
+    /// <summary>The host's services (e.g. the grain storage, to look at its counters).</summary>
+    public IServiceProvider Services => (_app ?? throw new ObjectDisposedException(nameof(FlintTestHost))).Services;
     public const string AdminToken = "test-admin-token-0123456789";
 
     /// <param name="overrides">Extra configuration (e.g. FLINT_RATE_LIMIT_PER_SECOND) on top of the test defaults.</param>

@@ -115,12 +115,12 @@ public sealed class OperationsEndpointTests(ApiFixture f)
     [Fact]
     public async Task The_dashboard_opens_with_the_admin_token_and_is_refused_without_it()
     {
-        var without = await f.Anonymous.Get("/ops/dashboard/");
+        var without = await f.Anonymous.Get("/dashboard/");
         Assert.Equal(401, without.Status);
         Assert.Equal("UNAUTHENTICATED", without.ErrorCode);
-        var withKey = await f.A.Get("/ops/dashboard/");
+        var withKey = await f.A.Get("/dashboard/");
         Assert.Equal(401, withKey.Status);
-        var with = await f.Admin.Get("/ops/dashboard/");
+        var with = await f.Admin.Get("/dashboard/");
         Assert.Equal(200, with.Status);
         Assert.Contains("<html", with.Raw, StringComparison.OrdinalIgnoreCase);
     }

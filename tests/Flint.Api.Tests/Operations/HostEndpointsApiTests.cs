@@ -115,17 +115,17 @@ public sealed class HostEndpointsApiTests(ApiFixture f)
     [Fact]
     public async Task The_operations_dashboard_needs_the_admin_token()
     {
-        (await f.Anonymous.Get("/ops/dashboard")).AssertError(401, "UNAUTHENTICATED");
-        (await f.A.Get("/ops/dashboard")).AssertError(401, "UNAUTHENTICATED");
-        (await f.With("wrong-token").Get("/ops/dashboard")).AssertError(401, "UNAUTHENTICATED");
+        (await f.Anonymous.Get("/dashboard")).AssertError(401, "UNAUTHENTICATED");
+        (await f.A.Get("/dashboard")).AssertError(401, "UNAUTHENTICATED");
+        (await f.With("wrong-token").Get("/dashboard")).AssertError(401, "UNAUTHENTICATED");
 
-        (await f.Anonymous.Get("/ops/dashboard/")).AssertError(401, "UNAUTHENTICATED");
-        // The dashboard lives under /ops/dashboard/ (the bare path redirects there, and clients drop credentials on redirects).
-        var admin = await f.Admin.Get("/ops/dashboard/");
+        (await f.Anonymous.Get("/dashboard/")).AssertError(401, "UNAUTHENTICATED");
+        // The dashboard lives under /dashboard/ (the bare path redirects there, and clients drop credentials on redirects).
+        var admin = await f.Admin.Get("/dashboard/");
         Assert.Equal(200, admin.Status);
         Assert.StartsWith("text/html", admin.ContentType);
 
-        using var basic = new HttpRequestMessage(HttpMethod.Get, "/ops/dashboard/");
+        using var basic = new HttpRequestMessage(HttpMethod.Get, "/dashboard/");
         basic.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String("ops:"u8.ToArray().Concat(System.Text.Encoding.UTF8.GetBytes(FlintTestHost.AdminToken)).ToArray()));
         using var response = await f.Host.Client.SendAsync(basic);
         Assert.Equal(200, (int)response.StatusCode);

@@ -176,6 +176,32 @@ public sealed class PaymentRecoveryGrainTests : GrainTest
     }
 
     [Fact]
+    public async Task A_saga_whose_recovery_could_not_learn_the_outcome_stays_pending_until_resumed_and_is_then_finished_once()
+    {
+        await OpenOrder();
+        Faults.FailAfterCharge = true;
+        Faults.FailFindCharge = true;
+        await Crashes(() => Order.Pay(PayWith("tok_visa")));
+        var paymentId = Assert.Single(Faults.ChargeKeys);
+        // The in-process retry (a timer a second later) cannot reach the processor: the saga must stay pending, neither
+        // undone (the card may be charged) nor finished.
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        Assert.Equal("pending", (await Order.GetPayment(paymentId)).Status);
+        Assert.Equal((10L, 2L, 8L), Stock(await Inventory.GetStock()));
+
+        // What the host's PendingPaymentSweeper does for a payment pending too long.
+        Faults.FailFindCharge = false;
+        await Order.ResumePending();
+
+        Assert.Equal("succeeded", (await Order.GetPayment(paymentId)).Status);
+        Assert.Equal("paid", (await Order.Get()).Status);
+        Assert.Equal((8L, 0L, 8L), Stock(await Inventory.GetStock()));
+        await Order.ResumePending();
+        Assert.Equal(1, Faults.Charges);
+        Assert.Single((await Inventory.History(_productId, 50, null)).Items, h => h.ChangeReason == "order_fulfillment");
+    }
+
+    [Fact]
     public async Task A_crash_after_the_charge_recovered_when_the_stock_was_sold_meanwhile_refunds_the_charge_and_leaves_the_order_unpaid()
     {
         await OpenOrder();

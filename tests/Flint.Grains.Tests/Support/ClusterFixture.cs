@@ -6,7 +6,8 @@ using Orleans.TestingHost;
 namespace Flint.Grains.Tests.Support;
 
 /// <summary>
-/// One in-process Orleans cluster for the whole suite: memory storage named "flint", in-memory reminders, the
+/// One in-process Orleans cluster for the whole suite: memory storage named "flint" (which also keeps the log rows
+/// writes carry, see <see cref="LogCapturingStorage"/>), in-memory reminders, the
 /// domain-error filter, and a <see cref="FakeTimeProvider"/> as the silo's <see cref="TimeProvider"/>.
 /// Silos started by <see cref="TestClusterBuilder"/> live in this process, so the static <see cref="Clock"/>
 /// is the very instance the grains read.
@@ -42,7 +43,9 @@ public sealed class ClusterFixture : IAsyncLifetime
     {
         public void Configure(ISiloBuilder silo)
         {
-            silo.AddMemoryGrainStorage("flint");
+            silo.AddMemoryGrainStorage("flint-memory");
+            silo.Services.AddKeyedSingleton<Orleans.Storage.IGrainStorage>("flint", (sp, _) =>
+                new LogCapturingStorage(sp.GetRequiredKeyedService<Orleans.Storage.IGrainStorage>("flint-memory")));
             silo.UseInMemoryReminderService();
             silo.AddIncomingGrainCallFilter<DomainErrorCallFilter>();
             silo.Services.AddSingleton<TimeProvider>(Clock);

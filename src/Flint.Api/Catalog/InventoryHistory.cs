@@ -1,0 +1,65 @@
+using System.Globalization;
+using Flint.Abstractions;
+using Flint.Abstractions.Inventory;
+using Flint.Api.Infrastructure;
+using Flint.Domain;
+using Npgsql;
+
+namespace Flint.Api.Catalog;
+
+/// <summary>
+/// A variant's stock changes, newest first, from flint_object_log: the variant grain writes each change there in
+/// the same transaction as the stock it changed, so the history holds exactly the acknowledged changes.
+/// </summary>
+public static class InventoryHistory
+{
+    private const string LogKind = "inventory_change";
+
+    public static async Task<(List<InventoryChangeView> Items, string? Next)> Page(
+        NpgsqlDataSource db, Tenant tenant, string variantId, int pageSize, string? pageToken, CancellationToken ct)
+    {
+        var cursor = PageToken.Decode(pageToken, "created_at", "desc", variantId);
+        DateTimeOffset? afterTime = null;
+        if (cursor is not null)
+        {
+            if (!DateTimeOffset.TryParse(cursor.LastSortValue, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t))
+                throw ApiException.Invalid("INVALID_PAGE_TOKEN", "The page_token is not valid.", "page_token");
+            afterTime = t;
+        }
+        await using var cmd = db.CreateCommand($"""
+            SELECT doc::text, created_at, id FROM flint_object_log
+            WHERE merchant_id = @m AND environment = @e AND owner_id = @o AND kind = @k
+            {(afterTime is null ? "" : "AND (created_at, id) < (@t, @i)")}
+            ORDER BY created_at DESC, id DESC
+            LIMIT @n
+            """);
+        cmd.Parameters.AddWithValue("m", tenant.MerchantId);
+        cmd.Parameters.AddWithValue("e", tenant.Environment);
+        cmd.Parameters.AddWithValue("o", variantId);
+        cmd.Parameters.AddWithValue("k", LogKind);
+        cmd.Parameters.AddWithValue("n", pageSize + 1);
+        if (afterTime is not null)
+        {
+            cmd.Parameters.AddWithValue("t", afterTime.Value.ToUniversalTime());
+            cmd.Parameters.AddWithValue("i", cursor!.LastId);
+        }
+        var items = new List<InventoryChangeView>();
+        var keys = new List<(DateTimeOffset At, string Id)>();
+        await using (var reader = await cmd.ExecuteReaderAsync(ct))
+        {
+            while (await reader.ReadAsync(ct))
+            {
+                items.Add(System.Text.Json.JsonSerializer.Deserialize<InventoryChangeView>(reader.GetString(0), FlintJson.Options)!);
+                keys.Add((reader.GetFieldValue<DateTimeOffset>(1), reader.GetString(2)));
+            }
+        }
+        string? next = null;
+        if (items.Count > pageSize)
+        {
+            items.RemoveAt(pageSize);
+            var last = keys[pageSize - 1];
+            next = PageToken.Encode(new PageCursor("created_at", "desc", variantId, FlintJson.Timestamp(last.At), last.Id));
+        }
+        return (items, next);
+    }
+}
