@@ -9,9 +9,11 @@ public sealed class InventoryState : ObjectState
     [Id(1)] public long OnHand { get; set; }
     [Id(2)] public bool EnforceLimit { get; set; }
     [Id(3)] public bool Sellable { get; set; } = true;
+    /// <summary>Only in states written before holds moved to the grain's memory: such holds are taken over on
+    /// activation and leave the state with its next write. New reservations never land here.</summary>
     [Id(4)] public Dictionary<string, ReservationState> Reservations { get; set; } = [];
-    /// <summary>How each finished reservation ended (committed, released, expired), so retries are no-ops.
-    /// Bounded to the most recent <see cref="VariantInventoryGrain.FinishedReservationsKept"/>.</summary>
+    /// <summary>Reservations that became sales, so a repeated commit (a recovering saga) is a no-op. Bounded to the most
+    /// recent <see cref="VariantInventoryGrain.FinishedReservationsKept"/>.</summary>
     [Id(5)] public Dictionary<string, FinishedReservation> Finished { get; set; } = [];
     /// <summary>Only in states written before the history moved to flint_object_log (the <see cref="ObjectState.Log"/>
     /// effect): such entries are moved there by the next change. New changes never land here.</summary>

@@ -10,9 +10,14 @@ namespace Flint.Grains.Inventory;
 
 /// <summary>
 /// The stock of one variant. Every change — adjustment, reservation, commit, release, expiry — goes through
-/// this grain one at a time, so "never below zero" needs no lock. Expired reservations stop counting the
-/// moment they expire (availability is computed against the clock) and are swept by a timer while the grain
-/// is active and by a reminder that re-activates it after a restart. The history of changes is not kept in the
+/// this grain one at a time, so "never below zero" needs no lock.
+/// <para>A reservation is a hold in memory, not a durable change: reserving and releasing write nothing, only the
+/// commit (the sale) is written, and no caller hears of a sale before it is durable. This is safe because a pay
+/// saga never relies on its hold surviving a restart: its plan is durable in the order, and if the hold is gone
+/// when it commits (expired, or lost with the process) it takes the stock again if it is there, or gives the money
+/// back — see the order's commit step. Holds stop counting the moment they expire (availability is computed
+/// against the clock) and are dropped by a timer that keeps the grain active while it holds anything.</para>
+/// The history of changes is not kept in the
 /// state (it would make every write of a busy variant bigger): each change is a row of flint_object_log written in
 /// the same transaction as the stock it changed (the <see cref="ObjectState.Log"/> effect).
 /// </summary>
@@ -24,16 +29,23 @@ public sealed class VariantInventoryGrain(
 {
     public const int FinishedReservationsKept = 10_000;
 
-    /// <summary>The hot grain of a flash sale: one commit per burst of reservations, not one per reservation.</summary>
+    /// <summary>The hot grain of a flash sale: one commit per burst of sales, not one per sale.</summary>
     protected override bool GroupsWrites => true;
-    private bool _expiryReminderActive;
-    private const string ExpiryReminder = "reservation-expiry";
+    /// <summary>Only states written before holds moved to memory have this reminder; it is dropped when it fires.</summary>
+    private const string LegacyExpiryReminder = "reservation-expiry";
+    private const int EndedHoldsKept = 10_000;
     private IGrainTimer? _expiryTimer;
+    private readonly Dictionary<string, ReservationState> _held = [];
+    /// <summary>How holds of this activation ended (released, expired), so a late repeat gets the same answer.</summary>
+    private readonly Dictionary<string, string> _ended = [];
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         await base.OnActivateAsync(cancellationToken);
-        _expiryReminderActive = State.Reservations.Count > 0;
+        // A state from before holds moved to memory may still carry durable reservations: they keep holding stock
+        // until they expire, and leave the state with its next write.
+        foreach (var (id, r) in State.Reservations) _held[id] = r;
+        State.Reservations.Clear();
         ScheduleExpiryTimer();
     }
 
@@ -82,33 +94,29 @@ public sealed class VariantInventoryGrain(
         });
     }
 
-    public async Task<StockView> Reserve(string reservationId, long quantity, DateTimeOffset expiresAt)
+    public Task<StockView> Reserve(string reservationId, long quantity, DateTimeOffset expiresAt)
     {
         EnsureVariant(null);
         var now = Clock.GetUtcNow();
-        if (State.Reservations.TryGetValue(reservationId, out var held))
+        if (_held.TryGetValue(reservationId, out var held))
         {
-            if (held.ExpiresAt > now) return View(State);
+            if (held.ExpiresAt > now) return Task.FromResult(View(State));
             throw DomainException.Conflict("RESERVATION_FINISHED", $"Reservation {reservationId} was already expired.");
         }
         if (State.Finished.TryGetValue(reservationId, out var done))
             throw DomainException.Conflict("RESERVATION_FINISHED", $"Reservation {reservationId} was already {done.Outcome}.");
+        if (_ended.TryGetValue(reservationId, out var ended))
+            throw DomainException.Conflict("RESERVATION_FINISHED", $"Reservation {reservationId} was already {ended}.");
         if (quantity < 1) throw DomainException.Invalid("INVALID_QUANTITY", "A reservation is for at least 1 unit.", "quantity");
         if (!State.Sellable) throw DomainException.Conflict("ITEM_NOT_SELLABLE", "This variant is not for sale.");
         if (expiresAt <= now) throw DomainException.Invalid("INVALID_EXPIRY", "A reservation must expire in the future.", "expires_at");
         if (State.EnforceLimit && Available(State, now) < quantity)
             throw DomainException.Conflict("INSUFFICIENT_INVENTORY", $"Only {Math.Max(0, Available(State, now))} available.");
 
-        var view = await Change(draft =>
-        {
-            SweepExpired(draft, now);
-            draft.Reservations[reservationId] = new ReservationState { Quantity = quantity, ExpiresAt = expiresAt };
-            draft.UpdatedAt = Now;
-            return View(draft);
-        });
-        await EnsureExpiryReminder();
+        DropExpired(now);
+        _held[reservationId] = new ReservationState { Quantity = quantity, ExpiresAt = expiresAt };
         ScheduleExpiryTimer();
-        return view;
+        return Task.FromResult(View(State));
     }
 
     public async Task<StockView> Commit(string reservationId, string changeReason, string? reference)
@@ -121,32 +129,44 @@ public sealed class VariantInventoryGrain(
                 throw DomainException.Conflict("RESERVATION_NOT_FOUND", $"No active reservation {reservationId}.");
             throw DomainException.Conflict("RESERVATION_FINISHED", $"Reservation {reservationId} was already {done.Outcome}.");
         }
+        if (_ended.TryGetValue(reservationId, out var ended) && ended != "expired")
+            throw DomainException.Conflict("RESERVATION_FINISHED", $"Reservation {reservationId} was already {ended}.");
         var now = Clock.GetUtcNow();
-        if (!State.Reservations.TryGetValue(reservationId, out var r) || r.ExpiresAt <= now)
+        if (!_held.TryGetValue(reservationId, out var r) || r.ExpiresAt <= now)
             throw DomainException.Conflict("RESERVATION_NOT_FOUND", $"No active reservation {reservationId}.");
         var reason = SnakeCase.ToSnake(Validation.ParseSnakeEnum<InventoryChangeReason>(changeReason, "change_reason").ToString());
-        return await Change(draft =>
+        // Off the holds in the same turn as the stock leaves, so nobody counts these units twice meanwhile.
+        _held.Remove(reservationId);
+        try
         {
-            draft.Reservations.Remove(reservationId);
-            Apply(draft, -r.Quantity, reason, note: null, actor: null, reference ?? reservationId);
-            Finish(draft, reservationId, "committed", r.Quantity, now);
-            SweepExpired(draft, now);
-            return View(draft);
-        });
+            return await Change(draft =>
+            {
+                Apply(draft, -r.Quantity, reason, note: null, actor: null, reference ?? reservationId);
+                Finish(draft, reservationId, "committed", r.Quantity, now);
+                return View(draft);
+            });
+        }
+        catch
+        {
+            // Not sold after all (the write failed): the hold is still the caller's until it expires.
+            if (State.Finished.ContainsKey(reservationId) is false) _held.TryAdd(reservationId, r);
+            throw;
+        }
+        finally
+        {
+            ScheduleExpiryTimer();
+        }
     }
 
-    public async Task<StockView> Release(string reservationId)
+    public Task<StockView> Release(string reservationId)
     {
         EnsureVariant(null);
-        if (!State.Reservations.ContainsKey(reservationId)) return View(State);
-        return await Change(draft =>
+        if (_held.Remove(reservationId))
         {
-            var r = draft.Reservations[reservationId];
-            draft.Reservations.Remove(reservationId);
-            Finish(draft, reservationId, "released", r.Quantity, Clock.GetUtcNow());
-            draft.UpdatedAt = Now;
-            return View(draft);
-        });
+            End(reservationId, "released");
+            ScheduleExpiryTimer();
+        }
+        return Task.FromResult(View(State));
     }
 
     public async Task<StockView> Restock(string changeKey, long quantity, string changeReason, string? reference)
@@ -168,52 +188,40 @@ public sealed class VariantInventoryGrain(
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
-        if (reminderName != ExpiryReminder) return;
-        _expiryReminderActive = true;
-        await SweepNow();
+        if (reminderName != LegacyExpiryReminder) return;
+        var reminder = await this.GetReminder(LegacyExpiryReminder);
+        if (reminder is not null) await this.UnregisterReminder(reminder);
     }
 
-    private async Task SweepNow()
+    private void DropExpired(DateTimeOffset now)
     {
-        var now = Clock.GetUtcNow();
-        if (State.Reservations.Values.Any(r => r.ExpiresAt <= now))
-            await Change(draft => { SweepExpired(draft, now); draft.UpdatedAt = Now; return 0; });
-        if (State.Reservations.Count == 0 && _expiryReminderActive)
+        foreach (var (id, _) in _held.Where(kv => kv.Value.ExpiresAt <= now).ToList())
         {
-            _expiryReminderActive = false;
-            var reminder = await this.GetReminder(ExpiryReminder);
-            if (reminder is not null) await this.UnregisterReminder(reminder);
+            _held.Remove(id);
+            End(id, "expired");
         }
-        ScheduleExpiryTimer();
     }
 
-    private async Task EnsureExpiryReminder()
+    private void End(string reservationId, string outcome)
     {
-        // The reminder only has to wake the grain after a restart; the timer does the prompt work. Remembered in
-        // memory so a burst of reservations does not ask the reminder table each time.
-        if (_expiryReminderActive) return;
-        _expiryReminderActive = true;
-        if (await this.GetReminder(ExpiryReminder) is null)
-            await this.RegisterOrUpdateReminder(ExpiryReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
+        _ended[reservationId] = outcome;
+        if (_ended.Count > EndedHoldsKept) _ended.Clear();
     }
 
     private void ScheduleExpiryTimer()
     {
         _expiryTimer?.Dispose();
         _expiryTimer = null;
-        if (State.Reservations.Count == 0) return;
-        var due = State.Reservations.Values.Min(r => r.ExpiresAt) - Clock.GetUtcNow();
+        if (_held.Count == 0) return;
+        var due = _held.Values.Min(r => r.ExpiresAt) - Clock.GetUtcNow();
         if (due < TimeSpan.Zero) due = TimeSpan.Zero;
-        _expiryTimer = this.RegisterGrainTimer(_ => SweepNow(), new GrainTimerCreationOptions(due + TimeSpan.FromMilliseconds(50), Timeout.InfiniteTimeSpan));
-    }
-
-    private static void SweepExpired(InventoryState s, DateTimeOffset now)
-    {
-        foreach (var (id, r) in s.Reservations.Where(kv => kv.Value.ExpiresAt <= now).ToList())
+        // KeepAlive: holds live in this activation, so it must not be collected while it has any.
+        _expiryTimer = this.RegisterGrainTimer(_ =>
         {
-            s.Reservations.Remove(id);
-            Finish(s, id, "expired", r.Quantity, now);
-        }
+            DropExpired(Clock.GetUtcNow());
+            ScheduleExpiryTimer();
+            return Task.CompletedTask;
+        }, new GrainTimerCreationOptions(due + TimeSpan.FromMilliseconds(50), Timeout.InfiniteTimeSpan) { KeepAlive = true });
     }
 
     private static void Finish(InventoryState s, string reservationId, string outcome, long quantity, DateTimeOffset at)
@@ -266,10 +274,11 @@ public sealed class VariantInventoryGrain(
         Doc = FlintJson.Serialize(ToView(c)),
     };
 
-    private static StockLedger Ledger(InventoryState s, DateTimeOffset now) =>
-        new(s.OnHand, s.Reservations.Values.Where(r => r.ExpiresAt > now).Sum(r => r.Quantity), s.EnforceLimit);
+    private StockLedger Ledger(InventoryState s, DateTimeOffset now) => new(s.OnHand, Held(now), s.EnforceLimit);
 
-    private static long Available(InventoryState s, DateTimeOffset now) => Ledger(s, now).Available;
+    private long Held(DateTimeOffset now) => _held.Values.Where(r => r.ExpiresAt > now).Sum(r => r.Quantity);
+
+    private long Available(InventoryState s, DateTimeOffset now) => Ledger(s, now).Available;
 
     private void EnsureVariant(string? productId)
     {
@@ -278,8 +287,7 @@ public sealed class VariantInventoryGrain(
 
     private StockView View(InventoryState s)
     {
-        var now = Clock.GetUtcNow();
-        var reserved = s.Reservations.Values.Where(r => r.ExpiresAt > now).Sum(r => r.Quantity);
+        var reserved = Held(Clock.GetUtcNow());
         return new StockView
         {
             VariantId = ObjectId,
