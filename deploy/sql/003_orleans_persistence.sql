@@ -60,6 +60,45 @@ DROP FUNCTION IF EXISTS flint_write_grain_state(integer, bigint, bigint, integer
 --   sql_state, message, constraint_name
 --                    the error that undid the write, or all NULL; new_version NULL with no error means the
 --                    expected version did not match (Orleans: InconsistentStateException)
+-- One write of a batch: the optimistic-concurrency write, then its effects. Returns the new version, or NULL when
+-- the expected version did not match. Errors propagate (to the caller's subtransaction, or the statement).
+CREATE OR REPLACE FUNCTION flint_write_grain_state_item(
+    p_service_id text, p_grain_type text, p_n0 bigint, p_n1 bigint, p_id_string text, p_id_hash integer,
+    p_type_hash integer, p_expected integer, p_payload bytea, p_effects jsonb)
+RETURNS integer
+LANGUAGE plpgsql AS
+$fn$
+DECLARE
+    v_new_version integer;
+BEGIN
+    IF p_expected IS NOT NULL THEN
+        UPDATE orleans_storage AS s
+           SET payload_binary = p_payload, modified_on = now(), version = s.version + 1
+         WHERE s.service_id = p_service_id AND s.grain_type = p_grain_type
+           AND s.grain_id_n0 = p_n0 AND s.grain_id_n1 = p_n1
+           AND s.grain_id_string = coalesce(p_id_string, '')
+           AND s.version = p_expected
+        RETURNING s.version INTO v_new_version;
+    ELSE
+        INSERT INTO orleans_storage (service_id, grain_type, grain_id_n0, grain_id_n1, grain_id_string,
+                                     grain_id_hash, grain_type_hash, payload_binary, modified_on, version)
+        VALUES (p_service_id, p_grain_type, p_n0, p_n1, coalesce(p_id_string, ''),
+                p_id_hash, p_type_hash, p_payload, now(), 1)
+        ON CONFLICT DO NOTHING
+        RETURNING 1 INTO v_new_version;
+    END IF;
+    IF v_new_version IS NOT NULL AND p_effects IS NOT NULL THEN
+        PERFORM flint_apply_state_effects(p_effects);
+    END IF;
+    RETURN v_new_version;
+END
+$fn$;
+
+-- p_isolate = false (the storage's first try): no subtransactions, so the first error aborts the whole statement
+-- and nothing of the batch is written; the storage then runs the batch again with p_isolate = true, where each
+-- write has its own subtransaction (BEGIN .. EXCEPTION) and only the failing ones are undone. Errors are rare
+-- (a SKU or coupon-code clash, a deadlock), and a subtransaction per write is a real cost on every batch.
+DROP FUNCTION IF EXISTS flint_write_grain_states(text, text[], bigint[], bigint[], text[], integer[], integer[], integer[], bytea[], jsonb[]);
 CREATE OR REPLACE FUNCTION flint_write_grain_states(
     p_service_id        text,
     p_grain_types       text[],
@@ -70,7 +109,8 @@ CREATE OR REPLACE FUNCTION flint_write_grain_states(
     p_grain_type_hashes integer[],
     p_expected_versions integer[],
     p_payloads          bytea[],
-    p_effects           jsonb[])
+    p_effects           jsonb[],
+    p_isolate           boolean DEFAULT true)
 RETURNS TABLE (ordinal integer, new_version integer, sql_state text, message text, constraint_name text)
 LANGUAGE plpgsql AS
 $fn$
@@ -89,33 +129,20 @@ BEGIN
         sql_state := NULL;
         message := NULL;
         constraint_name := NULL;
-        BEGIN
-            IF w.expected IS NOT NULL THEN
-                UPDATE orleans_storage AS s
-                   SET payload_binary = w.payload, modified_on = now(), version = s.version + 1
-                 WHERE s.service_id = p_service_id AND s.grain_type = w.grain_type
-                   AND s.grain_id_n0 = w.n0 AND s.grain_id_n1 = w.n1
-                   AND s.grain_id_string = coalesce(w.id_string, '')
-                   AND s.version = w.expected
-                RETURNING s.version INTO new_version;
-            ELSE
-                INSERT INTO orleans_storage (service_id, grain_type, grain_id_n0, grain_id_n1, grain_id_string,
-                                             grain_id_hash, grain_type_hash, payload_binary, modified_on, version)
-                VALUES (p_service_id, w.grain_type, w.n0, w.n1, coalesce(w.id_string, ''),
-                        w.id_hash, w.type_hash, w.payload, now(), 1)
-                ON CONFLICT DO NOTHING
-                RETURNING 1 INTO new_version;
-            END IF;
-
-            IF new_version IS NOT NULL AND w.effects IS NOT NULL THEN
-                PERFORM flint_apply_state_effects(w.effects);
-            END IF;
-        EXCEPTION WHEN OTHERS THEN
-            -- The subtransaction is rolled back: neither the row nor any effect of this write remains.
-            new_version := NULL;
-            GET STACKED DIAGNOSTICS sql_state = RETURNED_SQLSTATE, message = MESSAGE_TEXT,
-                                    constraint_name = CONSTRAINT_NAME;
-        END;
+        IF NOT p_isolate THEN
+            new_version := flint_write_grain_state_item(p_service_id, w.grain_type, w.n0, w.n1, w.id_string, w.id_hash,
+                                                        w.type_hash, w.expected, w.payload, w.effects);
+        ELSE
+            BEGIN
+                new_version := flint_write_grain_state_item(p_service_id, w.grain_type, w.n0, w.n1, w.id_string, w.id_hash,
+                                                            w.type_hash, w.expected, w.payload, w.effects);
+            EXCEPTION WHEN OTHERS THEN
+                -- The subtransaction is rolled back: neither the row nor any effect of this write remains.
+                new_version := NULL;
+                GET STACKED DIAGNOSTICS sql_state = RETURNED_SQLSTATE, message = MESSAGE_TEXT,
+                                        constraint_name = CONSTRAINT_NAME;
+            END;
+        END IF;
         RETURN NEXT;
     END LOOP;
 END

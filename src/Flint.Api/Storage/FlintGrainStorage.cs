@@ -56,7 +56,7 @@ public sealed class FlintGrainStorage : IGrainStorage
 
     private const string WriteSql = """
         SELECT ordinal, new_version, sql_state, message, constraint_name
-          FROM flint_write_grain_states(@service, @types, @n0, @n1, @ids, @id_hashes, @type_hashes, @expected, @payloads, @effects)
+          FROM flint_write_grain_states(@service, @types, @n0, @n1, @ids, @id_hashes, @type_hashes, @expected, @payloads, @effects, @isolate)
         """;
 
     private const string ReadSql = """
@@ -214,7 +214,10 @@ public sealed class FlintGrainStorage : IGrainStorage
         InterlockedMax(ref _largestWriteBatch, items.Count);
         var outcomes = new WriteOutcome[items.Count];
         List<int>? alone = null;
-        var batch = await RunWrites(items);
+        // First without a subtransaction per write (the common case: nothing fails); if anything fails, the statement
+        // wrote nothing and the batch runs again with each write isolated, so only the failing ones fail.
+        var batch = await RunWrites(items, isolate: false);
+        if (batch.Rows is null && !batch.MaybeCommitted) batch = await RunWrites(items, isolate: true);
         if (batch.Rows is { } rows)
         {
             for (var i = 0; i < rows.Length; i++)
@@ -255,7 +258,7 @@ public sealed class FlintGrainStorage : IGrainStorage
             }
             for (var attempt = 1; ; attempt++)
             {
-                var single = await RunWrites([items[i]]);
+                var single = await RunWrites([items[i]], isolate: true);
                 if (single.Rows is { } rows)
                 {
                     if (IsTransient(rows[0].SqlState) && attempt < AloneAttempts)
@@ -280,7 +283,7 @@ public sealed class FlintGrainStorage : IGrainStorage
     }
 
     /// <summary>Runs one batch as a single autocommit statement (one round trip, one transaction).</summary>
-    private async Task<WriteAttempt> RunWrites(IReadOnlyList<WriteItem> items)
+    private async Task<WriteAttempt> RunWrites(IReadOnlyList<WriteItem> items, bool isolate)
     {
         Interlocked.Increment(ref _writeStatements);
         // In key order: batches of different silos then take row locks in the same order and deadlock less.
@@ -327,6 +330,7 @@ public sealed class FlintGrainStorage : IGrainStorage
             cmd.Parameters.Add(new NpgsqlParameter("expected", NpgsqlDbType.Array | NpgsqlDbType.Integer) { Value = expected });
             cmd.Parameters.Add(new NpgsqlParameter("payloads", NpgsqlDbType.Array | NpgsqlDbType.Bytea) { Value = payloads });
             cmd.Parameters.Add(new NpgsqlParameter("effects", NpgsqlDbType.Array | NpgsqlDbType.Jsonb) { Value = effects });
+            cmd.Parameters.Add(new NpgsqlParameter<bool>("isolate", isolate));
 
             var rows = new WriteOutcome[n];
             var seen = 0;

@@ -74,7 +74,9 @@ public abstract class TenantGrain<TState> : Grain where TState : ObjectState, ne
         // The new version first, so the result and the events recorded by the mutation carry the version being written.
         if (bumpVersion) draft.Version++;
         var result = mutate(draft);
-        draft.Projection = Project(draft);
+        // The database keeps a projection only if its version is newer, so a write that keeps the version (bookkeeping
+        // nobody outside sees) does not send one.
+        draft.Projection = bumpVersion ? Project(draft) : null;
         var previous = _store.State;
         _store.State = draft;
         try
