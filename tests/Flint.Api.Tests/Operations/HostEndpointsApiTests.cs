@@ -113,6 +113,16 @@ public sealed class HostEndpointsApiTests(ApiFixture f)
     }
 
     [Fact]
+    public void The_dashboard_collects_the_silo_metrics_every_ten_seconds_not_every_second()
+    {
+        var hostType = Type.GetType("Orleans.Dashboard.DashboardHost, Orleans.Dashboard");
+        Assert.NotNull(hostType);
+        var dashboard = f.Host.Services.GetService(hostType);
+        Assert.NotNull(dashboard);
+        Assert.Equal(10_000, hostType.GetProperty("ExportIntervalMilliseconds", System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic)!.GetValue(dashboard));
+    }
+
+    [Fact]
     public async Task The_operations_dashboard_needs_the_admin_token()
     {
         (await f.Anonymous.Get("/dashboard")).AssertError(401, "UNAUTHENTICATED");
