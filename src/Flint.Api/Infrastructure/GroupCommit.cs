@@ -21,7 +21,7 @@ public sealed class GroupCommit<TItem, TResult>
     private List<(TItem Item, TaskCompletionSource<TResult> Done)> _queue = [];
     private int _inFlight;
 
-    public GroupCommit(Func<IReadOnlyList<TItem>, Task<IReadOnlyList<TResult>>> flush, int maxBatch = 128, int maxInFlight = 2)
+    public GroupCommit(Func<IReadOnlyList<TItem>, Task<IReadOnlyList<TResult>>> flush, int maxBatch = 128, int maxInFlight = 1)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxBatch, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxInFlight, 1);

@@ -124,8 +124,8 @@ public sealed class IdempotencyStore
     public IdempotencyStore(NpgsqlDataSource db)
     {
         _db = db;
-        _claims = new GroupCommit<Claim, Outcome>(FlushClaims, maxBatch: 128, maxInFlight: 2);
-        _completions = new GroupCommit<Completion, Outcome>(FlushCompletions, maxBatch: 128, maxInFlight: 2);
+        _claims = new GroupCommit<Claim, Outcome>(FlushClaims, maxBatch: 128, maxInFlight: 1);
+        _completions = new GroupCommit<Completion, Outcome>(FlushCompletions, maxBatch: 128, maxInFlight: 1);
     }
 
     /// <summary>Inserts the in-flight row; true when this request owns the key now (the row is durable), false
