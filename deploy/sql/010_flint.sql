@@ -122,9 +122,9 @@ BEGIN
     IF to_regclass('flint_objects_updated_idx') IS NULL THEN
         CREATE INDEX flint_objects_updated_idx ON flint_objects (merchant_id, environment, kind, updated_at, id);
     END IF;
-    IF to_regclass('flint_objects_name_idx') IS NULL THEN
-        CREATE INDEX flint_objects_name_idx ON flint_objects (merchant_id, environment, kind, name, id);
-    END IF;
+    -- No index on name: lists sort by coalesce(name, '') COLLATE "C" (so rows without a name page correctly), which
+    -- an index on the plain column cannot serve, and every projection write paid for one.
+    DROP INDEX IF EXISTS flint_objects_name_idx;
     -- There was a GIN index over the whole snapshot (doc) for containment filters; no list filters that way, and
     -- it was about a quarter of the WAL of a checkout (every projection upsert re-indexed every key of the
     -- snapshot). Filters on a snapshot key use expression indexes like the two below.
