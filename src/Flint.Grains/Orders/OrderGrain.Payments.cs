@@ -126,7 +126,7 @@ public sealed partial class OrderGrain : IRemindable
     }
 
     /// <summary>An unexpected failure mid-saga leaves it pending; recovery runs shortly after (and on the next
-    /// activation, and from the reminder) instead of waiting for someone to call again.</summary>
+    /// activation, and from the PendingPaymentSweeper) instead of waiting for someone to call again.</summary>
     private async Task<T> WithRecoveryOnCrash<T>(Func<Task<T>> saga)
     {
         try
