@@ -159,14 +159,20 @@ public sealed class IdempotencyStore
             // The server refused the statement, so none of it was written: claim one by one, so that only the item
             // that caused it fails. (Any other failure, e.g. a lost connection, may have happened after the commit;
             // it fails the whole group, as it would have failed a single claim.)
-            var results = new List<Outcome>(items.Count);
-            foreach (var item in items)
-            {
-                try { results.Add(new Outcome((await InsertClaims([item]))[0], null)); }
-                catch (Exception e) { results.Add(new Outcome(false, e)); }
-            }
-            return results;
+            return await OneByOne(items, async item => (await InsertClaims([item]))[0]);
         }
+    }
+
+    /// <summary>The fallback of a group statement that failed: each item on its own, so only a bad item fails.</summary>
+    private static async Task<IReadOnlyList<Outcome>> OneByOne<T>(IReadOnlyList<T> items, Func<T, Task<bool>> alone)
+    {
+        var results = new List<Outcome>(items.Count);
+        foreach (var item in items)
+        {
+            try { results.Add(new Outcome(await alone(item), null)); }
+            catch (Exception e) { results.Add(new Outcome(false, e)); }
+        }
+        return results;
     }
 
     /// <summary>One INSERT for the whole group. Two requests with the same key in one group: only the first is
@@ -213,17 +219,11 @@ public sealed class IdempotencyStore
         {
             // Storing a response is idempotent (it sets the same values again), so after any failure each item is
             // simply written on its own: a bad item fails alone, a passing connection fault costs one retry.
-            var results = new List<Outcome>(items.Count);
-            foreach (var item in items)
+            return await OneByOne(items, async item =>
             {
-                try
-                {
-                    await UpdateCompletions([item]);
-                    results.Add(new Outcome(true, null));
-                }
-                catch (Exception e) { results.Add(new Outcome(false, e)); }
-            }
-            return results;
+                await UpdateCompletions([item]);
+                return true;
+            });
         }
     }
 

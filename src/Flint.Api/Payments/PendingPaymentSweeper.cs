@@ -33,7 +33,7 @@ public sealed class PendingPaymentSweeper(
         }
     }
 
-    public async Task<int> SweepOnce(CancellationToken ct)
+    private async Task SweepOnce(CancellationToken ct)
     {
         var stuck = new List<(string Merchant, string Environment, string OrderId)>();
         await using (var cmd = db.CreateCommand("""
@@ -58,6 +58,5 @@ public sealed class PendingPaymentSweeper(
                 log.LogWarning(e, "Resuming the payment saga of order {OrderId} failed; it stays pending.", orderId);
             }
         }
-        return stuck.Count;
     }
 }
