@@ -304,10 +304,13 @@ public sealed class BaselineStore(NpgsqlDataSource db, SimulatedPaymentProcessor
         return order with { Lines = lines };
     }
 
-    /// <summary>Discount on the subtotal, tax on what is left, each rounded once, half to even (as Flint rounds).</summary>
+    /// <summary>
+    /// Discount on the subtotal (nearest cent, an exact half down), tax on what is left (half to even), each rounded
+    /// once, as Flint rounds.
+    /// </summary>
     private static (long Discount, long Tax, long Total) Amounts(long subtotal, decimal percentOff, decimal taxRate)
     {
-        var discount = (long)Math.Round(subtotal * percentOff / 100m, MidpointRounding.ToEven);
+        var discount = (long)Math.Ceiling((subtotal * percentOff / 100m) - 0.5m);
         var tax = (long)Math.Round((subtotal - discount) * taxRate / 100m, MidpointRounding.ToEven);
         return (discount, tax, subtotal - discount + tax);
     }

@@ -221,8 +221,9 @@ public static class OrderCalculator
     }
 
     /// <summary>
-    /// The discount on an amount: a percentage rounded down, a fixed amount capped at the amount. Both stay within
-    /// [0, amount], which is what keeps every line non-negative.
+    /// The discount on an amount: a percentage rounded to the nearest unit, an exact half down (rule 3 of
+    /// <see cref="MoneyRounding"/>), a fixed amount capped at the amount. Both stay within [0, amount] (a percentage
+    /// is at most 100), which is what keeps every line non-negative.
     /// </summary>
     private static long DiscountOn(OrderDiscount discount, long amount)
     {
@@ -232,7 +233,7 @@ public static class OrderCalculator
         }
 
         return discount.Type == DiscountType.Percentage
-            ? MoneyRounding.FloorToMinor(amount * discount.Percentage!.Value / 100m)
+            ? MoneyRounding.RoundHalfDown(amount * discount.Percentage!.Value / 100m)
             : Math.Min(discount.AmountMinor!.Value, amount);
     }
 

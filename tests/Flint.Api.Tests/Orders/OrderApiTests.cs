@@ -548,8 +548,8 @@ public sealed class OrderApiTests(ApiFixture f)
         Assert.Equal(200, second.Status);
         Assert.Equal("true", second.Header("Idempotent-Replayed"));
         Assert.Equal(first.Raw, second.Raw);
-        // 15 % of 39.98 = 5.997 → 5.99
-        Assert.Equal((3998L, 599L, 0L, 3399L, 3399L), first.Data.Amounts());
+        // 15 % of 39.98 = 5.997 → 6.00
+        Assert.Equal((3998L, 600L, 0L, 3398L, 3398L), first.Data.Amounts());
         var now = await api.GetOrder(o.Str("order_id"));
         Assert.Equal(2, now.Version());
         Assert.Equal(["SAVE15"], now.Arr("coupon_codes").Strings());

@@ -29,15 +29,15 @@ public sealed class OrderCouponApiTests(ApiFixture f)
 
         Assert.Equal(200, r.Status);
         Assert.Equal(["SPRING20"], r.Data.Arr("coupon_codes").Strings());
-        // 20 % of 63.98 = 12.796 → 12.79, split 7.99 / 4.80.
-        Assert.Equal((6398L, 1279L, 0L, 5119L, 5119L), r.Data.Amounts());
-        Assert.Equal((3998L, 799L, 0L, 3199L), r.Data.Line("Coffee").LineAmounts());
+        // 20 % of 63.98 = 12.796 → 12.80 (nearest cent), split 8.00 / 4.80.
+        Assert.Equal((6398L, 1280L, 0L, 5118L, 5118L), r.Data.Amounts());
+        Assert.Equal((3998L, 800L, 0L, 3198L), r.Data.Line("Coffee").LineAmounts());
         Assert.Equal((2400L, 480L, 0L, 1920L), r.Data.Line("Mug").LineAmounts());
         var d = Assert.Single(r.Data.Arr("applied_discounts"))!;
         Assert.Equal(("coupon", "SPRING20", couponId, "percentage", "20", "order"),
             (d.Str("source"), d.Str("coupon_code"), d.Str("coupon_id"), d.Str("type"), d.Str("percentage"), d.Str("scope")));
         Assert.Equal("Spring sale", d.Str("name"));
-        Assert.Equal(1279, d["applied_money"]!.Long("amount"));
+        Assert.Equal(1280, d["applied_money"]!.Long("amount"));
         Assert.StartsWith("dsc_", d.Str("discount_id"));
 
         // A coupon's discount is removed through its code, not as a discount.
@@ -230,9 +230,9 @@ public sealed class OrderCouponApiTests(ApiFixture f)
 
         var pct = await api.Post($"/v1/orders/{id}/discounts", """{"name":"Loyalty","percentage":"12.5"}""");
         Assert.Equal(201, pct.Status);
-        // 12.5 % of 63.98 = 7.9975 → 7.99, split 39.98 : 24.00 = 4.9928 : 2.9972 → 4.99 / 3.00.
-        Assert.Equal((6398L, 799L, 0L, 5599L, 5599L), pct.Data.Amounts());
-        Assert.Equal(499, pct.Data.Line("Coffee").LineAmounts().Discount);
+        // 12.5 % of 63.98 = 7.9975 → 8.00, split 39.98 : 24.00 = 4.99906 : 3.00094 → 5.00 / 3.00.
+        Assert.Equal((6398L, 800L, 0L, 5598L, 5598L), pct.Data.Amounts());
+        Assert.Equal(500, pct.Data.Line("Coffee").LineAmounts().Discount);
         Assert.Equal(300, pct.Data.Line("Mug").LineAmounts().Discount);
         var loyalty = pct.Data.Arr("applied_discounts")[0]!;
         Assert.Equal(("Loyalty", "percentage", "12.5", "order", "manual"),
@@ -242,9 +242,9 @@ public sealed class OrderCouponApiTests(ApiFixture f)
             {"name":"Chipped","amount_money":{"amount":1000,"currency":"USD"},"line_item_ids":["{{mug}}"]}
             """);
         Assert.Equal(201, fixedOnMug.Status);
-        Assert.Equal((6398L, 1799L, 0L, 4599L, 4599L), fixedOnMug.Data.Amounts());
+        Assert.Equal((6398L, 1800L, 0L, 4598L, 4598L), fixedOnMug.Data.Amounts());
         Assert.Equal((2400L, 1300L, 0L, 1100L), fixedOnMug.Data.Line("Mug").LineAmounts());
-        Assert.Equal((3998L, 499L, 0L, 3499L), fixedOnMug.Data.Line("Coffee").LineAmounts());
+        Assert.Equal((3998L, 500L, 0L, 3498L), fixedOnMug.Data.Line("Coffee").LineAmounts());
         var chipped = fixedOnMug.Data.Arr("applied_discounts").Single(d => d!.Str("name") == "Chipped")!;
         Assert.Equal(("line_item", 1000L), (chipped.Str("scope"), chipped["applied_money"]!.Long("amount")));
         Assert.Equal([mug], chipped.Arr("line_item_ids").Strings());

@@ -10,8 +10,8 @@ public sealed class OrderFlowApiTests(ApiFixture f)
     // currency, coffee, mug, subtotal, discount, tax, total, coffee discount, coffee tax, mug discount, mug tax
     public static IEnumerable<object[]> Currencies =>
     [
-        ["USD", 1999L, 2400L, 6398L, 1279L, 461L, 5580L, 799L, 288L, 480L, 173L],
-        ["JPY", 1999L, 2400L, 6398L, 1279L, 461L, 5580L, 799L, 288L, 480L, 173L],
+        ["USD", 1999L, 2400L, 6398L, 1280L, 461L, 5579L, 800L, 288L, 480L, 173L],
+        ["JPY", 1999L, 2400L, 6398L, 1280L, 461L, 5579L, 800L, 288L, 480L, 173L],
         ["KWD", 19990L, 24000L, 63980L, 12796L, 4607L, 55791L, 7996L, 2879L, 4800L, 1728L],
     ];
 

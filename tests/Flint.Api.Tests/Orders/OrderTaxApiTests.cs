@@ -66,10 +66,10 @@ public sealed class OrderTaxApiTests(ApiFixture f)
 
         var r = await api.Post($"/v1/orders/{o.Str("order_id")}/discounts", """{"name":"Spring","percentage":"20"}""");
 
-        // The README's worked example: 63.98 − 12.79 = 51.19; 9 % = 4.6071 → 4.61; total 55.80.
-        Assert.Equal((6398L, 1279L, 461L, 5580L, 5580L), r.Data.Amounts());
+        // The README's worked example: 63.98 − 12.80 = 51.18; 9 % = 4.6062 → 4.61; total 55.79.
+        Assert.Equal((6398L, 1280L, 461L, 5579L, 5579L), r.Data.Amounts());
         Assert.Equal(461, r.Data.AppliedTax(rate));
-        Assert.Equal((3998L, 799L, 288L, 3487L), r.Data.Line("Coffee").LineAmounts());
+        Assert.Equal((3998L, 800L, 288L, 3486L), r.Data.Line("Coffee").LineAmounts());
         Assert.Equal((2400L, 480L, 173L, 2093L), r.Data.Line("Mug").LineAmounts());
     }
 

@@ -25,18 +25,25 @@ public sealed class PayFlowApiTests(ApiFixture f)
              "tax_location":{"country":"US"}}
             """);
         var orderId = order.Data.Str("order_id");
-        Assert.Equal(200, (await api.Post($"/v1/orders/{orderId}/apply-coupon", """{"coupon_code":"SPRING20"}""")).Status);
+        var applied = await api.Post($"/v1/orders/{orderId}/apply-coupon", """{"coupon_code":"SPRING20"}""");
+        Assert.Equal(200, applied.Status);
+        // The product page's figures: 20 % of 63.98 = 12.796 → 12.80; 9 % of 51.18 = 4.6062 → 4.61; 55.79 to pay.
+        Assert.Equal(1280, applied.Data["net_amounts"]!["discount_money"]!.Long("amount"));
+        Assert.Equal(1280, applied.Data.Arr("applied_discounts").Single()!["applied_money"]!.Long("amount"));
+        Assert.Equal(461, applied.Data["net_amounts"]!["tax_money"]!.Long("amount"));
+        Assert.Equal(5579, applied.Data["net_amounts"]!["total_money"]!.Long("amount"));
+        Assert.Equal(5579, applied.Data["net_amounts"]!["balance_money"]!.Long("amount"));
 
         var paid = await api.Post($"/v1/orders/{orderId}/pay", """{"payment_source_tokens":["tok_visa"]}""");
         Assert.Equal(200, paid.Status);
         Assert.Equal("paid", paid.Data["order"]!.Str("status"));
-        Assert.Equal(5580, paid.Data["order"]!["net_amounts"]!["paid_money"]!.Long("amount"));
+        Assert.Equal(5579, paid.Data["order"]!["net_amounts"]!["paid_money"]!.Long("amount"));
         Assert.Equal(0, paid.Data["order"]!["net_amounts"]!["balance_money"]!.Long("amount"));
         var payment = paid.Data.Arr("payments")[0]!;
         Assert.Equal("succeeded", payment.Str("status"));
         Assert.Equal("visa", payment.Str("card_brand"));
         Assert.Equal("4242", payment.Str("card_last4"));
-        Assert.Equal(5580, payment["amount_money"]!.Long("amount"));
+        Assert.Equal(5579, payment["amount_money"]!.Long("amount"));
 
         Assert.Equal(8, (await api.Get($"/v1/products/{coffee.Data.Str("product_id")}")).Data["default_variant"]!.Long("quantity_available"));
         Assert.Equal(4, (await api.Get($"/v1/products/{mug.Data.Str("product_id")}")).Data["default_variant"]!.Long("quantity_available"));
@@ -48,10 +55,12 @@ public sealed class PayFlowApiTests(ApiFixture f)
         var again = await api.Post($"/v1/orders/{orderId}/pay", """{"payment_source_tokens":["tok_visa"]}""");
         Assert.Equal(409, again.Status);
 
-        var half = await api.Post($"/v1/orders/{orderId}/refunds", """{"amount_money":{"amount":2790,"currency":"USD"},"reason":"half"}""");
+        // 4.61 × 27.89 / 55.79 = 2.3046 → 2.30 back; the rest brings the cumulative figure to exactly the 4.61 charged.
+        var half = await api.Post($"/v1/orders/{orderId}/refunds", """{"amount_money":{"amount":2789,"currency":"USD"},"reason":"half"}""");
         Assert.Equal(201, half.Status);
         Assert.Equal("partially_refunded", half.Data["order"]!.Str("status"));
         Assert.Equal(230, half.Data["refund"]!["tax_money"]!.Long("amount"));
+        Assert.Equal(231, half.Data["order"]!["net_amounts"]!["tax_money"]!.Long("amount"));
         var rest = await api.Post($"/v1/orders/{orderId}/refunds", $$$"""
             {"amount_money":{"amount":2790,"currency":"USD"},"restock_line_items":[{"line_item_id":"{{{half.Data["order"]!.Arr("line_items")[1]!.Str("line_item_id")}}}","quantity":1}]}
             """);
@@ -61,7 +70,7 @@ public sealed class PayFlowApiTests(ApiFixture f)
         Assert.Equal("refunded", final.Str("status"));
         Assert.Equal(0, final["net_amounts"]!["tax_money"]!.Long("amount"));
         Assert.Equal(0, final["net_amounts"]!["total_money"]!.Long("amount"));
-        Assert.Equal(5580, final["net_amounts"]!["refunded_money"]!.Long("amount"));
+        Assert.Equal(5579, final["net_amounts"]!["refunded_money"]!.Long("amount"));
         Assert.Equal(0, final["net_amounts"]!["balance_money"]!.Long("amount"));
         Assert.Equal(5, (await api.Get($"/v1/products/{mug.Data.Str("product_id")}")).Data["default_variant"]!.Long("quantity_available"));
 

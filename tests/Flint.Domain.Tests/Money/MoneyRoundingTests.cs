@@ -26,6 +26,21 @@ public sealed class MoneyRoundingTests
         Assert.Equal(12, MoneyRounding.RoundHalfEven(125m * 0.10m));
 
     [Theory]
+    [InlineData("1279.6", 1280)] // 20 % of 6398: the product page's SPRING20 order
+    [InlineData("91.5", 91)]     // 10 % of JPY 915, as Square answers it
+    [InlineData("30.495", 30)]
+    [InlineData("303.45", 303)]
+    [InlineData("2.5", 2)]
+    [InlineData("3.5", 3)]       // not to even: every exact half goes down
+    [InlineData("2.5001", 3)]
+    [InlineData("2.4999", 2)]
+    [InlineData("7", 7)]
+    [InlineData("-2.5", -3)]     // the smaller value, also below zero
+    [InlineData("-2.4", -2)]
+    public void Half_down_rounds_to_the_nearest_unit_and_an_exact_half_to_the_smaller(string minorUnits, long expected) =>
+        Assert.Equal(expected, MoneyRounding.RoundHalfDown(decimal.Parse(minorUnits, System.Globalization.CultureInfo.InvariantCulture)));
+
+    [Theory]
     [InlineData("2.9", 2)]
     [InlineData("2.0", 2)]
     [InlineData("-2.1", -3)]
@@ -37,5 +52,6 @@ public sealed class MoneyRoundingTests
     {
         Expect.Error("AMOUNT_OVERFLOW", () => MoneyRounding.RoundHalfEven((decimal)long.MaxValue + 1m));
         Expect.Error("AMOUNT_OVERFLOW", () => MoneyRounding.FloorToMinor((decimal)long.MinValue - 0.5m));
+        Expect.Error("AMOUNT_OVERFLOW", () => MoneyRounding.RoundHalfDown((decimal)long.MaxValue + 0.6m));
     }
 }

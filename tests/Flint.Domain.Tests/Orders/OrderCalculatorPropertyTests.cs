@@ -123,7 +123,7 @@ public sealed class OrderCalculatorPropertyTests
             threads: 1);
 
     [Fact]
-    public void No_discount_exceeds_its_stated_rate_or_amount() =>
+    public void No_discount_exceeds_its_stated_rate_by_more_than_its_rounding_or_its_stated_amount() =>
         OrderGen.Sample(
             input =>
             {
@@ -135,14 +135,42 @@ public sealed class OrderCalculatorPropertyTests
                     var applied = c.Discounts[k].AmountMinor;
                     if (discount.Type == DiscountType.Percentage)
                     {
-                        // Never more than p % of the gross of the lines it touched.
-                        var touched = c.Lines.Where(l => l.DiscountShares.Any(s => s.Id == discount.DiscountId)).Sum(l => l.GrossSalesMinor);
-                        Assert.True(applied <= touched * discount.Percentage!.Value / 100m);
+                        // Never more than p % of the gross of the lines it touched, plus half a unit for each rounding:
+                        // one for an order-scoped discount, one per line for a line-scoped one.
+                        var touched = c.Lines.Where(l => l.DiscountShares.Any(s => s.Id == discount.DiscountId)).ToArray();
+                        var roundings = discount.LineItemIds is null ? 1 : touched.Length;
+                        Assert.True(applied <= (touched.Sum(l => l.GrossSalesMinor) * discount.Percentage!.Value / 100m) + (0.5m * roundings));
                     }
                     else if (discount.LineItemIds is null)
                     {
                         Assert.True(applied <= discount.AmountMinor!.Value);
                     }
+                }
+            },
+            iter: Iterations,
+            threads: 1);
+
+    [Fact]
+    public void A_percentage_discount_is_never_more_than_half_a_unit_from_the_exact_one_and_a_half_goes_down() =>
+        (from lines in LineGen.Array[1, 8]
+         from percentage in PercentageGen
+         from lineScoped in Gen.Bool
+         select (lines.Select((l, i) => l with { LineItemId = LineId(i) }).ToArray(), percentage, lineScoped))
+        .Sample(
+            (lines, percentage, lineScoped) =>
+            {
+                var discount = new OrderDiscount(
+                    "disc_pct", "discount", DiscountType.Percentage, percentage, null, lineScoped ? lines.Select(l => l.LineItemId).ToArray() : null, null);
+                var c = OrderCalculator.Calculate(new OrderCalculationInput("USD", lines, [discount], [], 0, 0, 0));
+
+                // Rounded where it is computed: once on the subtotal, or on each line of a line-scoped discount.
+                var rounded = lineScoped
+                    ? c.Lines.Select(l => (Exact: l.GrossSalesMinor * percentage / 100m, Amount: l.DiscountShare("disc_pct"))).ToArray()
+                    : [(Exact: c.SubtotalMinor * percentage / 100m, Amount: c.Discounts[0].AmountMinor)];
+                foreach (var (exact, amount) in rounded)
+                {
+                    // amount ∈ [exact − ½, exact + ½): within half a unit, and an exact half is the smaller of the two.
+                    Assert.True(amount >= exact - 0.5m && amount < exact + 0.5m, $"{amount} for exact {exact}");
                 }
             },
             iter: Iterations,

@@ -43,12 +43,12 @@ public sealed class OrderCalculatorTests
     [Fact]
     public void Each_compounded_percentage_rounds_down_on_what_the_previous_left()
     {
-        // 20 % of 9.99 = 199.8 → 1.99, leaving 8.00; 10 % of 8.00 = 0.80.
+        // 20 % of 9.99 = 199.8 → 2.00, leaving 7.99; 10 % of 7.99 = 79.9 → 0.80 (10 % of 9.99 would be 1.00).
         var order = Calculate("USD", [Line("li_1", 1, 9_99)], [PercentOff("d_20", 20m), PercentOff("d_10", 10m)]);
 
-        Assert.Equal(1_99, order.Applied("d_20"));
+        Assert.Equal(2_00, order.Applied("d_20"));
         Assert.Equal(80, order.Applied("d_10"));
-        Assert.Equal(7_20, order.TotalMinor);
+        Assert.Equal(7_19, order.TotalMinor);
     }
 
     [Fact]
@@ -109,9 +109,10 @@ public sealed class OrderCalculatorTests
     [Fact]
     public void A_discount_restricted_to_eligible_lines_is_computed_once_on_their_aggregate()
     {
-        // Coupon on two 9.99 lines only: 10 % of 19.98 = 1.998 → 1.99 (per line it would be 0.99 + 0.99 = 1.98).
+        // Coupon on two 9.95 lines only: 10 % of 19.90 = 1.99 exactly (per line it would be 99.5 → 0.99 twice = 1.98);
+        // split 99.5 : 99.5, the odd cent to the first of the tied lines.
         var coupon = new OrderDiscount("d_cpn", "MUGS10", DiscountType.Percentage, 10m, null, null, ["li_a", "li_b"]);
-        var order = Calculate("USD", [Line("li_a", 1, 9_99), Line("li_b", 1, 9_99), Line("li_c", 1, 50_00)], [coupon]);
+        var order = Calculate("USD", [Line("li_a", 1, 9_95), Line("li_b", 1, 9_95), Line("li_c", 1, 50_00)], [coupon]);
 
         Assert.Equal(1_99, order.Applied("d_cpn"));
         Assert.Equal(1_00, order.LineOf("li_a").DiscountShare("d_cpn"));
@@ -121,17 +122,17 @@ public sealed class OrderCalculatorTests
     }
 
     [Fact]
-    public void A_line_scoped_percentage_is_computed_and_rounded_down_on_each_listed_line()
+    public void A_line_scoped_percentage_is_computed_and_rounded_on_each_listed_line()
     {
-        // 15 % of 9.99 = 149.85 → 1.49 on each of the two listed lines; the third line is untouched.
+        // 15 % of 9.99 = 149.85 → 1.50 on each of the two listed lines; the third line is untouched.
         var order = Calculate(
             "USD",
             [Line("li_a", 1, 9_99), Line("li_b", 1, 9_99), Line("li_c", 1, 20_00)],
             [PercentOffLines("d_line", 15m, "li_a", "li_b")]);
 
-        Assert.Equal(1_49, order.LineOf("li_a").DiscountShare("d_line"));
-        Assert.Equal(1_49, order.LineOf("li_b").DiscountShare("d_line"));
-        Assert.Equal(2_98, order.Applied("d_line"));
+        Assert.Equal(1_50, order.LineOf("li_a").DiscountShare("d_line"));
+        Assert.Equal(1_50, order.LineOf("li_b").DiscountShare("d_line"));
+        Assert.Equal(3_00, order.Applied("d_line"));
         Assert.Empty(order.LineOf("li_c").DiscountShares);
     }
 
@@ -290,13 +291,18 @@ public sealed class OrderCalculatorTests
         Assert.Equal(expectedTax, order.TaxMinor);
     }
 
-    [Fact]
-    public void Discounts_round_down_even_past_the_half()
+    [Theory]
+    [InlineData("USD", 99L, "15", 15L)]     // 14.85 cents, past the half → 0.15
+    [InlineData("USD", 96L, "15", 14L)]     // 14.4 cents, below the half → 0.14
+    [InlineData("JPY", 915L, "10", 91L)]    // ¥91.5, an exact half → ¥91 (what Square answers)
+    [InlineData("USD", 6_099L, "0.5", 30L)] // 30.495 cents → 0.30
+    [InlineData("USD", 3_034_50L, "0.1", 303L)] // 303.45 cents → 3.03
+    [InlineData("USD", 6_398L, "20", 1_280L)]   // 1279.6 cents → 12.80 (the product page's order)
+    public void A_percentage_discount_rounds_to_the_nearest_unit_and_an_exact_half_down(string currency, long price, string percent, long expected)
     {
-        // 15 % of 0.99 = 14.85 cents → 0.14.
-        var order = Calculate("USD", [Line("li_1", 1, 99)], [PercentOff("d", 15m)]);
+        var order = Calculate(currency, [Line("li_1", 1, price)], [PercentOff("d", decimal.Parse(percent, System.Globalization.CultureInfo.InvariantCulture))]);
 
-        Assert.Equal(14, order.DiscountMinor);
+        Assert.Equal(expected, order.DiscountMinor);
     }
 
     [Fact]
