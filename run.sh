@@ -20,6 +20,18 @@ mkdir -p .flint
 
 command -v dotnet >/dev/null || { echo "The .NET 10 SDK is needed: https://dot.net (dotnet not on PATH)"; exit 1; }
 
+# A second ./run.sh while the first one's silos are up would only fail (the silos also refuse taken ports, see
+# PortGuard): say so before building. A pid file of a process that is gone (crash, kill -9) is just stale.
+for f in .flint/silo-*.pid; do
+  [ -e "$f" ] || continue
+  pid=$(cat "$f" 2>/dev/null || true)
+  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q 'Flint.Api.dll'; then
+    echo "Flint is already running from this directory (pid $pid, $f). Stop it first (Ctrl-C in its shell, or kill $pid)." >&2
+    exit 1
+  fi
+  rm -f "$f"
+done
+
 if [ -z "${ConnectionStrings__Flint:-}" ]; then
   deploy/pg-local.sh start
   export ConnectionStrings__Flint="$(deploy/pg-local.sh url)"
@@ -43,6 +55,7 @@ stop_all() {
   trap - INT TERM EXIT
   for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
   for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
+  rm -f .flint/silo-*.pid
 }
 trap 'stop_all; exit 0' INT TERM
 trap stop_all EXIT
@@ -54,6 +67,7 @@ for i in $(seq 0 $((SILOS - 1))); do
   FLINT_URLS=$url FLINT_SILO_PORT=$((${FLINT_SILO_PORT:-11111} + i)) FLINT_GATEWAY_PORT=$((${FLINT_GATEWAY_PORT:-30000} + i)) \
     dotnet .flint/bin/Flint.Api.dll >>".flint/silo-$i.log" 2>&1 &
   PIDS+=($!)
+  echo $! > ".flint/silo-$i.pid"
 done
 
 for url in "${URLS[@]}"; do

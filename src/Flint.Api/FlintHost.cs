@@ -43,6 +43,8 @@ public static class FlintHost
         var builder = WebApplication.CreateBuilder(args);
         if (overrides is not null) builder.Configuration.AddInMemoryCollection(overrides);
         var settings = FlintSettings.From(builder.Configuration);
+        // Before anything touches the database or the cluster: a second start on taken ports must change nothing.
+        PortGuard.EnsureFree(settings);
 
         var sqlDir = Path.Combine(AppContext.BaseDirectory, "sql");
         using (var loggerFactory = LoggerFactory.Create(l => l.AddConsole()))

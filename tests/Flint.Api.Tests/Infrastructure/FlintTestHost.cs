@@ -10,14 +10,17 @@ public sealed class FlintTestHost : IAsyncDisposable
 {
     private WebApplication? _app;
 
-    private FlintTestHost(WebApplication app, Uri baseAddress)
+    private FlintTestHost(WebApplication app, Uri baseAddress, IReadOnlyDictionary<string, string?> settings)
     {
         _app = app;
         BaseAddress = baseAddress;
+        Settings = settings;
         Client = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(60) };
     }
 
     public Uri BaseAddress { get; }
+    /// <summary>The configuration the host was started with (ports, cluster id, connection string).</summary>
+    public IReadOnlyDictionary<string, string?> Settings { get; }
     public HttpClient Client { get; }
     /// <summary>The host's services (e.g. the grain storage, to look at its counters).</summary>
     public IServiceProvider Services => (_app ?? throw new ObjectDisposedException(nameof(FlintTestHost))).Services;
@@ -43,7 +46,7 @@ public sealed class FlintTestHost : IAsyncDisposable
         foreach (var (key, value) in overrides ?? new Dictionary<string, string?>()) settings[key] = value;
         var app = await FlintHost.CreateAsync([], settings);
         await app.StartAsync();
-        return new FlintTestHost(app, new Uri($"http://127.0.0.1:{http}"));
+        return new FlintTestHost(app, new Uri($"http://127.0.0.1:{http}"), settings);
     }
 
     public async Task StopAsync()
