@@ -44,7 +44,7 @@ public static class FlintHost
         if (overrides is not null) builder.Configuration.AddInMemoryCollection(overrides);
         var settings = FlintSettings.From(builder.Configuration);
         // Before anything touches the database or the cluster: a second start on taken ports must change nothing.
-        PortGuard.EnsureFree(settings);
+        await PortGuard.EnsureFreeAsync(settings, ct);
 
         var sqlDir = Path.Combine(AppContext.BaseDirectory, "sql");
         using (var loggerFactory = LoggerFactory.Create(l => l.AddConsole()))

@@ -20,7 +20,7 @@ public static class PortGuard
     /// <summary>Thrown when a port is taken; the process entry point reports it and exits non-zero.</summary>
     public sealed class PortsInUseException(string message) : Exception(message);
 
-    public static void EnsureFree(FlintSettings settings)
+    public static async Task EnsureFreeAsync(FlintSettings settings, CancellationToken ct = default)
     {
         var siloAddress = settings.AdvertisedAddress();
         // The silo listens on the advertised address, or on every address when it is not loopback (FlintHost).
@@ -30,7 +30,11 @@ public static class PortGuard
             .Append((What: $"silo port {settings.SiloPort}", Endpoint: new IPEndPoint(siloBind, settings.SiloPort)))
             .Append((What: $"gateway port {settings.GatewayPort}", Endpoint: new IPEndPoint(siloBind, settings.GatewayPort)));
 
-        var taken = wanted.Where(w => w.Endpoint.Port != 0 && !CanListen(w.Endpoint)).Select(w => w.What).ToList();
+        var taken = new List<string>();
+        foreach (var (what, endpoint) in wanted)
+        {
+            if (endpoint.Port != 0 && !await CanListen(endpoint, ct)) taken.Add(what);
+        }
         if (taken.Count > 0)
         {
             throw new PortsInUseException(
@@ -40,7 +44,9 @@ public static class PortGuard
         }
     }
 
-    private static bool CanListen(IPEndPoint endpoint)
+    /// <summary>Free unless a socket is listening on it: a bind that fails only because of connections a dead process
+    /// left behind (TIME_WAIT after <c>kill -9</c>) does not count, since nobody answers a connect there.</summary>
+    private static async Task<bool> CanListen(IPEndPoint endpoint, CancellationToken ct)
     {
         try
         {
@@ -48,7 +54,24 @@ public static class PortGuard
             listener.Start();
             return true;
         }
-        catch (SocketException e) when (e.SocketErrorCode is SocketError.AddressAlreadyInUse or SocketError.AccessDenied)
+        catch (SocketException e) when (e.SocketErrorCode is SocketError.AddressAlreadyInUse)
+        {
+            return !await SomeoneListens(endpoint, ct);
+        }
+    }
+
+    private static async Task<bool> SomeoneListens(IPEndPoint endpoint, CancellationToken ct)
+    {
+        var target = endpoint.Address.Equals(IPAddress.Any) ? IPAddress.Loopback : endpoint.Address;
+        using var client = new TcpClient();
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(TimeSpan.FromSeconds(2));
+        try
+        {
+            await client.ConnectAsync(target, endpoint.Port, timeout.Token);
+            return true;
+        }
+        catch (Exception e) when (e is SocketException or OperationCanceledException && !ct.IsCancellationRequested)
         {
             return false;
         }
