@@ -17,7 +17,10 @@ public sealed class BenchOptions
     public string? AdminToken { get; init; }
     public int Stock { get; init; } = 1000;
     public int Buyers { get; init; } = 10_000;
-    public int Concurrency { get; init; } = 64;
+    /// <summary>The largest of <see cref="ConcurrencyLevels"/> (sizes the HTTP connection pool).</summary>
+    public int Concurrency => ConcurrencyLevels.Max();
+    /// <summary>Each target is measured at each level in turn (e.g. <c>--concurrency 8,32,64</c>), servers kept up.</summary>
+    public IReadOnlyList<int> ConcurrencyLevels { get; init; } = [64];
     public int Seconds { get; init; } = 30;
     public int Variants { get; init; } = 1000;
     public int Coupons { get; init; } = 20;
@@ -45,7 +48,8 @@ public sealed class BenchOptions
           --flint-db CONN / --baseline-db CONN   Npgsql connection strings for the database checks with running targets
           --admin-token T                Flint's FLINT_ADMIN_TOKEN with --flint-url (default: env FLINT_ADMIN_TOKEN or .flint/admin-token)
           --stock S        flash-sale stock (default 1000)          --buyers N       flash-sale buyers (default 10000)
-          --concurrency C  requests in flight (default 64)          --seconds T      checkout/read-mix duration (default 30)
+          --concurrency C[,C…]  requests in flight (default 64); a list measures each level in turn, e.g. 8,32,64
+          --seconds T      checkout/read-mix duration (default 30)
           --variants V     checkout/read-mix catalog size (1000)    --coupons K      coupon codes in use (default 20)
           --warmup W       unmeasured checkouts before measuring (default 200)
           --silos N        Flint silos to start (default 1)         --chaos          flash-sale: kill -9 one silo mid-run, restart it
@@ -64,8 +68,9 @@ public sealed class BenchOptions
         var targets = new List<TargetKind> { TargetKind.Flint, TargetKind.Baseline };
         IReadOnlyList<string>? flintUrls = null;
         string? baselineUrl = null, flintDb = null, baselineDb = null, adminToken = null, logLevel = "Warning";
-        int warmup = 200, stock = 1000, buyers = 10_000, concurrency = 64, seconds = 30, variants = 1000, coupons = 20, silos = 1, maxSeconds = 900, pgPort = 54339;
+        int warmup = 200, stock = 1000, buyers = 10_000, seconds = 30, variants = 1000, coupons = 20, silos = 1, maxSeconds = 900, pgPort = 54339;
         bool chaos = false, retry = false, keys = true, build = true, keep = false;
+        IReadOnlyList<int> concurrency = [64];
         for (var i = 1; i < args.Length; i++)
         {
             var (name, inline) = args[i].Contains('=') ? (args[i][..args[i].IndexOf('=')], args[i][(args[i].IndexOf('=') + 1)..]) : (args[i], null);
@@ -90,7 +95,12 @@ public sealed class BenchOptions
                 case "--admin-token": adminToken = Value(); break;
                 case "--stock": stock = Int(); break;
                 case "--buyers": buyers = Int(); break;
-                case "--concurrency": concurrency = Int(); break;
+                case "--concurrency":
+                    concurrency = Value().Split(',', StringSplitOptions.TrimEntries)
+                        .Select(c => int.TryParse(c, NumberStyles.None, CultureInfo.InvariantCulture, out var v) && v > 0
+                            ? v : throw new UsageException("--concurrency needs positive whole numbers, e.g. 32 or 8,32,64"))
+                        .ToList();
+                    break;
                 case "--seconds": seconds = Int(); break;
                 case "--variants": variants = Int(); break;
                 case "--coupons": coupons = Int(); break;
@@ -116,10 +126,12 @@ public sealed class BenchOptions
         if (chaos && flintUrls is not null) throw new UsageException("--chaos needs silos the bench starts itself (it kills and restarts one): drop --flint-url");
         if (chaos && silos < 2) throw new UsageException("--chaos needs --silos 2 or more (3 is the intended setting)");
         if (chaos) targets = [TargetKind.Flint];
+        // The flash sale's database check counts the run merchant's orders: one sale per invocation.
+        if (command == "flash-sale" && concurrency.Count > 1) throw new UsageException("flash-sale takes one --concurrency level");
         return new BenchOptions
         {
             Command = command, Targets = targets, FlintUrls = flintUrls, BaselineUrl = baselineUrl, FlintDb = flintDb,
-            BaselineDb = baselineDb, AdminToken = adminToken, Stock = stock, Buyers = buyers, Concurrency = concurrency,
+            BaselineDb = baselineDb, AdminToken = adminToken, Stock = stock, Buyers = buyers, ConcurrencyLevels = concurrency,
             Seconds = seconds, Variants = variants, Coupons = coupons, Warmup = warmup, Silos = flintUrls?.Count ?? silos, Chaos = chaos,
             Retry = retry || chaos, IdempotencyKeys = keys || chaos, Build = build, KeepData = keep, MaxSeconds = maxSeconds,
             PgPort = pgPort, ServerLogLevel = logLevel!, RawArgs = string.Join(' ', args),

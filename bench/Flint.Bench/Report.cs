@@ -33,7 +33,7 @@ public static class Report
             // The latest run that measured both targets if there is one, else the latest run.
             var candidates = runs.Where(r => pick(r.Run)).ToList();
             if (candidates.Count == 0) continue;
-            var latest = candidates.LastOrDefault(r => r.Run.Targets.Count == 2);
+            var latest = candidates.LastOrDefault(r => r.Run.Targets.Select(t => t.Target).Distinct().Count() == 2);
             if (latest.Run is null) latest = candidates[^1];
             var run = latest.Run;
             sb.AppendLine(CultureInfo.InvariantCulture, $"### {title}");
@@ -43,7 +43,11 @@ public static class Report
             sb.AppendLine();
             sb.Append(Results.Table(run));
             sb.AppendLine();
-            if (run.RatioFlintBaseline is { } ratio) sb.AppendLine(CultureInfo.InvariantCulture, $"**ratio flint/baseline: {ratio:0.00}** (completed checkouts/s)");
+            var measure = run.Scenario == "flash-sale" ? "sell-out rate" : "completed checkouts/s";
+            if (run.Ratios.Count > 1)
+                sb.AppendLine(CultureInfo.InvariantCulture, $"**ratio flint/baseline: {string.Join(" · ", run.Ratios.Select(r => $"{r.Value:0.00} at {r.Key} clients"))}** ({measure})");
+            else if (run.RatioFlintBaseline is { } ratio)
+                sb.AppendLine(CultureInfo.InvariantCulture, $"**ratio flint/baseline: {ratio:0.00}** ({measure})");
             foreach (var t in run.Targets)
             {
                 if (t.Verification is { } v)
@@ -51,7 +55,7 @@ public static class Report
                 if (t.Chaos is { KilledSilo: not null } c)
                     sb.AppendLine(CultureInfo.InvariantCulture, $"- chaos: kill -9 {c.KilledSilo} at {c.KilledAtSeconds:0.0} s, restarted at {c.RestartedAtSeconds:0.0} s, ready at {c.ReadyAtSeconds:0.0} s; retries: {(t.Retries.Count == 0 ? "none" : string.Join(", ", t.Retries.Select(r => $"{r.Key} ×{r.Value}")))}");
                 if (t.SelloutSeconds is { } sell)
-                    sb.AppendLine(CultureInfo.InvariantCulture, $"- {t.Target}: sold out after {sell:0.0} s; all {run.Settings.Buyers} buyers served in {t.ElapsedSeconds:0.0} s");
+                    sb.AppendLine(CultureInfo.InvariantCulture, $"- {t.Target}: sold out after {sell:0.0} s ({t.CheckoutsPerSecond:0.0} units/s); all {run.Settings.Buyers} buyers served in {t.ElapsedSeconds:0.0} s ({(t.BuyersPerSecond ?? run.Settings.Buyers / Math.Max(0.01, t.ElapsedSeconds)):0.0}/s)");
             }
             sb.AppendLine();
         }
@@ -60,15 +64,15 @@ public static class Report
         {
             sb.AppendLine("### History (every run in bench/results)");
             sb.AppendLine();
-            sb.AppendLine("| when | scenario | settings | commit | target | checkouts/s | p50 ms | p99 ms | errors (non-2xx) | check |");
-            sb.AppendLine("|---|---|---|---|---|---:|---:|---:|---:|---|");
+            sb.AppendLine("| when | scenario | settings | commit | target | clients | checkouts/s (flash-sale: sell-out units/s) | p50 ms | p99 ms | errors (non-2xx) | check |");
+            sb.AppendLine("|---|---|---|---|---|---:|---:|---:|---:|---:|---|");
             foreach (var (_, run) in runs)
             {
                 foreach (var t in run.Targets)
                 {
                     var errors = t.Errors.Where(e => e.Key != "409 INSUFFICIENT_INVENTORY").Sum(e => e.Value);
                     sb.AppendLine(CultureInfo.InvariantCulture,
-                        $"| {run.Timestamp} | {run.Scenario}{(run.Settings.Chaos ? " chaos" : "")} | {Settings(run)} | `{run.GitCommit[..Math.Min(8, run.GitCommit.Length)]}` | {t.Target} | {t.CheckoutsPerSecond:0.0} | {t.CheckoutLatencyMs?.P50:0.0} | {t.CheckoutLatencyMs?.P99:0.0} | {errors} | {(t.Verification is null ? "–" : t.Verification.Passed ? "passed" : "FAILED")} |");
+                        $"| {run.Timestamp} | {run.Scenario}{(run.Settings.Chaos ? " chaos" : "")} | {Settings(run)} | `{run.GitCommit[..Math.Min(8, run.GitCommit.Length)]}` | {t.Target} | {(t.Concurrency > 0 ? t.Concurrency : run.Settings.Concurrency)} | {t.CheckoutsPerSecond:0.0} | {t.CheckoutLatencyMs?.P50:0.0} | {t.CheckoutLatencyMs?.P99:0.0} | {errors} | {(t.Verification is null ? "–" : t.Verification.Passed ? "passed" : "FAILED")} |");
                 }
             }
             sb.AppendLine();
@@ -80,9 +84,10 @@ public static class Report
     private static string Settings(RunResult run)
     {
         var s = run.Settings;
+        var clients = s.ConcurrencyLevels is { Count: > 1 } levels ? string.Join("/", levels) : s.Concurrency.ToString(CultureInfo.InvariantCulture);
         return run.Scenario == "flash-sale"
-            ? $"stock {s.Stock}, buyers {s.Buyers}, concurrency {s.Concurrency}{(s.Silos > 1 ? $", {s.Silos} silos" : "")}"
-            : $"{s.Seconds} s, {s.Variants} variants, {s.Coupons} coupons, concurrency {s.Concurrency}{(s.Silos > 1 ? $", {s.Silos} silos" : "")}";
+            ? $"stock {s.Stock}, buyers {s.Buyers}, concurrency {clients}{(s.Silos > 1 ? $", {s.Silos} silos" : "")}"
+            : $"{s.Seconds} s, {s.Variants} variants, {s.Coupons} coupons, concurrency {clients}{(s.Silos > 1 ? $", {s.Silos} silos" : "")}";
     }
 
     public static void WriteInto(string repoRoot)

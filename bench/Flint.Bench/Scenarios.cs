@@ -17,6 +17,8 @@ public sealed class TargetContext
     public required int? PostmasterPid { get; init; }
     public required HttpClient Http { get; init; }
     public string Name => Kind == TargetKind.Flint ? "flint" : "baseline";
+    /// <summary>checkout/read-mix: the catalog made by the first level's setup, reused by the next levels.</summary>
+    public Catalog? Catalog { get; set; }
 }
 
 public sealed class ChaosReport
@@ -34,11 +36,15 @@ public sealed class TargetResult
 {
     public required string Target { get; init; }
     public required IReadOnlyList<string> Urls { get; init; }
+    /// <summary>Clients (requests) in flight during this measurement.</summary>
+    public int Concurrency { get; init; }
     public double ElapsedSeconds { get; set; }
     public long Checkouts { get; set; }
     public double CheckoutsPerSecond { get; set; }
     /// <summary>flash-sale: seconds from the start to the last successful payment.</summary>
     public double? SelloutSeconds { get; set; }
+    /// <summary>flash-sale: buyers answered (sold or sold out) per second over the whole run.</summary>
+    public double? BuyersPerSecond { get; set; }
     public long? SoldOut { get; set; }
     public long Reads { get; set; }
     public double ReadsPerSecond { get; set; }
@@ -66,10 +72,12 @@ public static class Scenarios
 {
     private static readonly object PayBody = new { payment_source_tokens = new[] { "tok_visa" } };
 
-    public static async Task<TargetResult> Run(BenchOptions o, TargetContext t, string runId, LocalStack? stack)
+    public static async Task<TargetResult> Run(BenchOptions o, TargetContext t, string runId, LocalStack? stack, int concurrency)
     {
-        void Log(string line) => Console.Error.WriteLine($"[{t.Name} {o.Command}] {line}");
-        var result = new TargetResult { Target = t.Name, Urls = t.Api.Urls };
+        void Log(string line) => Console.Error.WriteLine($"[{t.Name} {o.Command} ×{concurrency}] {line}");
+        var result = new TargetResult { Target = t.Name, Urls = t.Api.Urls, Concurrency = concurrency };
+        // Each level's orders, idempotency keys and flash-sale variant are its own.
+        runId = $"{runId}-c{concurrency}";
 
         // Setup (not measured).
         Variant? flashVariant = null;
@@ -79,9 +87,13 @@ public static class Scenarios
             flashVariant = await CatalogSetup.CreateVariant(t.Api, "Flash sale item " + runId, 1999, o.Stock, runId);
             Log($"setup: variant {flashVariant.VariantId} with stock {o.Stock}");
         }
+        else if (t.Catalog is { } made)
+        {
+            catalog = made;
+        }
         else
         {
-            catalog = await CatalogSetup.CreateStore(t.Api, o.Variants, o.Coupons, runId, Log);
+            catalog = t.Catalog = await CatalogSetup.CreateStore(t.Api, o.Variants, o.Coupons, runId, Log);
             Log($"setup: {catalog.Variants.Count} variants, {catalog.CouponCodes.Count} coupon codes, tax 8.875 % (US)");
         }
         var knownOrders = new ConcurrentQueue<string>();
@@ -93,7 +105,7 @@ public static class Scenarios
             var warmStats = new Stats();
             var warmApi = new ApiClient(t.Http, t.Api.Urls, t.Api.ApiKey, o.Retry, warmStats);
             var clock0 = Stopwatch.StartNew();
-            await Parallel.ForEachAsync(Enumerable.Range(0, o.Warmup), new ParallelOptions { MaxDegreeOfParallelism = o.Concurrency }, async (i, _) =>
+            await Parallel.ForEachAsync(Enumerable.Range(0, o.Warmup), new ParallelOptions { MaxDegreeOfParallelism = concurrency }, async (i, _) =>
             {
                 if (warmVariant is not null)
                 {
@@ -164,7 +176,7 @@ public static class Scenarios
             chaos = Chaos(o, t, result.Chaos, cpu, clock, () => stats.Checkouts, stop.Token, Log);
         }
 
-        await Task.WhenAll(Enumerable.Range(0, o.Concurrency).Select(w => Task.Run(() => Worker(w))));
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(w => Task.Run(() => Worker(w))));
         var elapsed = clock.Elapsed.TotalSeconds;
         result.StoppedByTimeLimit = o.Command == "flash-sale" && Interlocked.Read(ref started) <= o.Buyers;
         await stop.CancelAsync();
@@ -203,6 +215,7 @@ public static class Scenarios
             result.SelloutSeconds = Math.Round(stats.LastCheckoutAt, 2);
             result.SoldOut = soldOut;
             result.CheckoutsPerSecond = stats.LastCheckoutAt > 0 ? Math.Round(stats.Checkouts / stats.LastCheckoutAt, 1) : 0;
+            result.BuyersPerSecond = Math.Round(Interlocked.Read(ref finished) / elapsed, 1);
             Log($"done in {elapsed:0.0} s; verifying…");
             result.Verification = await Verifier.FlashSale(t, api, flashVariant!, o.Stock, o.Buyers, acknowledged.ToList(), o.Chaos, Log);
         }
