@@ -1,4 +1,6 @@
 using Flint.Abstractions;
+using Flint.Abstractions.Coupons;
+using Flint.Abstractions.Inventory;
 using Flint.Abstractions.Payments;
 using Flint.Domain;
 using Flint.Domain.Orders;
@@ -314,6 +316,11 @@ public sealed partial class OrderGrain
             e.Code == "INSUFFICIENT_INVENTORY" ? $"Not enough stock for {what}: {e.Message}" : $"{what} is not for sale: {e.Message}",
             index >= 0 ? $"line_items[{index}]" : "line_items");
     }
+
+    /// <summary>The stock of one variant (also where refunds put units back).</summary>
+    private IVariantInventoryGrain Inventory(string variantId) => GrainFactory.GetGrain<IVariantInventoryGrain>(Tenant.GrainKey(variantId));
+
+    private ICouponGrain Coupon(string couponId) => GrainFactory.GetGrain<ICouponGrain>(Tenant.GrainKey(couponId));
 
     private static List<LineComponentState> StockNeeded(OrderState s) => s.Lines
         .SelectMany(l => l.Components.Select(c => (c.VariantId, Quantity: checked(c.Quantity * l.Quantity))))

@@ -1,5 +1,3 @@
-using Flint.Abstractions.Coupons;
-using Flint.Abstractions.Inventory;
 using Flint.Abstractions.Merchants;
 using Flint.Grains.Payments;
 using Flint.Payments;
@@ -8,8 +6,8 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Flint.Grains.Orders;
 
 /// <summary>
-/// What the pay and refund sagas call outside the order — the merchant's payment processor, the variants' stock, the
-/// coupons — and how a processor call that failed is retried.
+/// The merchant's payment processor as both sagas reach it: which one (<see cref="PaymentProcessorRouter"/>: Stripe
+/// when the merchant set a key, the simulated one in test mode) and how a call that failed is retried.
 /// </summary>
 public sealed partial class OrderGrain
 {
@@ -35,8 +33,4 @@ public sealed partial class OrderGrain
             if (attempt == ProcessorAttempts) return result;
         }
     }
-
-    private IVariantInventoryGrain Inventory(string variantId) => GrainFactory.GetGrain<IVariantInventoryGrain>(Tenant.GrainKey(variantId));
-
-    private ICouponGrain Coupon(string couponId) => GrainFactory.GetGrain<ICouponGrain>(Tenant.GrainKey(couponId));
 }
