@@ -29,9 +29,18 @@ public sealed class PayOrderRequest
     /// <summary>api | checkout | payment_link | pos | subscription</summary>
     [Id(4)] public string? Source { get; set; }
     [Id(5)] public long? Version { get; set; }
-    /// <summary>Set by the API from the Idempotency-Key header (never from the body): a retry of a pay whose answer
-    /// was lost with its process gets that payment's outcome instead of a conflict with itself.</summary>
-    [Id(6), System.Text.Json.Serialization.JsonIgnore] public string? IdempotencyKey { get; set; }
+}
+
+/// <summary>
+/// Which client attempt a pay call belongs to: the request's Idempotency-Key, handed over by the API's one
+/// idempotency layer (never read from the body). A retry of a pay whose answer was lost with its process gets that
+/// attempt's outcome instead of a conflict with itself.
+/// </summary>
+[GenerateSerializer, Alias("flint.payments.pay_attempt"), Immutable]
+public sealed record PayAttempt([property: Id(0)] string? IdempotencyKey)
+{
+    /// <summary>A pay sent without an Idempotency-Key: no earlier attempt can be recognised.</summary>
+    public static PayAttempt Unkeyed { get; } = new((string?)null);
 }
 
 [GenerateSerializer, Alias("flint.payments.payment_view")]
@@ -114,7 +123,7 @@ public sealed record RefundOrderResult(
 /// <summary>The order's money movements; implemented by the order grain (the order is the source of truth).</summary>
 public interface IOrderPaymentsGrain : IGrainWithStringKey
 {
-    Task<PayOrderResult> Pay(PayOrderRequest request);
+    Task<PayOrderResult> Pay(PayOrderRequest request, PayAttempt attempt);
     Task<RefundOrderResult> Refund(CreateRefundRequest request);
     Task<PaymentView> GetPayment(string paymentId);
     Task<RefundView> GetRefund(string refundId);

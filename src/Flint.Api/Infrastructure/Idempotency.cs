@@ -29,6 +29,7 @@ public static class Idempotency
         var key = values.ToString();
         if (key.Length is < 1 or > 255 || key.Any(c => c < 0x20 || c > 0x7e))
             throw ApiException.Invalid("INVALID_IDEMPOTENCY_KEY", "Idempotency-Key must be 1–255 printable ASCII characters.");
+        ctx.Features.Set(new AcceptedKey(key));
         var tenant = Authentication.TenantOf(ctx);
         var body = await JsonBody.ReadBytes(ctx);
         byte[] hash;
@@ -96,6 +97,13 @@ public static class Idempotency
         buffer.Position = 0;
         await buffer.CopyToAsync(original, ct);
     });
+
+    /// <summary>The Idempotency-Key this layer accepted for the request (null without one). Only for an endpoint whose
+    /// grain must itself recognise a retry: a pay whose answer was lost with its process (the stored response above
+    /// cannot help, it was never stored).</summary>
+    public static string? KeyOf(HttpContext ctx) => ctx.Features.Get<AcceptedKey>()?.Value;
+
+    private sealed record AcceptedKey(string Value);
 }
 
 /// <summary>

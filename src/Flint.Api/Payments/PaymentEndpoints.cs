@@ -16,8 +16,7 @@ public static class PaymentEndpoints
         {
             var grain = grains.Grain<IOrderGrain>(ctx, Responses.PathId(order_id, IdPrefix.Order));
             var body = await JsonBody.Read<PayOrderRequest>(ctx);
-            body.IdempotencyKey = ctx.Request.Headers["Idempotency-Key"].ToString() is { Length: > 0 } key ? key : null;
-            return Responses.Ok(ctx, await grain.Pay(body));
+            return Responses.Ok(ctx, await grain.Pay(body, new PayAttempt(Idempotency.KeyOf(ctx))));
         }).Doc<PayOrderRequest, PayOrderResult>().Produces<ErrorEnvelope>(402).WithTags("Payments")
           .WithSummary("Pay the order's balance (or part of it): stock and coupons are taken and the card charged, all or nothing.");
 

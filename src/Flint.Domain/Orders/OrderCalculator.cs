@@ -10,9 +10,9 @@ namespace Flint.Domain.Orders;
 /// <item>Discounts come before tax: percentage discounts first, compounding in the order they were added (each on
 /// what the previous ones left), then fixed-amount ones in the order they were added.</item>
 /// <item>An order-scoped discount is computed once on the aggregate remaining amount of its eligible lines, rounded
-/// down (a discount never exceeds its stated rate), a fixed one capped at that base, then apportioned to the lines by
-/// their remaining amounts with <see cref="Apportion.LargestRemainder"/>. A line-scoped discount is computed on each
-/// listed line on its own. No line goes below zero.</item>
+/// to the nearest unit with an exact half down (<see cref="MoneyRounding.RoundHalfDown"/>), a fixed one capped at that
+/// base, then apportioned to the lines by their remaining amounts with <see cref="Apportion.LargestRemainder"/>. A
+/// line-scoped discount is computed on each listed line on its own. No line goes below zero.</item>
 /// <item>Each tax rate is computed once on the aggregate after-discount amount of the taxable lines it applies to,
 /// rounded half to even, then apportioned to those lines the same way. Inclusive rates are carved out of the price
 /// first; additive rates are then computed on the amount net of inclusive tax and added on top.</item>
@@ -21,8 +21,11 @@ namespace Flint.Domain.Orders;
 /// </list>
 /// Pure: the result depends only on the input, so removing a discount restores exactly the amounts from before it
 /// was added. Arithmetic is checked; an overflow is <c>AMOUNT_OVERFLOW</c>.
+/// <para>One type in three files, along the order the math runs in: this one takes the lines in and adds the
+/// results up; OrderCalculator.Discounts.cs takes the discounts off (rules 2–3), OrderCalculator.Taxes.cs computes
+/// the taxes on what is left (rule 4).</para>
 /// </summary>
-public static class OrderCalculator
+public static partial class OrderCalculator
 {
     public static OrderCalculation Calculate(OrderCalculationInput input)
     {
@@ -166,226 +169,6 @@ public static class OrderCalculator
 
         return checked(perUnit * line.Quantity);
     }
-
-    /// <summary>Applies every discount to <paramref name="remaining"/> (reduced in place); results in input order.</summary>
-    private static List<Allocation> ApplyDiscounts(
-        IReadOnlyList<OrderDiscount> discounts, Dictionary<string, int> lineIndex, long[] remaining)
-    {
-        var lineCount = remaining.Length;
-        var results = new Allocation[discounts.Count];
-        for (var k = 0; k < discounts.Count; k++)
-        {
-            ValidateDiscount(discounts[k], k);
-        }
-
-        // Percentages before fixed amounts, each group in the order added: a fixed amount taken first would make the
-        // percentage worth less, and Square applies them this way.
-        var applicationOrder = Enumerable.Range(0, discounts.Count)
-            .Where(k => discounts[k].Type == DiscountType.Percentage)
-            .Concat(Enumerable.Range(0, discounts.Count).Where(k => discounts[k].Type == DiscountType.FixedAmount));
-
-        foreach (var k in applicationOrder)
-        {
-            var discount = discounts[k];
-            var targets = DiscountTargets(discount, lineIndex, lineCount);
-            var shares = new long[lineCount];
-            var applies = new bool[lineCount];
-            if (discount.LineItemIds is not null)
-            {
-                foreach (var t in targets)
-                {
-                    shares[t] = DiscountOn(discount, remaining[t]);
-                }
-            }
-            else
-            {
-                var weights = targets.Select(t => remaining[t]).ToArray();
-                var amount = DiscountOn(discount, Sum(weights));
-                var parts = Apportion.LargestRemainder(amount, weights);
-                for (var j = 0; j < targets.Length; j++)
-                {
-                    shares[targets[j]] = parts[j];
-                }
-            }
-
-            foreach (var t in targets)
-            {
-                applies[t] = true;
-                remaining[t] -= shares[t];
-            }
-
-            results[k] = new Allocation(discount.DiscountId, Inclusion: null, Sum(shares), shares, applies);
-        }
-
-        return [.. results];
-    }
-
-    /// <summary>
-    /// The discount on an amount: a percentage rounded to the nearest unit, an exact half down (rule 3 of
-    /// <see cref="MoneyRounding"/>), a fixed amount capped at the amount. Both stay within [0, amount] (a percentage
-    /// is at most 100), which is what keeps every line non-negative.
-    /// </summary>
-    private static long DiscountOn(OrderDiscount discount, long amount)
-    {
-        if (amount <= 0)
-        {
-            return 0;
-        }
-
-        return discount.Type == DiscountType.Percentage
-            ? MoneyRounding.RoundHalfDown(amount * discount.Percentage!.Value / 100m)
-            : Math.Min(discount.AmountMinor!.Value, amount);
-    }
-
-    /// <summary>Line indexes a discount touches, in line order; ids of lines not on the order are ignored.</summary>
-    private static int[] DiscountTargets(OrderDiscount discount, Dictionary<string, int> lineIndex, int lineCount)
-    {
-        var listed = discount.LineItemIds ?? discount.EligibleLineItemIds;
-        if (listed is null)
-        {
-            return Enumerable.Range(0, lineCount).ToArray();
-        }
-
-        var targets = new SortedSet<int>(listed.Where(lineIndex.ContainsKey).Select(id => lineIndex[id]));
-        if (discount.LineItemIds is not null && discount.EligibleLineItemIds is not null)
-        {
-            // A line-scoped coupon still only reaches lines its applies_to allows.
-            targets.IntersectWith(discount.EligibleLineItemIds.Where(lineIndex.ContainsKey).Select(id => lineIndex[id]));
-        }
-
-        return [.. targets];
-    }
-
-    private static void ValidateDiscount(OrderDiscount discount, int k)
-    {
-        ArgumentNullException.ThrowIfNull(discount);
-        if (!Enum.IsDefined(discount.Type))
-        {
-            throw new ArgumentOutOfRangeException(nameof(discount), discount.Type, "Unknown discount type.");
-        }
-
-        if (discount.Type == DiscountType.Percentage)
-        {
-            RequirePercentage(discount.Percentage, $"discounts[{k}].percentage");
-        }
-        else if (discount.AmountMinor is not { } amount)
-        {
-            throw DomainException.Invalid(
-                "MISSING_REQUIRED_FIELD", "A fixed-amount discount needs an amount.", $"discounts[{k}].amount_money");
-        }
-        else
-        {
-            RequireNonNegative(amount, $"discounts[{k}].amount_money.amount");
-        }
-    }
-
-    /// <summary>
-    /// Computes every rate on the after-discount amounts. Inclusive rates go first because additive ones are computed
-    /// on the amount net of inclusive tax (a price of 107 with 7 % VAT inside is a net of 100).
-    /// </summary>
-    private static List<Allocation> ApplyTaxes(IReadOnlyList<OrderTaxRate> rates, IReadOnlyList<OrderLine> lines, long[] afterDiscounts)
-    {
-        var lineCount = lines.Count;
-        var results = new Allocation[rates.Count];
-        var applies = new bool[rates.Count][];
-        for (var r = 0; r < rates.Count; r++)
-        {
-            var rate = rates[r];
-            ArgumentNullException.ThrowIfNull(rate);
-            ArgumentNullException.ThrowIfNull(rate.TaxCategories);
-            if (!Enum.IsDefined(rate.Inclusion))
-            {
-                throw new ArgumentOutOfRangeException(nameof(rates), rate.Inclusion, "Unknown tax inclusion.");
-            }
-
-            RequirePercentage(rate.Percentage, $"tax_rates[{r}].percentage");
-            applies[r] = new bool[lineCount];
-            for (var i = 0; i < lineCount; i++)
-            {
-                applies[r][i] = lines[i].Taxable
-                    && (rate.TaxCategories.Count == 0 || rate.TaxCategories.Contains(lines[i].TaxCategory, StringComparer.Ordinal));
-            }
-        }
-
-        // Σ of inclusive percentages contained in each line's price: 100 + load is the price as a percentage of net.
-        var inclusiveLoad = new decimal[lineCount];
-        for (var r = 0; r < rates.Count; r++)
-        {
-            if (rates[r].Inclusion == TaxInclusion.Inclusive)
-            {
-                for (var i = 0; i < lineCount; i++)
-                {
-                    inclusiveLoad[i] += applies[r][i] ? rates[r].Percentage : 0m;
-                }
-            }
-        }
-
-        var inclusiveTax = new long[lineCount];
-        for (var r = 0; r < rates.Count; r++)
-        {
-            if (rates[r].Inclusion != TaxInclusion.Inclusive)
-            {
-                continue;
-            }
-
-            var targets = Targets(applies[r]);
-            var weights = targets.Select(t => afterDiscounts[t]).ToArray();
-
-            // tax = Σ over groups of lines with the same inclusive load L of (Σ amounts) × p / (100 + L). With one
-            // inclusive rate (the usual VAT case) that is the single formula base × p / (100 + p); a line also
-            // carrying another inclusive rate contains both, so its net is its amount × 100 / (100 + L).
-            var exact = 0m;
-            foreach (var group in targets.GroupBy(t => inclusiveLoad[t]))
-            {
-                exact += Sum(group.Select(t => afterDiscounts[t])) * rates[r].Percentage / (100m + group.Key);
-            }
-
-            var amount = MoneyRounding.RoundHalfEven(exact);
-            results[r] = Allocate(rates[r], amount, targets, weights, applies[r]);
-            for (var j = 0; j < targets.Length; j++)
-            {
-                inclusiveTax[targets[j]] = checked(inclusiveTax[targets[j]] + results[r].Shares[targets[j]]);
-            }
-        }
-
-        // Floored at 0 only for absurd stacks of inclusive rates, where each rate's rounding up could carve a cent
-        // more than a tiny line holds.
-        var netOfInclusive = new long[lineCount];
-        for (var i = 0; i < lineCount; i++)
-        {
-            netOfInclusive[i] = Math.Max(0, afterDiscounts[i] - inclusiveTax[i]);
-        }
-
-        for (var r = 0; r < rates.Count; r++)
-        {
-            if (rates[r].Inclusion != TaxInclusion.Additive)
-            {
-                continue;
-            }
-
-            var targets = Targets(applies[r]);
-            var weights = targets.Select(t => netOfInclusive[t]).ToArray();
-            var amount = MoneyRounding.RoundHalfEven(Sum(weights) * rates[r].Percentage / 100m);
-            results[r] = Allocate(rates[r], amount, targets, weights, applies[r]);
-        }
-
-        return [.. results];
-    }
-
-    private static Allocation Allocate(OrderTaxRate rate, long amount, int[] targets, long[] weights, bool[] applies)
-    {
-        var shares = new long[applies.Length];
-        var parts = Apportion.LargestRemainder(amount, weights);
-        for (var j = 0; j < targets.Length; j++)
-        {
-            shares[targets[j]] = parts[j];
-        }
-
-        return new Allocation(rate.TaxRateId, rate.Inclusion, amount, shares, applies);
-    }
-
-    private static int[] Targets(bool[] applies) =>
-        Enumerable.Range(0, applies.Length).Where(i => applies[i]).ToArray();
 
     private static void RequirePercentage(decimal? percentage, string param)
     {

@@ -1,4 +1,5 @@
 using Flint.Abstractions;
+using Flint.Domain.Inventory;
 
 namespace Flint.Grains.Inventory;
 
@@ -34,7 +35,8 @@ public sealed class ReservationState
 [GenerateSerializer, Alias("flint.inventory.finished_reservation")]
 public sealed class FinishedReservation
 {
-    [Id(0)] public string Outcome { get; set; } = "";
+    /// <summary>Stored as its snake_case name (<c>committed</c>), like every enum in FlintJson.</summary>
+    [Id(0)] public ReservationOutcome Outcome { get; set; }
     [Id(1)] public long Quantity { get; set; }
     [Id(2)] public DateTimeOffset At { get; set; }
 }

@@ -37,7 +37,7 @@ public sealed class VariantInventoryGrain(
     private IGrainTimer? _expiryTimer;
     private readonly Dictionary<string, ReservationState> _held = [];
     /// <summary>How holds of this activation ended (released, expired), so a late repeat gets the same answer.</summary>
-    private readonly Dictionary<string, string> _ended = [];
+    private readonly Dictionary<string, ReservationOutcome> _ended = [];
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -101,12 +101,12 @@ public sealed class VariantInventoryGrain(
         if (_held.TryGetValue(reservationId, out var held))
         {
             if (held.ExpiresAt > now) return Task.FromResult(View(State));
-            throw DomainException.Conflict("RESERVATION_FINISHED", $"Reservation {reservationId} was already expired.");
+            throw AlreadyFinished(reservationId, ReservationOutcome.Expired);
         }
         if (State.Finished.TryGetValue(reservationId, out var done))
-            throw DomainException.Conflict("RESERVATION_FINISHED", $"Reservation {reservationId} was already {done.Outcome}.");
+            throw AlreadyFinished(reservationId, done.Outcome);
         if (_ended.TryGetValue(reservationId, out var ended))
-            throw DomainException.Conflict("RESERVATION_FINISHED", $"Reservation {reservationId} was already {ended}.");
+            throw AlreadyFinished(reservationId, ended);
         if (quantity < 1) throw DomainException.Invalid("INVALID_QUANTITY", "A reservation is for at least 1 unit.", "quantity");
         if (!State.Sellable) throw DomainException.Conflict("ITEM_NOT_SELLABLE", "This variant is not for sale.");
         if (expiresAt <= now) throw DomainException.Invalid("INVALID_EXPIRY", "A reservation must expire in the future.", "expires_at");
@@ -124,13 +124,13 @@ public sealed class VariantInventoryGrain(
         EnsureVariant(null);
         if (State.Finished.TryGetValue(reservationId, out var done))
         {
-            if (done.Outcome == "committed") return View(State);
-            if (done.Outcome == "expired")
+            if (done.Outcome == ReservationOutcome.Committed) return View(State);
+            if (done.Outcome == ReservationOutcome.Expired)
                 throw DomainException.Conflict("RESERVATION_NOT_FOUND", $"No active reservation {reservationId}.");
-            throw DomainException.Conflict("RESERVATION_FINISHED", $"Reservation {reservationId} was already {done.Outcome}.");
+            throw AlreadyFinished(reservationId, done.Outcome);
         }
-        if (_ended.TryGetValue(reservationId, out var ended) && ended != "expired")
-            throw DomainException.Conflict("RESERVATION_FINISHED", $"Reservation {reservationId} was already {ended}.");
+        if (_ended.TryGetValue(reservationId, out var ended) && ended != ReservationOutcome.Expired)
+            throw AlreadyFinished(reservationId, ended);
         var now = Clock.GetUtcNow();
         if (!_held.TryGetValue(reservationId, out var r) || r.ExpiresAt <= now)
             throw DomainException.Conflict("RESERVATION_NOT_FOUND", $"No active reservation {reservationId}.");
@@ -142,7 +142,7 @@ public sealed class VariantInventoryGrain(
             return await Change(draft =>
             {
                 Apply(draft, -r.Quantity, reason, note: null, actor: null, reference ?? reservationId);
-                Finish(draft, reservationId, "committed", r.Quantity, now);
+                Finish(draft, reservationId, ReservationOutcome.Committed, r.Quantity, now);
                 return View(draft);
             });
         }
@@ -163,7 +163,7 @@ public sealed class VariantInventoryGrain(
         EnsureVariant(null);
         if (_held.Remove(reservationId))
         {
-            End(reservationId, "released");
+            End(reservationId, ReservationOutcome.Released);
             ScheduleExpiryTimer();
         }
         return Task.FromResult(View(State));
@@ -198,11 +198,11 @@ public sealed class VariantInventoryGrain(
         foreach (var (id, _) in _held.Where(kv => kv.Value.ExpiresAt <= now).ToList())
         {
             _held.Remove(id);
-            End(id, "expired");
+            End(id, ReservationOutcome.Expired);
         }
     }
 
-    private void End(string reservationId, string outcome)
+    private void End(string reservationId, ReservationOutcome outcome)
     {
         _ended[reservationId] = outcome;
         if (_ended.Count > EndedHoldsKept) _ended.Clear();
@@ -224,13 +224,16 @@ public sealed class VariantInventoryGrain(
         }, new GrainTimerCreationOptions(due + TimeSpan.FromMilliseconds(50), Timeout.InfiniteTimeSpan) { KeepAlive = true });
     }
 
-    private static void Finish(InventoryState s, string reservationId, string outcome, long quantity, DateTimeOffset at)
+    private static void Finish(InventoryState s, string reservationId, ReservationOutcome outcome, long quantity, DateTimeOffset at)
     {
         s.Finished[reservationId] = new FinishedReservation { Outcome = outcome, Quantity = quantity, At = at };
         if (s.Finished.Count > FinishedReservationsKept)
             foreach (var old in s.Finished.OrderBy(kv => kv.Value.At).Take(s.Finished.Count - FinishedReservationsKept).ToList())
                 s.Finished.Remove(old.Key);
     }
+
+    private static DomainException AlreadyFinished(string reservationId, ReservationOutcome outcome) =>
+        DomainException.Conflict("RESERVATION_FINISHED", $"Reservation {reservationId} was already {SnakeCase.ToSnake(outcome)}.");
 
     private InventoryChangeState Apply(InventoryState s, long delta, string reason, string? note, string? actor, string? reference)
     {

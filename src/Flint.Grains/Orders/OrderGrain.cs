@@ -264,25 +264,23 @@ public sealed partial class OrderGrain(
         var to = OrderStatusMachine.Cancel(from);
         return await Change(s =>
         {
-            s.Status = SnakeCase.ToSnake(to);
+            s.Status = to;
             s.UpdatedAt = Now;
-            var v = OrderPricing.View(s, ObjectId);
-            Record(s, OrderStatusMachine.EventFor(from, to), v);
-            return v;
+            return RecordOrderMove(s, from);
         });
     }
 
     protected override ProjectionRecord Project(OrderState s)
     {
         var p = NewProjection(s, "order", OrderPricing.View(s, ObjectId));
-        p.Status = s.Status;
+        p.Status = SnakeCase.ToSnake(s.Status);
         p.CreatedAt = s.CreatedAt;
         p.UpdatedAt = s.UpdatedAt;
         p.SearchText = CatalogInput.SearchText([ObjectId, s.CustomerId], s.Lines.Select(l => l.Name), s.Lines.Select(l => l.Sku));
         return p;
     }
 
-    private OrderStatus Status => Validation.ParseSnakeEnum<OrderStatus>(State.Status, "status");
+    private OrderStatus Status => State.Status;
 
     private Task<MerchantSettingsView> Settings() =>
         GrainFactory.GetGrain<IMerchantSettingsGrain>(Tenant.GrainKey(IMerchantSettingsGrain.Key)).Get();
@@ -295,6 +293,15 @@ public sealed partial class OrderGrain(
         Record(s, eventType, v);
         return v;
     });
+
+    /// <summary>Records the event of a change that may move the status (a payment, a refund, a cancel):
+    /// <c>order.&lt;new status&gt;</c> when it moved, <c>order.updated</c> when it stayed (a second partial payment).</summary>
+    private OrderView RecordOrderMove(OrderState s, OrderStatus from)
+    {
+        var view = OrderPricing.View(s, ObjectId);
+        Record(s, from == s.Status ? "order.updated" : OrderStatusMachine.EventFor(from, s.Status), view);
+        return view;
+    }
 
     private void EnsureExists()
     {

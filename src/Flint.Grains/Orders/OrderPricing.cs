@@ -83,7 +83,7 @@ public static class OrderPricing
         return new OrderView
         {
             OrderId = orderId,
-            Status = s.Status,
+            Status = SnakeCase.ToSnake(s.Status),
             Currency = currency,
             CustomerId = s.CustomerId,
             Source = s.Source,

@@ -1,12 +1,14 @@
 using Flint.Abstractions;
 using Flint.Domain;
+using Flint.Domain.Orders;
 
 namespace Flint.Grains.Orders;
 
 [GenerateSerializer, Alias("flint.orders.state")]
 public sealed class OrderState : ObjectState
 {
-    [Id(0)] public string Status { get; set; } = "open";
+    /// <summary>Stored as its snake_case name (<c>partially_paid</c>), like every enum in FlintJson.</summary>
+    [Id(0)] public OrderStatus Status { get; set; } = OrderStatus.Open;
     [Id(1)] public string Currency { get; set; } = "";
     [Id(2)] public string? CustomerId { get; set; }
     [Id(3)] public string Source { get; set; } = "api";
@@ -50,8 +52,7 @@ public sealed class PaymentState
     [Id(7)] public long TipMinor { get; set; }
     [Id(8)] public long? TenderedMinor { get; set; }
     [Id(9)] public long? ChangeBackMinor { get; set; }
-    /// <summary>pending | succeeded | failed | partially_refunded | refunded</summary>
-    [Id(10)] public string Status { get; set; } = "pending";
+    [Id(10)] public PaymentStatus Status { get; set; } = PaymentStatus.Pending;
     [Id(11)] public string? DeclineCode { get; set; }
     [Id(12)] public string? Brand { get; set; }
     [Id(13)] public string? Last4 { get; set; }
@@ -88,8 +89,7 @@ public sealed class RefundState
     [Id(1)] public long AmountMinor { get; set; }
     [Id(2)] public long TaxMinor { get; set; }
     [Id(3)] public string? Reason { get; set; }
-    /// <summary>pending | succeeded | failed</summary>
-    [Id(4)] public string Status { get; set; } = "pending";
+    [Id(4)] public RefundStatus Status { get; set; } = RefundStatus.Pending;
     [Id(5)] public List<RefundAllocationState> Allocations { get; set; } = [];
     [Id(6)] public List<LineComponentState> Restock { get; set; } = [];
     [Id(7)] public DateTimeOffset CreatedAt { get; set; }

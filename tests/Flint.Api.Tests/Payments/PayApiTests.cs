@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Flint.Api.Tests.Infrastructure;
 using Flint.Api.Tests.Orders;
+using Npgsql;
 
 namespace Flint.Api.Tests.Payments;
 
@@ -372,6 +373,36 @@ public sealed class PayApiTests(ApiFixture f)
         // The same key with another body is refused, and still nothing more happens.
         (await api.PayWith(orderId, "tok_mastercard", key)).AssertError(422, "IDEMPOTENCY_KEY_REUSED");
         Assert.Single(await api.PaymentsOf(orderId));
+    }
+
+    [Fact]
+    public async Task A_pay_retried_with_its_idempotency_key_after_the_stored_answer_was_lost_gets_that_payment_not_a_conflict()
+    {
+        var (api, _, merchantId) = await f.NewMerchant(CatalogData.Unique("Lost"));
+        var item = await api.Stocked(price: 1500, quantity: 3);
+        var orderId = (await api.NewOrder((item.VariantId, 1))).Str("order_id");
+        var key = "pay-" + Guid.NewGuid().ToString("N");
+        var first = await api.PayWith(orderId, "tok_visa", key);
+        Assert.True(first.Status == 200, first.ToString());
+        // What a process that dies after the charge leaves: the order has the payment, the idempotency layer has no
+        // answer to replay (a cut-off call is not stored), so the retry reaches the order itself.
+        await using (var db = NpgsqlDataSource.Create(f.ConnectionString))
+        await using (var forget = db.CreateCommand("DELETE FROM flint_idempotency WHERE merchant_id = @m AND idem_key = @k"))
+        {
+            forget.Parameters.AddWithValue("m", merchantId);
+            forget.Parameters.AddWithValue("k", key);
+            Assert.Equal(1, await forget.ExecuteNonQueryAsync());
+        }
+
+        var retried = await api.PayWith(orderId, "tok_visa", key);
+
+        Assert.True(retried.Status == 200, retried.ToString());
+        Assert.Null(retried.Header("Idempotent-Replayed"));
+        Assert.Equal("paid", retried.Data["order"]!.Str("status"));
+        Assert.Equal(first.Data["payments"]![0]!.Str("payment_id"), Assert.Single(retried.Data["payments"]!.AsArray())!.Str("payment_id"));
+        Assert.Single(await PayTestData.ProcessorRecords(f.ConnectionString, merchantId, "charge_"));
+        // Another key is another attempt: that one is told the order is paid.
+        (await api.PayWith(orderId, "tok_visa", "pay-" + Guid.NewGuid().ToString("N"))).AssertError(409, "ORDER_ALREADY_PAID");
     }
 
     [Fact]

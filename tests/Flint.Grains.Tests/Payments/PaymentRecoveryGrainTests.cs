@@ -88,7 +88,7 @@ public sealed class PaymentRecoveryGrainTests : GrainTest
         Assert.Equal(4500, (await Order.Get()).NetAmounts.TotalMoney.Amount);
         Faults.FailAfterCharge = true;
 
-        await Crashes(() => Order.Pay(PayWith("tok_visa")));
+        await Crashes(() => Order.Pay(PayWith("tok_visa"), PayAttempt.Unkeyed));
 
         var paymentId = Assert.Single(Faults.ChargeKeys);
         // Charged, not committed: the stock is still only held.
@@ -112,7 +112,7 @@ public sealed class PaymentRecoveryGrainTests : GrainTest
         Assert.Equal((-2L, _orderId), (sold.QuantityDelta, sold.Reference));
         Assert.Equal(1, (await Grain<ICouponGrain>(couponId).Get()).TimesRedeemed);
         // Recovered means finished: a new pay is refused and charges nothing.
-        await AssertFails("ORDER_ALREADY_PAID", () => Order.Pay(PayWith("tok_visa")));
+        await AssertFails("ORDER_ALREADY_PAID", () => Order.Pay(PayWith("tok_visa"), PayAttempt.Unkeyed));
         Assert.Equal(1, Faults.Charges);
     }
 
@@ -123,7 +123,7 @@ public sealed class PaymentRecoveryGrainTests : GrainTest
         var couponId = await CouponOnOrder(maxRedemptions: 1);
         Faults.FailBeforeCharge = true;
 
-        await Crashes(() => Order.Pay(PayWith("tok_visa")));
+        await Crashes(() => Order.Pay(PayWith("tok_visa"), PayAttempt.Unkeyed));
 
         var paymentId = Assert.Single(Faults.ChargeKeys);
         Assert.Equal((10L, 2L, 8L), Stock(await Inventory.GetStock()));
@@ -143,7 +143,7 @@ public sealed class PaymentRecoveryGrainTests : GrainTest
         Assert.Equal(("open", 0L, 4500L), (order.Status, order.NetAmounts.PaidMoney.Amount, order.NetAmounts.BalanceMoney.Amount));
 
         // Still payable, with its coupon, exactly once.
-        var paid = await Order.Pay(PayWith("tok_mastercard"));
+        var paid = await Order.Pay(PayWith("tok_mastercard"), PayAttempt.Unkeyed);
         Assert.Equal(("paid", 4500L), (paid.Order.Status, paid.Order.NetAmounts.PaidMoney.Amount));
         Assert.Equal(1, Faults.Charges);
         Assert.Equal((8L, 0L, 8L), Stock(await Inventory.GetStock()));
@@ -155,7 +155,7 @@ public sealed class PaymentRecoveryGrainTests : GrainTest
     {
         await OpenOrder();
         Faults.FailAfterCharge = true;
-        await Crashes(() => Order.Pay(PayWith("tok_visa")));
+        await Crashes(() => Order.Pay(PayWith("tok_visa"), PayAttempt.Unkeyed));
         var paymentId = Assert.Single(Faults.ChargeKeys);
         await Deactivate(Order);
         // The process stays down longer than the 15-minute hold (and the processor is unreachable meanwhile, so the
@@ -181,7 +181,7 @@ public sealed class PaymentRecoveryGrainTests : GrainTest
         await OpenOrder();
         Faults.FailAfterCharge = true;
         Faults.FailFindCharge = true;
-        await Crashes(() => Order.Pay(PayWith("tok_visa")));
+        await Crashes(() => Order.Pay(PayWith("tok_visa"), PayAttempt.Unkeyed));
         var paymentId = Assert.Single(Faults.ChargeKeys);
         // The in-process retry (a timer a second later) cannot reach the processor: the saga must stay pending, neither
         // undone (the card may be charged) nor finished.
@@ -206,7 +206,7 @@ public sealed class PaymentRecoveryGrainTests : GrainTest
     {
         await OpenOrder();
         Faults.FailAfterCharge = true;
-        await Crashes(() => Order.Pay(PayWith("tok_visa")));
+        await Crashes(() => Order.Pay(PayWith("tok_visa"), PayAttempt.Unkeyed));
         var paymentId = Assert.Single(Faults.ChargeKeys);
         await Deactivate(Order);
         // While the process is down (and the processor unreachable, so the reminder's attempts cannot finish the
@@ -245,7 +245,7 @@ public sealed class PaymentRecoveryGrainTests : GrainTest
             ],
         };
 
-        await Crashes(() => Order.Pay(request));
+        await Crashes(() => Order.Pay(request, PayAttempt.Unkeyed));
 
         var first = Assert.Single(Faults.ChargeKeys);
         await Deactivate(Order);
@@ -270,7 +270,7 @@ public sealed class PaymentRecoveryGrainTests : GrainTest
             Assert.Equal(("Succeeded", 2000L), (voided.Outcome, voided.AmountMinor));
             Assert.Equal(1, Faults.Charges);
             Assert.Equal((10L, 0L, 10L), Stock(await Inventory.GetStock()));
-            Assert.Equal("paid", (await Order.Pay(PayWith("tok_visa"))).Order.Status);
+            Assert.Equal("paid", (await Order.Pay(PayWith("tok_visa"), PayAttempt.Unkeyed)).Order.Status);
         }
     }
 
@@ -279,7 +279,7 @@ public sealed class PaymentRecoveryGrainTests : GrainTest
     {
         await OpenOrder();
         Faults.FailAfterCharge = true;
-        await Crashes(() => Order.Pay(PayWith("tok_visa")));
+        await Crashes(() => Order.Pay(PayWith("tok_visa"), PayAttempt.Unkeyed));
         var paymentId = Assert.Single(Faults.ChargeKeys);
 
         // The saga is pending (charged, not committed): the order's lines, discounts and status are what it charged for.
@@ -302,7 +302,7 @@ public sealed class PaymentRecoveryGrainTests : GrainTest
     {
         await OpenOrder();
         Faults.FailAfterCharge = true;
-        await Crashes(() => Order.Pay(PayWith("tok_visa")));
+        await Crashes(() => Order.Pay(PayWith("tok_visa"), PayAttempt.Unkeyed));
         var paymentId = Assert.Single(Faults.ChargeKeys);
 
         var cancel = await Assert.ThrowsAsync<FlintException>(() => Order.Cancel(null));
@@ -323,7 +323,7 @@ public sealed class PaymentRecoveryGrainTests : GrainTest
     {
         var open = await OpenOrder();
         var lineId = open.LineItems[0].LineItemId;
-        var paid = await Order.Pay(PayWith("tok_visa"));
+        var paid = await Order.Pay(PayWith("tok_visa"), PayAttempt.Unkeyed);
         var paymentId = paid.Payments[0].PaymentId;
         Assert.Equal((8L, 0L, 8L), Stock(await Inventory.GetStock()));
         if (afterTheProcessor) Faults.FailAfterRefund = true; else Faults.FailBeforeRefund = true;
@@ -379,7 +379,7 @@ public sealed class PaymentRecoveryGrainTests : GrainTest
                 new PaymentSourceInput { Token = "tok_visa", AmountMoney = new MoneyInput { Amount = 3000, Currency = "USD" } },
                 new PaymentSourceInput { Token = "tok_mastercard" },
             ],
-        });
+        }, PayAttempt.Unkeyed);
         Assert.Equal("paid", paid.Order.Status);
         Faults.DeclineRefundCall = 2;
 
@@ -405,16 +405,16 @@ public sealed class PaymentRecoveryGrainTests : GrainTest
     {
         await OpenOrder();
         Faults.FailAfterCharge = true;
-        await Crashes(() => Order.Pay(new PayOrderRequest { PaymentSourceTokens = ["tok_visa"], IdempotencyKey = "checkout-7" }));
+        await Crashes(() => Order.Pay(new PayOrderRequest { PaymentSourceTokens = ["tok_visa"] }, new PayAttempt("checkout-7")));
         await DeactivateIfActive(Order);
         await WaitUntil(async () => (await Order.Get()).Status == "paid", "order paid by recovery");
 
-        var retried = await Order.Pay(new PayOrderRequest { PaymentSourceTokens = ["tok_visa"], IdempotencyKey = "checkout-7" });
+        var retried = await Order.Pay(new PayOrderRequest { PaymentSourceTokens = ["tok_visa"] }, new PayAttempt("checkout-7"));
 
         Assert.Equal("paid", retried.Order.Status);
         Assert.Equal("succeeded", Assert.Single(retried.Payments).Status);
         Assert.Equal(1, Faults.Charges);
-        var other = await Assert.ThrowsAsync<FlintException>(() => Order.Pay(new PayOrderRequest { PaymentSourceTokens = ["tok_visa"], IdempotencyKey = "checkout-8" }));
+        var other = await Assert.ThrowsAsync<FlintException>(() => Order.Pay(new PayOrderRequest { PaymentSourceTokens = ["tok_visa"] }, new PayAttempt("checkout-8")));
         Assert.Equal("ORDER_ALREADY_PAID", other.Code);
     }
 

@@ -1,0 +1,331 @@
+using Flint.Abstractions;
+using Flint.Abstractions.Coupons;
+using Flint.Abstractions.Inventory;
+using Flint.Abstractions.Payments;
+using Flint.Domain;
+using Flint.Domain.Orders;
+using Flint.Payments;
+
+namespace Flint.Grains.Orders;
+
+/// <summary>
+/// The pay saga. The amount always comes from the order. Stock is held first, then the plan (pending payments, stock,
+/// coupons) is written, then coupons are redeemed, each source charged and the stock committed, and the outcome is
+/// written in one order write — or everything is undone. Each step is idempotent, keyed by the order id (stock
+/// reservations, coupon redemptions) and the payment id (the processor charge), so <see cref="RunPay"/> can run again
+/// from the written plan after a crash (OrderGrain.Recovery.cs) and repeat nothing. What the client sent is turned
+/// into payments by <see cref="PaymentPlanner"/>.
+/// </summary>
+public sealed partial class OrderGrain
+{
+    /// <summary>Long enough for any charge; a hold whose order died before writing its plan frees itself after it.</summary>
+    private static readonly TimeSpan ReservationHold = TimeSpan.FromMinutes(15);
+
+    public async Task<PayOrderResult> Pay(PayOrderRequest request, PayAttempt attempt)
+    {
+        EnsureExists();
+        if (attempt.IdempotencyKey is { } key && State.Payments.Where(p => p.IdempotencyKey == key).ToList() is { Count: > 0 } earlier)
+            return EarlierOutcome(earlier);
+        CheckVersion(request.Version);
+        EnsureNoMoneyInFlight();
+        var status = Status;
+        if (status is OrderStatus.Paid or OrderStatus.PartiallyRefunded or OrderStatus.Refunded)
+            throw DomainException.Conflict("ORDER_ALREADY_PAID", "This order is paid.");
+        if (status is not (OrderStatus.Open or OrderStatus.PartiallyPaid))
+            throw DomainException.Conflict("INVALID_STATE_TRANSITION", $"A {SnakeCase.ToSnake(status)} order cannot be paid.");
+        if (State.Lines.Count == 0) throw DomainException.Conflict("ORDER_EMPTY", "The order has no line items.");
+
+        var tip = 0L;
+        if (request.TipMoney is not null)
+        {
+            var t = request.TipMoney.ToMoney("tip_money");
+            if (t.Currency != State.Currency) throw DomainException.Invalid("CURRENCY_MISMATCH", $"The order is in {State.Currency}.", "tip_money.currency");
+            tip = t.Amount;
+        }
+        if (request.BuyerEmail is not null) Validation.RequireLength(request.BuyerEmail, "buyer_email", 3, 254);
+        var source = request.Source is null ? null : SnakeCase.ToSnake(Validation.ParseSnakeEnum<OrderSource>(request.Source, "source"));
+
+        var calc = OrderPricing.Calculate(State);
+        var due = checked(calc.BalanceMinor + tip);
+        if (due <= 0) throw DomainException.Conflict("ORDER_ALREADY_PAID", "Nothing is left to pay on this order.");
+        if (due > Money.MaxAmount)
+            throw DomainException.Invalid("AMOUNT_TOO_LARGE", $"A payment is at most {Money.MaxAmount} minor units; this order (with tip) asks for {due}.", request.TipMoney is null ? null : "tip_money");
+        var payments = await new PaymentPlanner(GrainFactory, Tenant).Plan(request, State, due, tip, Now);
+        foreach (var p in payments) p.IdempotencyKey = attempt.IdempotencyKey;
+
+        // Coupons and stock are taken by the first payment that succeeds; later partial payments only charge.
+        var saga = new PaySaga
+        {
+            PaymentIds = payments.Select(p => p.PaymentId).ToList(),
+            Reservations = State.StockCommitted ? [] : StockNeeded(State),
+            CouponIds = State.StockCommitted ? [] : State.Discounts.Where(d => d.CouponId is not null).Select(d => d.CouponId!).Distinct().ToList(),
+            TipMinor = tip,
+            Source = source,
+            StartedAt = Now,
+            ReservationId = $"{ObjectId}:{payments[0].PaymentId}",
+        };
+        // Stock first, before anything is written here: a refusal (sold out) then costs this order no write at all,
+        // which is what most buyers of a flash sale get. A reservation held by an attempt whose process dies before
+        // the plan below is written simply expires (ReservationHold).
+        await ReserveStock(saga);
+        // The plan is durable before the first step that cannot be taken back by expiry (coupon, charge); a pending
+        // payment row in the projection is how the PendingPaymentSweeper finds this order if its process dies.
+        try
+        {
+            await Change(s =>
+            {
+                s.PendingPay = saga;
+                s.Payments.AddRange(payments);
+                SetPaymentProjections(s, payments.Select(p => p.PaymentId));
+                return 0;
+            }, bumpVersion: false);
+        }
+        catch
+        {
+            await ReleaseStock(saga);
+            throw;
+        }
+        return await WithRecoveryOnCrash(() => RunPay(recovering: false));
+    }
+
+    /// <summary>What a pay request already did, answered again to its retry (same Idempotency-Key).</summary>
+    private PayOrderResult EarlierOutcome(List<PaymentState> payments)
+    {
+        if (payments.Any(p => p.Status == PaymentStatus.Pending))
+            throw DomainException.Conflict("PAYMENT_IN_PROGRESS", "This payment is still being processed; retry shortly.");
+        if (payments.FirstOrDefault(p => p.Status == PaymentStatus.Failed) is { } failed)
+            throw DomainException.Declined(failed.DeclineCode ?? "card_declined", $"The payment was declined ({failed.DeclineCode}).");
+        return new PayOrderResult(OrderPricing.View(State, ObjectId), payments.Select(p => PaymentViews.Of(State, ObjectId, p)).ToList());
+    }
+
+    private async Task ReserveStock(PaySaga saga)
+    {
+        string? shortVariant = null;
+        try
+        {
+            foreach (var r in saga.Reservations)
+            {
+                shortVariant = r.VariantId;
+                await Inventory(r.VariantId).Reserve(saga.ReservationId, r.Quantity, Clock.GetUtcNow() + ReservationHold);
+            }
+        }
+        catch (FlintException e)
+        {
+            await ReleaseStock(saga);
+            throw ExplainRefusal(e, shortVariant);
+        }
+    }
+
+    private async Task ReleaseStock(PaySaga saga)
+    {
+        foreach (var r in saga.Reservations)
+        {
+            try { await Inventory(r.VariantId).Release(saga.ReservationId); }
+            catch (FlintException) { }
+        }
+    }
+
+    /// <summary>Reserve stock and coupons, charge, then commit everything in one order write — or undo.</summary>
+    private async Task<PayOrderResult> RunPay(bool recovering)
+    {
+        var saga = State.PendingPay ?? throw new InvalidOperationException("no payment in flight");
+        var orderId = ObjectId;
+
+        if (!recovering)
+        {
+            try
+            {
+                foreach (var couponId in saga.CouponIds)
+                    await Coupon(couponId).Redeem(orderId, State.CustomerId);
+            }
+            catch (FlintException e)
+            {
+                await Undo(saga, failedCode: null, reason: e.Code.ToLowerInvariant());
+                throw ExplainRefusal(e, null);
+            }
+        }
+
+        var outcomes = new Dictionary<string, ChargeResult>();
+        foreach (var paymentId in saga.PaymentIds)
+        {
+            var p = State.Payments.First(x => x.PaymentId == paymentId);
+            if (p.SourceType == "cash")
+            {
+                outcomes[paymentId] = new ChargeResult(ChargeOutcome.Succeeded, null, null, null, null, null);
+                continue;
+            }
+            var (processor, context) = await Processor();
+            if (recovering)
+            {
+                var found = await processor.FindCharge(context, paymentId, CancellationToken.None);
+                // Failed = the processor could not say: the charge may exist, so nothing may be undone yet; the saga
+                // stays pending and recovery asks again.
+                if (found is { Outcome: ChargeOutcome.Failed })
+                    throw new ProcessorUnavailableException($"Could not learn the outcome of payment {paymentId}; will retry.");
+                outcomes[paymentId] = found ?? new ChargeResult(ChargeOutcome.Failed, null, "interrupted", "The payment was interrupted before the card was charged.", null, null);
+            }
+            else
+            {
+                outcomes[paymentId] = await Charge(processor, context, p);
+            }
+            if (outcomes[paymentId].Outcome != ChargeOutcome.Succeeded) break;
+        }
+
+        var failed = saga.PaymentIds.Select(id => (id, r: outcomes.GetValueOrDefault(id))).FirstOrDefault(x => x.r is null || x.r.Outcome != ChargeOutcome.Succeeded);
+        if (failed.id is not null)
+        {
+            // All or nothing: a split tender whose later card declines gives the earlier cards their money back.
+            await VoidCharges(outcomes, "split tender declined");
+            var declineCode = failed.r?.DeclineCode ?? (failed.r?.Outcome == ChargeOutcome.Failed ? "processing_error" : "card_declined");
+            await Undo(saga, failed.id, declineCode, outcomes);
+            throw DomainException.Declined(declineCode, failed.r?.Message ?? $"The payment was declined ({declineCode}).");
+        }
+
+        // The charge happened: the sale must now complete. Reservations are committed (idempotent); one that
+        // expired meanwhile is taken again, and only if the stock is truly gone is the money given back.
+        try
+        {
+            foreach (var r in saga.Reservations)
+                await CommitReservation(r, saga.ReservationId, orderId);
+        }
+        catch (FlintException e) when (e.Code == "INSUFFICIENT_INVENTORY")
+        {
+            await VoidCharges(outcomes, "stock gone");
+            await Undo(saga, saga.PaymentIds[0], "insufficient_inventory", outcomes);
+            throw DomainException.Conflict("INSUFFICIENT_INVENTORY", "The stock ran out while the payment was being completed; the charge was refunded.");
+        }
+
+        return await Change(s =>
+        {
+            var from = s.Status;
+            long applied = 0;
+            foreach (var id in saga.PaymentIds)
+            {
+                var p = s.Payments.First(x => x.PaymentId == id);
+                var r = outcomes[id];
+                Settle(p, PaymentStatus.Succeeded, r);
+                p.ProcessorReference = r.ProcessorReference;
+                applied = checked(applied + p.AmountMinor);
+            }
+            s.TipMinor = checked(s.TipMinor + saga.TipMinor);
+            s.PaidMinor = checked(s.PaidMinor + applied);
+            s.StockCommitted = true;
+            s.PendingPay = null;
+            if (saga.Source is not null && s.Source == "api") s.Source = saga.Source;
+            s.UpdatedAt = Now;
+            s.Status = OrderStatusMachine.AfterPayment(from, OrderPricing.Calculate(s).GrossTotalMinor, s.PaidMinor);
+            var paymentViews = saga.PaymentIds.Select(id => PaymentViews.Of(s, ObjectId, s.Payments.First(x => x.PaymentId == id))).ToList();
+            foreach (var pv in paymentViews) Record(s, "payment.succeeded", pv);
+            var view = RecordOrderMove(s, from);
+            SetPaymentProjections(s, saga.PaymentIds);
+            return new PayOrderResult(view, paymentViews);
+        });
+    }
+
+    /// <summary>Gives every card charged in this attempt its money back (idempotent: key = payment id + "_void").</summary>
+    private async Task VoidCharges(IReadOnlyDictionary<string, ChargeResult> outcomes, string reason)
+    {
+        foreach (var (id, r) in outcomes.Where(o => o.Value.Outcome == ChargeOutcome.Succeeded && o.Value.ProcessorReference is not null))
+        {
+            var p = State.Payments.First(x => x.PaymentId == id);
+            var (processor, context) = await Processor();
+            await processor.Refund(context, new Flint.Payments.RefundRequest(id + "_void", r.ProcessorReference!, p.AmountMinor, State.Currency, reason), CancellationToken.None);
+        }
+    }
+
+    /// <summary>The processor could not tell what became of a charge: nothing may be undone, recovery asks again.</summary>
+    private sealed class ProcessorUnavailableException(string message) : Exception(message);
+
+    /// <summary>Processors report their own failures as results; an exception means the outcome is unknown, so it
+    /// propagates and leaves the saga pending for recovery (which asks the processor what happened).</summary>
+    private Task<ChargeResult> Charge(IPaymentProcessor processor, ProcessorContext context, PaymentState p)
+    {
+        var request = new ChargeRequest(p.PaymentId, p.AmountMinor, State.Currency, p.Token, p.ProcessorCustomerId, p.ProcessorPaymentMethodId,
+            $"Order {ObjectId}", new Dictionary<string, string> { ["flint_order_id"] = ObjectId, ["flint_payment_id"] = p.PaymentId });
+        return WithProcessorRetries(() => processor.Charge(context, request, CancellationToken.None), r => r.Outcome == ChargeOutcome.Failed);
+    }
+
+    private async Task CommitReservation(LineComponentState r, string reservationId, string orderId)
+    {
+        try
+        {
+            await Inventory(r.VariantId).Commit(reservationId, "order_fulfillment", orderId);
+        }
+        catch (FlintException e) when (e.Code is "RESERVATION_NOT_FOUND" or "RESERVATION_FINISHED")
+        {
+            // Expired (or never made, if the process died before reserving): take the stock now if it is there.
+            // A retake committed by an earlier recovery counts; Commit is idempotent.
+            var retake = reservationId + ":retake";
+            try
+            {
+                await Inventory(r.VariantId).Commit(retake, "order_fulfillment", orderId);
+            }
+            catch (FlintException again) when (again.Code is "RESERVATION_NOT_FOUND")
+            {
+                await Inventory(r.VariantId).Reserve(retake, r.Quantity, Clock.GetUtcNow() + ReservationHold);
+                await Inventory(r.VariantId).Commit(retake, "order_fulfillment", orderId);
+            }
+        }
+    }
+
+    /// <summary>Gives back what the saga took and records the failed attempt, in one order write.</summary>
+    private async Task Undo(PaySaga saga, string? failedCode, string reason, IReadOnlyDictionary<string, ChargeResult>? outcomes = null)
+    {
+        await ReleaseStock(saga);
+        foreach (var couponId in saga.CouponIds)
+        {
+            try { await Coupon(couponId).Release(ObjectId); }
+            catch (FlintException) { }
+        }
+        await Change(s =>
+        {
+            foreach (var id in saga.PaymentIds)
+            {
+                var p = s.Payments.First(x => x.PaymentId == id);
+                var r = outcomes?.GetValueOrDefault(id);
+                Settle(p, PaymentStatus.Failed, r);
+                p.DeclineCode = id == failedCode ? reason : r?.Outcome == ChargeOutcome.Succeeded ? "voided" : reason;
+                Record(s, "payment.failed", PaymentViews.Of(s, ObjectId, p));
+            }
+            s.PendingPay = null;
+            SetPaymentProjections(s, saga.PaymentIds);
+            return 0;
+        }, bumpVersion: false);
+    }
+
+    /// <summary>The end of a payment either way: the card token is no longer kept, and the card's brand and last
+    /// digits the processor reported fill in what the source did not say.</summary>
+    private void Settle(PaymentState p, PaymentStatus status, ChargeResult? charge)
+    {
+        p.Status = status;
+        p.Token = null;
+        p.Brand ??= charge?.Brand;
+        p.Last4 ??= charge?.Last4;
+        p.UpdatedAt = Now;
+    }
+
+    /// <summary>A stock refusal names the (first) line that is short, so a client can fix that line.</summary>
+    private Exception ExplainRefusal(FlintException e, string? shortVariantId)
+    {
+        if (shortVariantId is null || e.Code is not ("INSUFFICIENT_INVENTORY" or "ITEM_NOT_SELLABLE"))
+            return DomainException.Conflict(e.Code, e.Message, e.Param);
+        var index = State.Lines.FindIndex(l => l.Components.Any(c => c.VariantId == shortVariantId));
+        var line = index >= 0 ? State.Lines[index] : null;
+        var what = line is null ? "a line" : $"line {line.LineItemId} ({line.Name})";
+        return DomainException.Conflict(e.Code,
+            e.Code == "INSUFFICIENT_INVENTORY" ? $"Not enough stock for {what}: {e.Message}" : $"{what} is not for sale: {e.Message}",
+            index >= 0 ? $"line_items[{index}]" : "line_items");
+    }
+
+    /// <summary>The stock of one variant (also where refunds put units back).</summary>
+    private IVariantInventoryGrain Inventory(string variantId) => GrainFactory.GetGrain<IVariantInventoryGrain>(Tenant.GrainKey(variantId));
+
+    private ICouponGrain Coupon(string couponId) => GrainFactory.GetGrain<ICouponGrain>(Tenant.GrainKey(couponId));
+
+    private static List<LineComponentState> StockNeeded(OrderState s) => s.Lines
+        .SelectMany(l => l.Components.Select(c => (c.VariantId, Quantity: checked(c.Quantity * l.Quantity))))
+        .GroupBy(x => x.VariantId)
+        .Select(g => new LineComponentState { VariantId = g.Key, Quantity = g.Sum(x => x.Quantity) })
+        .OrderBy(x => x.VariantId, StringComparer.Ordinal)
+        .ToList();
+}

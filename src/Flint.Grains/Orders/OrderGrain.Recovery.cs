@@ -1,0 +1,76 @@
+using Flint.Abstractions;
+using Flint.Domain;
+
+namespace Flint.Grains.Orders;
+
+/// <summary>
+/// Recovery: a payment or refund left in flight by a crash is finished (the charge happened) or undone (it did not) —
+/// never left half-done. It runs on activation, shortly after an unexpected failure mid-saga, and when the
+/// PendingPaymentSweeper (in the host) calls <see cref="ResumePending"/>: what wakes an order nobody calls is the
+/// plan's own trace, its payments listed as pending in the projection, so no reminder is written and deleted per
+/// payment.
+/// </summary>
+public sealed partial class OrderGrain : IRemindable
+{
+    /// <summary>The reminder orders paid before the PendingPaymentSweeper existed registered per payment.</summary>
+    private const string SagaReminder = "payment-saga";
+
+    private IGrainTimer? _recoveryTimer;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        await base.OnActivateAsync(cancellationToken);
+        if (State.PendingPay is not null || State.PendingRefund is not null) ScheduleRecovery(TimeSpan.Zero);
+    }
+
+    public Task ResumePending() => Recover();
+
+    /// <summary>Only orders paid before the PendingPaymentSweeper existed still have this reminder: finish their saga
+    /// and drop it.</summary>
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName != SagaReminder) return;
+        await Recover();
+        if (State.PendingPay is not null || State.PendingRefund is not null) return;
+        var reminder = await this.GetReminder(SagaReminder);
+        if (reminder is not null) await this.UnregisterReminder(reminder);
+    }
+
+    /// <summary>An unexpected failure mid-saga leaves it pending; recovery runs shortly after (and on the next
+    /// activation, and from the PendingPaymentSweeper) instead of waiting for someone to call again.</summary>
+    private async Task<T> WithRecoveryOnCrash<T>(Func<Task<T>> saga)
+    {
+        try
+        {
+            return await saga();
+        }
+        catch (Exception e) when (e is not DomainException and not FlintException)
+        {
+            ScheduleRecovery(TimeSpan.FromSeconds(1));
+            throw;
+        }
+    }
+
+    private void ScheduleRecovery(TimeSpan due)
+    {
+        _recoveryTimer?.Dispose();
+        _recoveryTimer = this.RegisterGrainTimer(_ => Recover(), new GrainTimerCreationOptions(due, Timeout.InfiniteTimeSpan));
+    }
+
+    /// <summary>Finishes or undoes whatever a crashed process left in flight.</summary>
+    private async Task Recover()
+    {
+        try
+        {
+            if (State.PendingPay is not null) await RunPay(recovering: true);
+            if (State.PendingRefund is not null) await RunRefund();
+        }
+        catch (DomainException)
+        {
+            // The saga reached its end (declined, refused); its outcome is recorded in the state.
+        }
+        catch (FlintException)
+        {
+        }
+    }
+}
