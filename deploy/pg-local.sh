@@ -6,7 +6,8 @@
 #   deploy/pg-local.sh status   exit 0 when running, 3 when not
 #   deploy/pg-local.sh url      print the Npgsql connection string
 #
-# Environment: FLINT_PG_DATA (data directory, default <repo>/.flint/pg), FLINT_PG_PORT (default 54329).
+# Environment: FLINT_PG_DATA (data directory, default <repo>/.flint/pg), FLINT_PG_PORT (default 54329),
+# FLINT_PG_EXTRA_CONF (lines added to the server's settings, e.g. to load pg_stat_statements while measuring).
 # The server listens on 127.0.0.1 only, trusts local connections (superuser "flint", no password) and keeps
 # its socket and log next to the data directory, never in /var/run.
 set -euo pipefail
@@ -111,6 +112,8 @@ max_wal_size = 8GB
 checkpoint_timeout = 15min
 wal_compression = lz4
 EOF
+    # For measuring, e.g. FLINT_PG_EXTRA_CONF="shared_preload_libraries = 'pg_stat_statements'".
+    [[ -z "${FLINT_PG_EXTRA_CONF:-}" ]] || printf '%s\n' "$FLINT_PG_EXTRA_CONF" >> "$DATA_DIR/flint-local.conf"
     [[ -z "$RUN_AS" ]] || chown "$RUN_AS:" "$DATA_DIR/flint-local.conf"
 }
 
