@@ -54,13 +54,13 @@ internal static class CatalogInput
         value is null ? "physical" : SnakeCase.ToSnake(Validation.ParseSnakeEnum<ProductType>(value, param).ToString());
 
     /// <summary>Status a client may set: active or inactive. Deleting is its own endpoint and is permanent.</summary>
-    public static string SettableStatus(string? value, string fallback, string param = "status")
+    public static CatalogStatus SettableStatus(string? value, CatalogStatus fallback, string param = "status")
     {
         if (value is null) return fallback;
         var status = Validation.ParseSnakeEnum<CatalogStatus>(value, param);
         if (status == CatalogStatus.Deleted)
             throw DomainException.Invalid("INVALID_STATUS", "Use DELETE to delete; status can be active or inactive.", param);
-        return SnakeCase.ToSnake(status.ToString());
+        return status;
     }
 
     public static List<string> Categories(List<string>? values, string param = "categories")
@@ -99,6 +99,15 @@ internal static class CatalogInput
 
     public static Dictionary<string, string> MergeMetadata(Dictionary<string, string> current, Dictionary<string, string>? patch) =>
         patch is null ? current : Metadata.Merge(current, patch).ToDictionary();
+
+    /// <summary>The metadata after a create (<paramref name="current"/> null) or a sparse update.</summary>
+    public static Dictionary<string, string> MetadataAfter(Dictionary<string, string>? current, Dictionary<string, string>? request) =>
+        current is null ? NewMetadata(request) : MergeMetadata(current, request);
+
+    /// <summary>The body of <c>PUT …/categories</c>: the whole new list, required (<c>[]</c> clears it).</summary>
+    public static List<string> ReplacementCategories(List<string>? values) => values is null
+        ? throw DomainException.Invalid("MISSING_REQUIRED_FIELD", "categories is required (send [] to clear).", "categories")
+        : Categories(values);
 
     public static string SearchText(params IEnumerable<string?>[] parts) =>
         string.Join(' ', parts.SelectMany(p => p).Where(s => !string.IsNullOrEmpty(s))).ToLowerInvariant();
