@@ -155,41 +155,17 @@ public sealed class CouponGrain(
             throw DomainException.Invalid("CURRENCY_MISMATCH",
                 $"minimum_subtotal_money must be in the currency of amount_off ({off.Currency}).", "minimum_subtotal_money.currency");
 
-        var productIds = r.AppliesTo is null ? current?.ProductIds ?? [] : ProductIds(r.AppliesTo.ProductIds);
-        var categories = r.AppliesTo is null ? current?.Categories ?? [] : Categories(r.AppliesTo.Categories);
+        var productIds = r.AppliesTo is null ? current?.ProductIds ?? []
+            : CatalogInput.DistinctValues(r.AppliesTo.ProductIds, "applies_to.product_ids", MaxProductIds, "product ids",
+                (id, param) => FlintId.Validate(id, IdPrefix.Product, param));
+        var categories = r.AppliesTo is null ? current?.Categories ?? []
+            : CatalogInput.DistinctValues(r.AppliesTo.Categories, "applies_to.categories", MaxCategories, "categories",
+                (c, param) => Validation.RequireLength(c, param, 1, CatalogInput.MaxCategoryLength));
 
         return new CouponFields(code, name, type, percentOff, amountOff, maxRedemptions, perCustomer, startsAt, expiresAt, minimum,
             productIds, categories, r.Stackable ?? current?.Stackable ?? false,
             CatalogInput.SettableStatus(r.Status, current?.Status ?? CatalogStatus.Active),
             CatalogInput.MetadataAfter(current?.Metadata, r.Metadata));
-    }
-
-    private static List<string> ProductIds(List<string>? values)
-    {
-        const string param = "applies_to.product_ids";
-        if (values is null) return [];
-        if (values.Count > MaxProductIds) throw DomainException.Invalid("TOO_MANY_ITEMS", $"At most {MaxProductIds} product ids.", param);
-        var result = new List<string>();
-        for (var i = 0; i < values.Count; i++)
-        {
-            var id = FlintId.Validate(values[i], IdPrefix.Product, $"{param}[{i}]");
-            if (!result.Contains(id, StringComparer.Ordinal)) result.Add(id);
-        }
-        return result;
-    }
-
-    private static List<string> Categories(List<string>? values)
-    {
-        const string param = "applies_to.categories";
-        if (values is null) return [];
-        if (values.Count > MaxCategories) throw DomainException.Invalid("TOO_MANY_ITEMS", $"At most {MaxCategories} categories.", param);
-        var result = new List<string>();
-        for (var i = 0; i < values.Count; i++)
-        {
-            var c = Validation.RequireLength(values[i], $"{param}[{i}]", 1, CatalogInput.MaxCategoryLength);
-            if (!result.Contains(c, StringComparer.Ordinal)) result.Add(c);
-        }
-        return result;
     }
 
     /// <summary>UTC, to the millisecond: the precision timestamps are stored and shown with.</summary>
