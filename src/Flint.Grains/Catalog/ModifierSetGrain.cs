@@ -57,6 +57,7 @@ public sealed class ModifierSetGrain(
         return Task.CompletedTask;
     }
 
+    // The message modifier sets have always answered with (the other kinds add "deletion is permanent").
     protected override DomainException DeletedConflict() =>
         DomainException.Conflict("MODIFIER_SET_DELETED", "This modifier set is deleted.");
 

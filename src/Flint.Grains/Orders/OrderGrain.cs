@@ -131,15 +131,8 @@ public sealed partial class OrderGrain(
         EnsureEditable(version);
         if (State.Discounts.Count >= MaxDiscounts)
             throw DomainException.Invalid("TOO_MANY_ITEMS", $"An order has at most {MaxDiscounts} discounts.", "coupon_code");
-        CouponApplication application;
-        try
-        {
-            application = await GrainFactory.GetGrain<ICouponGrain>(Tenant.GrainKey(couponId)).ForApplication(State.CustomerId);
-        }
-        catch (FlintException e) when (e.Code == "RESOURCE_NOT_FOUND")
-        {
-            throw DomainException.NotFound("No coupon has this code.");
-        }
+        // A coupon deleted since its code was looked up answers 404 RESOURCE_NOT_FOUND, "No such coupon.".
+        var application = await GrainFactory.GetGrain<ICouponGrain>(Tenant.GrainKey(couponId)).ForApplication(State.CustomerId);
         var coupon = application.Coupon;
         var discount = new OrderDiscountState
         {
