@@ -1,7 +1,6 @@
 using Flint.Abstractions;
 using Flint.Domain;
 using Flint.Domain.Catalog;
-using Flint.Grains.Catalog;
 using Orleans.Serialization;
 
 namespace Flint.Grains.Common;
