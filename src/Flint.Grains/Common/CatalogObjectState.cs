@@ -10,7 +10,7 @@ namespace Flint.Grains.Common;
 /// <remarks>
 /// States are stored as JSON under their property names (<c>metadata</c>, <c>created_at</c>, <c>updated_at</c>); the
 /// names did not change when these properties moved here from each state, so states stored before load as they are
-/// (<c>StoredStateTests</c>). The Orleans ids below are an id space of their own, apart from each state's.
+/// (<c>CatalogStoredStateTests</c>). The Orleans ids below are an id space of their own, apart from each state's.
 /// <see cref="Status"/> is declared by each state, in its place: the catalog objects store it as <c>status</c>, while a
 /// customer derives it from the <c>deleted</c> flag it has always been stored with.
 /// </remarks>

@@ -18,7 +18,7 @@ namespace Flint.Grains.Tests;
 /// the same fields and values: moving a property into a base class keeps its JSON name, and an enum keeps its
 /// snake_case string. Only the order of the keys may differ.
 /// </summary>
-public sealed class StoredStateTests
+public sealed class CatalogStoredStateTests
 {
     private static readonly DateTimeOffset Created = new(2026, 3, 1, 9, 15, 0, 123, TimeSpan.Zero);
     private static readonly DateTimeOffset Updated = new(2026, 3, 2, 10, 0, 0, 456, TimeSpan.Zero);
