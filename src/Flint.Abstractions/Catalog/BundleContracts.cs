@@ -17,25 +17,16 @@ public sealed class UpdateBundleComponentRequest
     [Id(1)] public int? Position { get; set; }
 }
 
+/// <summary>A new bundle: everything a bundle update may set, its categories and its components.</summary>
 [GenerateSerializer, Alias("flint.catalog.create_bundle")]
-public sealed class CreateBundleRequest
+public sealed class CreateBundleRequest : UpdateBundleRequest
 {
-    [Id(0)] public string? Name { get; set; }
-    [Id(1)] public string? Description { get; set; }
-    [Id(2)] public string? Sku { get; set; }
-    [Id(3)] public string? Barcode { get; set; }
-    [Id(4)] public MoneyInput? UnitPriceMoney { get; set; }
-    [Id(5)] public string? TaxCategory { get; set; }
-    [Id(6)] public bool? Taxable { get; set; }
-    [Id(7)] public string? Status { get; set; }
-    [Id(8)] public List<string>? Categories { get; set; }
-    [Id(9)] public List<BundleComponentInput>? Components { get; set; }
-    [Id(10)] public List<string>? ModifierSetIds { get; set; }
-    [Id(11)] public Dictionary<string, string>? Metadata { get; set; }
+    [Id(0)] public List<string>? Categories { get; set; }
+    [Id(1)] public List<BundleComponentInput>? Components { get; set; }
 }
 
 [GenerateSerializer, Alias("flint.catalog.update_bundle")]
-public sealed class UpdateBundleRequest
+public class UpdateBundleRequest
 {
     [Id(0)] public string? Name { get; set; }
     [Id(1)] public string? Description { get; set; }

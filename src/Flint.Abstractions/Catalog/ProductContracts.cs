@@ -12,49 +12,42 @@ public sealed class ProductOptionInput
     [Id(1)] public List<string>? Values { get; set; }
 }
 
+/// <summary>A new variant: everything a variant update may set, and its opening stock.</summary>
 [GenerateSerializer, Alias("flint.catalog.variant_input")]
-public sealed class VariantInput
+public sealed class VariantInput : UpdateVariantRequest
+{
+    [Id(0)] public long? InitialQuantityAvailable { get; set; }
+}
+
+/// <summary>The fields a product's create and update both take.</summary>
+[GenerateSerializer, Alias("flint.catalog.product_fields")]
+public abstract class ProductFieldsRequest
 {
     [Id(0)] public string? Name { get; set; }
-    [Id(1)] public Dictionary<string, string>? OptionValues { get; set; }
-    [Id(2)] public MoneyInput? UnitPriceMoney { get; set; }
-    [Id(3)] public string? Sku { get; set; }
-    [Id(4)] public string? Barcode { get; set; }
-    [Id(5)] public string? TaxCategory { get; set; }
-    [Id(6)] public bool? Taxable { get; set; }
-    [Id(7)] public bool? EnforceInventoryLimit { get; set; }
-    [Id(8)] public long? InitialQuantityAvailable { get; set; }
+    [Id(1)] public string? Description { get; set; }
+    [Id(2)] public string? ProductType { get; set; }
+    [Id(3)] public string? Status { get; set; }
+    [Id(4)] public List<string>? ModifierSetIds { get; set; }
+    [Id(5)] public Dictionary<string, string>? Metadata { get; set; }
 }
 
 [GenerateSerializer, Alias("flint.catalog.create_product")]
-public sealed class CreateProductRequest
+public sealed class CreateProductRequest : ProductFieldsRequest
 {
-    [Id(0)] public string? Name { get; set; }
-    [Id(1)] public string? Description { get; set; }
-    [Id(2)] public string? ProductType { get; set; }
-    [Id(3)] public string? Status { get; set; }
-    [Id(4)] public List<string>? Categories { get; set; }
-    [Id(5)] public List<ProductOptionInput>? Options { get; set; }
-    [Id(6)] public List<VariantInput>? Variants { get; set; }
-    [Id(7)] public VariantInput? DefaultVariant { get; set; }
-    [Id(8)] public List<string>? ModifierSetIds { get; set; }
-    [Id(9)] public Dictionary<string, string>? Metadata { get; set; }
+    [Id(0)] public List<string>? Categories { get; set; }
+    [Id(1)] public List<ProductOptionInput>? Options { get; set; }
+    [Id(2)] public List<VariantInput>? Variants { get; set; }
+    [Id(3)] public VariantInput? DefaultVariant { get; set; }
 }
 
 [GenerateSerializer, Alias("flint.catalog.update_product")]
-public sealed class UpdateProductRequest
+public sealed class UpdateProductRequest : ProductFieldsRequest
 {
-    [Id(0)] public string? Name { get; set; }
-    [Id(1)] public string? Description { get; set; }
-    [Id(2)] public string? ProductType { get; set; }
-    [Id(3)] public string? Status { get; set; }
-    [Id(4)] public string? DefaultVariantId { get; set; }
-    [Id(5)] public List<string>? ModifierSetIds { get; set; }
-    [Id(6)] public Dictionary<string, string>? Metadata { get; set; }
+    [Id(0)] public string? DefaultVariantId { get; set; }
 }
 
 [GenerateSerializer, Alias("flint.catalog.update_variant")]
-public sealed class UpdateVariantRequest
+public class UpdateVariantRequest
 {
     [Id(0)] public string? Name { get; set; }
     [Id(1)] public Dictionary<string, string>? OptionValues { get; set; }

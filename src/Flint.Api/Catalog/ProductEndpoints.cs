@@ -155,16 +155,18 @@ public static class CatalogStock
         var stock = await Load(db, tenant, components.Select(c => c["variant_id"]!.GetValue<string>()), ct);
         foreach (var b in bundles)
         {
-            var parts = new List<(int, long)>();
+            var parts = new List<BundleComponentStock>();
             foreach (var c in b["components"]!.AsArray().Select(x => x!.AsObject()))
             {
-                var available = stock.TryGetValue(c["variant_id"]!.GetValue<string>(), out var s) && s.Sellable ? s.Available : 0;
-                c["quantity_available"] = available;
-                parts.Add(((int)c["quantity"]!.GetValue<long>(), available));
+                var part = stock.TryGetValue(c["variant_id"]!.GetValue<string>(), out var s)
+                    ? new BundleComponentStock(c["quantity"]!.GetValue<long>(), s.Available, s.Sellable)
+                    : new BundleComponentStock(c["quantity"]!.GetValue<long>(), 0, Sellable: false);
+                c["quantity_available"] = part.Supply;
+                parts.Add(part);
             }
-            var (quantity, forSale) = BundleAvailability.Compute(parts);
-            b["quantity_available"] = quantity;
-            b["available_for_sale"] = forSale && b["status"]!.GetValue<string>() == "active";
+            var availability = BundleAvailability.For(Validation.ParseSnakeEnum<CatalogStatus>(b["status"]!.GetValue<string>(), "status"), parts);
+            b["quantity_available"] = availability.QuantityAvailable;
+            b["available_for_sale"] = availability.AvailableForSale;
         }
     }
 }

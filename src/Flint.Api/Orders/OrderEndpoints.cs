@@ -76,7 +76,7 @@ public static class OrderEndpoints
             var grain = Order(grains, ctx, order_id);
             var body = await JsonBody.Read<ApplyCouponRequest>(ctx);
             var code = CouponRules.NormalizeCode(body.CouponCode, "coupon_code");
-            var couponId = await CouponIdByCode(db, ctx, code) ?? throw new ApiException(404, "not_found", "COUPON_NOT_FOUND", $"No coupon has the code {code}.", "coupon_code");
+            var couponId = await CouponIdByCode(db, ctx, code) ?? throw new ApiException(404, "not_found", "RESOURCE_NOT_FOUND", $"No such coupon: '{code}'.", "coupon_code");
             return Responses.Ok(ctx, await grain.ApplyCoupon(couponId, body.Version));
         }).Doc<ApplyCouponRequest, OrderView>();
 

@@ -17,6 +17,8 @@ public enum CouponDiscountType
 /// <param name="AppliesToProductIds">Products it discounts; with <paramref name="AppliesToCategories"/> both empty it
 /// discounts every line.</param>
 /// <param name="Stackable">Whether it may share an order with other coupons.</param>
+/// <param name="Active">Whether its status is <c>active</c>; an inactive or deleted coupon is refused.</param>
+/// <param name="Deleted">Whether it was deleted (only the refusal's message says so).</param>
 public sealed record CouponTerms(
     string Code,
     CouponDiscountType Type,
@@ -31,7 +33,8 @@ public sealed record CouponTerms(
     IReadOnlyList<string> AppliesToProductIds,
     IReadOnlyList<string> AppliesToCategories,
     bool Stackable,
-    bool Active)
+    bool Active,
+    bool Deleted = false)
 {
     /// <summary>True when the coupon discounts every line, including lines added after it was applied.</summary>
     public bool AppliesToAll => AppliesToProductIds.Count == 0 && AppliesToCategories.Count == 0;
@@ -120,24 +123,11 @@ public static class CouponRules
         ArgumentNullException.ThrowIfNull(couponsAlreadyOnOrder);
         const string param = "coupon_code";
 
-        if (!terms.Active)
-        {
-            throw Refused("COUPON_INACTIVE", $"Coupon {terms.Code} is not active.");
-        }
-
-        if (terms.StartsAt is { } startsAt && now < startsAt)
-        {
-            throw Refused("COUPON_NOT_STARTED", $"Coupon {terms.Code} can be used from {Timestamp(startsAt)}.");
-        }
-
-        if (terms.ExpiresAt is { } expiresAt && now >= expiresAt)
-        {
-            throw Refused("COUPON_EXPIRED", $"Coupon {terms.Code} expired at {Timestamp(expiresAt)}.");
-        }
+        CheckInForce(terms, now, param);
 
         if (couponsAlreadyOnOrder.Any(c => string.Equals(c.Code, terms.Code, StringComparison.OrdinalIgnoreCase)))
         {
-            throw Refused("COUPON_ALREADY_APPLIED", $"Coupon {terms.Code} is already applied to this order.");
+            throw Refused("COUPON_ALREADY_APPLIED", $"Coupon {terms.Code} is already applied to this order.", param);
         }
 
         if (couponsAlreadyOnOrder.Count > 0)
@@ -146,14 +136,16 @@ public static class CouponRules
             {
                 throw Refused(
                     "COUPON_NOT_STACKABLE",
-                    $"Coupon {terms.Code} cannot be combined with other coupons, and the order already has {couponsAlreadyOnOrder[0].Code}.");
+                    $"Coupon {terms.Code} cannot be combined with other coupons, and the order already has {couponsAlreadyOnOrder[0].Code}.",
+                    param);
             }
 
             if (couponsAlreadyOnOrder.FirstOrDefault(c => !c.Stackable) is { Code: not null } blocking)
             {
                 throw Refused(
                     "COUPON_NOT_STACKABLE",
-                    $"The order already has coupon {blocking.Code}, which cannot be combined with other coupons.");
+                    $"The order already has coupon {blocking.Code}, which cannot be combined with other coupons.",
+                    param);
             }
         }
 
@@ -166,13 +158,14 @@ public static class CouponRules
         {
             throw Refused(
                 "CURRENCY_MISMATCH",
-                $"Coupon {terms.Code} is in {terms.Currency ?? "no currency"} and the order is in {orderCurrency}.");
+                $"Coupon {terms.Code} is in {terms.Currency ?? "no currency"} and the order is in {orderCurrency}.",
+                param);
         }
 
         var eligible = EligibleLines(terms, lines);
         if (eligible.Count == 0)
         {
-            throw Refused("COUPON_NOT_APPLICABLE", $"Coupon {terms.Code} does not apply to any item on this order.");
+            throw Refused("COUPON_NOT_APPLICABLE", $"Coupon {terms.Code} does not apply to any item on this order.", param);
         }
 
         if (terms.MinimumSubtotalMinor is { } minimum)
@@ -190,22 +183,76 @@ public static class CouponRules
                     "COUPON_MINIMUM_NOT_MET",
                     string.Create(
                         CultureInfo.InvariantCulture,
-                        $"Coupon {terms.Code} needs at least {new Money(minimum, orderCurrency)} of eligible items; the order has {new Money(eligibleSubtotal, orderCurrency)}."));
+                        $"Coupon {terms.Code} needs at least {new Money(minimum, orderCurrency)} of eligible items; the order has {new Money(eligibleSubtotal, orderCurrency)}."),
+                    param);
             }
         }
 
+        CheckRedemptionsLeft(terms, redemptionsTaken, customerRedemptions, hasCustomer, param);
+    }
+
+    /// <summary>
+    /// Whether a redemption may be taken when an order is paid (the coupon grain asks): the coupon-side rules of
+    /// <see cref="CheckCanApply"/>, in the same order and with the same codes — <c>COUPON_INACTIVE</c>,
+    /// <c>COUPON_NOT_STARTED</c>, <c>COUPON_EXPIRED</c>, <c>COUPON_EXHAUSTED</c>, <c>COUPON_CUSTOMER_LIMIT</c> — since
+    /// anything may have changed between applying the coupon and paying.
+    /// </summary>
+    /// <param name="customerRedemptions">Redemptions already taken by the paying customer.</param>
+    /// <param name="hasCustomer">Whether the order names a customer; without one there is no per-customer count.</param>
+    public static void CheckCanRedeem(
+        CouponTerms terms,
+        DateTimeOffset now,
+        long redemptionsTaken,
+        long customerRedemptions,
+        bool hasCustomer)
+    {
+        ArgumentNullException.ThrowIfNull(terms);
+        CheckInForce(terms, now, param: null);
+        CheckRedemptionsLeft(terms, redemptionsTaken, customerRedemptions, hasCustomer, param: null);
+    }
+
+    /// <summary>The coupon is active and <paramref name="now"/> is within its validity window.</summary>
+    private static void CheckInForce(CouponTerms terms, DateTimeOffset now, string? param)
+    {
+        if (!terms.Active)
+        {
+            throw Refused(
+                "COUPON_INACTIVE",
+                terms.Deleted ? $"Coupon {terms.Code} was deleted." : $"Coupon {terms.Code} is not active.",
+                param);
+        }
+
+        if (terms.StartsAt is { } startsAt && now < startsAt)
+        {
+            throw Refused("COUPON_NOT_STARTED", $"Coupon {terms.Code} can be used from {Timestamp(startsAt)}.", param);
+        }
+
+        if (terms.ExpiresAt is { } expiresAt && now >= expiresAt)
+        {
+            throw Refused("COUPON_EXPIRED", $"Coupon {terms.Code} expired at {Timestamp(expiresAt)}.", param);
+        }
+    }
+
+    private static void CheckRedemptionsLeft(
+        CouponTerms terms, long redemptionsTaken, long customerRedemptions, bool hasCustomer, string? param)
+    {
         if (terms.MaxRedemptions is { } max && redemptionsTaken >= max)
         {
-            throw Refused("COUPON_EXHAUSTED", $"Coupon {terms.Code} has been used the maximum number of times.");
+            throw Refused("COUPON_EXHAUSTED", $"Coupon {terms.Code} has been used the maximum number of times.", param);
         }
 
         if (hasCustomer && terms.PerCustomerLimit is { } limit && customerRedemptions >= limit)
         {
-            throw Refused("COUPON_CUSTOMER_LIMIT", $"This customer has already used coupon {terms.Code} the maximum number of times.");
+            throw Refused(
+                "COUPON_CUSTOMER_LIMIT",
+                $"This customer has already used coupon {terms.Code} the maximum number of times.",
+                param);
         }
-
-        static DomainException Refused(string code, string message) => DomainException.Conflict(code, message, param);
     }
+
+    /// <summary>Every refusal is a 409: the request is well-formed, the coupon's or the order's state forbids it.</summary>
+    private static DomainException Refused(string code, string message, string? param) =>
+        DomainException.Conflict(code, message, param);
 
     /// <summary>
     /// The coupon as an order-scoped discount named after its code. A coupon that applies to everything gets no line

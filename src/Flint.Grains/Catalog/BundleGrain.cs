@@ -9,7 +9,7 @@ using Orleans.Serialization;
 namespace Flint.Grains.Catalog;
 
 [GenerateSerializer, Alias("flint.catalog.bundle_state")]
-public sealed class BundleState : ObjectState
+public sealed class BundleState : CatalogObjectState
 {
     [Id(0)] public string Name { get; set; } = "";
     [Id(1)] public string? Description { get; set; }
@@ -18,13 +18,10 @@ public sealed class BundleState : ObjectState
     [Id(4)] public Money UnitPriceMoney { get; set; }
     [Id(5)] public string TaxCategory { get; set; } = "general";
     [Id(6)] public bool Taxable { get; set; } = true;
-    [Id(7)] public string Status { get; set; } = "active";
+    [Id(7)] public override CatalogStatus Status { get; set; } = CatalogStatus.Active;
     [Id(8)] public List<string> Categories { get; set; } = [];
     [Id(9)] public List<BundleComponentState> Components { get; set; } = [];
     [Id(10)] public List<string> ModifierSetIds { get; set; } = [];
-    [Id(11)] public Dictionary<string, string> Metadata { get; set; } = [];
-    [Id(12)] public DateTimeOffset CreatedAt { get; set; }
-    [Id(13)] public DateTimeOffset UpdatedAt { get; set; }
 }
 
 [GenerateSerializer, Alias("flint.catalog.bundle_component_state")]
@@ -42,57 +39,34 @@ public sealed class BundleComponentState
 public sealed class BundleGrain(
     [PersistentState("bundle", "flint")] IPersistentState<BundleState> store,
     DeepCopier<BundleState> copier,
-    TimeProvider clock) : TenantGrain<BundleState>(store, copier, clock), IBundleGrain
+    TimeProvider clock) : CatalogGrain<BundleState, BundleView>(store, copier, clock), IBundleGrain
 {
     public const int MaxComponents = 50;
 
+    protected override string Kind => "bundle";
+
     public async Task<BundleView> Create(CreateBundleRequest request)
     {
-        if (Exists) return await Get();
+        if (Exists) return await Current();
         var now = Now;
-        var name = CatalogInput.Name(request.Name);
-        if (request.UnitPriceMoney is null)
-            throw DomainException.Invalid("MISSING_REQUIRED_FIELD", "unit_price_money is required.", "unit_price_money");
-        var price = request.UnitPriceMoney.ToMoney("unit_price_money");
+        var apply = Resolve(request, current: null);
         var modifierSetIds = CatalogInput.ModifierSetIds(request.ModifierSetIds);
-        var components = new List<BundleComponentState>();
+        var categories = CatalogInput.Categories(request.Categories);
         var inputs = request.Components ?? [];
         if (inputs.Count > MaxComponents)
             throw DomainException.Invalid("TOO_MANY_ITEMS", $"At most {MaxComponents} components.", "components");
+        var components = new List<BundleComponentState>();
         for (var i = 0; i < inputs.Count; i++)
             components.Add(await NewComponent(inputs[i], $"components[{i}]", components, i));
-        var state = new BundleState
+        await GrainFactory.EnsureModifierSets(Tenant, modifierSetIds);
+        var stock = await LiveStock(components);
+        return await SaveNew(draft =>
         {
-            Name = name,
-            Description = CatalogInput.Description(request.Description),
-            Sku = CatalogInput.Sku(request.Sku),
-            Barcode = CatalogInput.Barcode(request.Barcode),
-            UnitPriceMoney = price,
-            TaxCategory = CatalogInput.TaxCategory(request.TaxCategory),
-            Taxable = request.Taxable ?? true,
-            Status = CatalogInput.SettableStatus(request.Status, "active"),
-            Categories = CatalogInput.Categories(request.Categories),
-            Components = components,
-            ModifierSetIds = modifierSetIds,
-            Metadata = CatalogInput.NewMetadata(request.Metadata),
-            CreatedAt = now,
-            UpdatedAt = now,
-        };
-        await EnsureModifierSets(modifierSetIds);
-        var stock = await LiveStock(state.Components);
-        return await Change(draft =>
-        {
-            CopyInto(state, draft);
-            var v = ToView(draft, stock);
-            Record(draft, "bundle.created", v);
-            return v;
-        });
-    }
-
-    public async Task<BundleView> Get()
-    {
-        EnsureExists();
-        return ToView(State, await LiveStock(State.Components));
+            apply(draft);
+            draft.Categories = categories;
+            draft.Components = components;
+            draft.ModifierSetIds = modifierSetIds;
+        }, now, draft => ToView(draft, stock));
     }
 
     public async Task<BundleView> Update(UpdateBundleRequest r)
@@ -101,50 +75,21 @@ public sealed class BundleGrain(
         if (r.Name is null && r.Description is null && r.Sku is null && r.Barcode is null && r.UnitPriceMoney is null
             && r.TaxCategory is null && r.Taxable is null && r.Status is null && r.ModifierSetIds is null && r.Metadata is null)
             throw CatalogInput.NoFields();
-        var name = r.Name is null ? State.Name : CatalogInput.Name(r.Name);
-        var description = r.Description is null ? State.Description : CatalogInput.Description(r.Description);
-        var sku = r.Sku is null ? State.Sku : CatalogInput.Sku(r.Sku);
-        var barcode = r.Barcode is null ? State.Barcode : CatalogInput.Barcode(r.Barcode);
-        var price = r.UnitPriceMoney is null ? State.UnitPriceMoney : r.UnitPriceMoney.ToMoney("unit_price_money");
-        var taxCategory = r.TaxCategory is null ? State.TaxCategory : CatalogInput.TaxCategory(r.TaxCategory);
-        var status = CatalogInput.SettableStatus(r.Status, State.Status);
+        var apply = Resolve(r, State);
         var modifierSetIds = r.ModifierSetIds is null ? State.ModifierSetIds : CatalogInput.ModifierSetIds(r.ModifierSetIds);
-        var metadata = CatalogInput.MergeMetadata(State.Metadata, r.Metadata);
-        if (r.ModifierSetIds is not null) await EnsureModifierSets(modifierSetIds);
-        var stock = await LiveStock(State.Components);
-        return await Change(draft =>
+        if (r.ModifierSetIds is not null) await GrainFactory.EnsureModifierSets(Tenant, modifierSetIds);
+        return await Save("updated", draft =>
         {
-            draft.Name = name;
-            draft.Description = description;
-            draft.Sku = sku;
-            draft.Barcode = barcode;
-            draft.UnitPriceMoney = price;
-            draft.TaxCategory = taxCategory;
-            draft.Taxable = r.Taxable ?? draft.Taxable;
-            draft.Status = status;
+            apply(draft);
             draft.ModifierSetIds = modifierSetIds;
-            draft.Metadata = metadata;
-            draft.UpdatedAt = Now;
-            var v = ToView(draft, stock);
-            Record(draft, "bundle.updated", v);
-            return v;
         });
     }
 
     public async Task<BundleView> ReplaceCategories(ReplaceCategoriesRequest request)
     {
         EnsureEditable();
-        if (request.Categories is null)
-            throw DomainException.Invalid("MISSING_REQUIRED_FIELD", "categories is required (send [] to clear).", "categories");
-        var categories = CatalogInput.Categories(request.Categories);
-        return await Save("bundle.updated", draft => draft.Categories = categories);
-    }
-
-    public async Task<BundleView> Delete()
-    {
-        EnsureExists();
-        if (State.Status == "deleted") return await Get();
-        return await Save("bundle.deleted", draft => draft.Status = "deleted");
+        var categories = CatalogInput.ReplacementCategories(request.Categories);
+        return await Save("updated", draft => draft.Categories = categories);
     }
 
     public async Task<BundleView> AddComponent(BundleComponentInput request)
@@ -153,7 +98,8 @@ public sealed class BundleGrain(
         if (State.Components.Count >= MaxComponents)
             throw DomainException.Invalid("TOO_MANY_ITEMS", $"At most {MaxComponents} components.", "components");
         var component = await NewComponent(request, "", State.Components, State.Components.Count);
-        return await Save("bundle.updated", draft => draft.Components.Add(component), added: component);
+        // The answer shows the components after the change, so the one being added needs its stock too.
+        return await Save("updated", draft => draft.Components.Add(component), await Showing([.. State.Components, component]));
     }
 
     public async Task<BundleView> UpdateComponent(string componentId, UpdateBundleComponentRequest request)
@@ -163,7 +109,7 @@ public sealed class BundleGrain(
         if (request.Quantity is null && request.Position is null) throw CatalogInput.NoFields();
         if (request.Quantity is { } q) Validation.RequireRange(q, 1, 1_000_000, "quantity");
         if (request.Position is { } p) Validation.RequireRange(p, 0, 10_000, "position");
-        return await Save("bundle.updated", draft =>
+        return await Save("updated", draft =>
         {
             var c = draft.Components.First(x => x.BundleComponentId == componentId);
             c.Quantity = request.Quantity ?? c.Quantity;
@@ -175,7 +121,7 @@ public sealed class BundleGrain(
     {
         EnsureEditable();
         if (State.Components.All(c => c.BundleComponentId != componentId)) throw NotFound("bundle component");
-        return await Save("bundle.updated", draft => draft.Components.RemoveAll(c => c.BundleComponentId == componentId));
+        return await Save("updated", draft => draft.Components.RemoveAll(c => c.BundleComponentId == componentId));
     }
 
     public Task<SellableItem> GetSellable()
@@ -192,42 +138,54 @@ public sealed class BundleGrain(
             Taxable = State.Taxable,
             Categories = State.Categories,
             ModifierSetIds = State.ModifierSetIds,
-            Sellable = State.Status == "active" && State.Components.Count > 0,
-            Components = State.Components.Select(c => new BundleComponentView
-            {
-                BundleComponentId = c.BundleComponentId,
-                VariantId = c.VariantId,
-                ProductId = c.ProductId,
-                Quantity = c.Quantity,
-                Position = c.Position,
-            }).ToList(),
+            Sellable = State.Status == CatalogStatus.Active && State.Components.Count > 0,
+            Components = State.Components.Select(ComponentView).ToList(),
         });
     }
+
+    protected override ValueTask<Func<BundleState, BundleView>> Viewer() => Showing(State.Components);
 
     protected override ProjectionRecord Project(BundleState s)
     {
-        var p = NewProjection(s, "bundle", ToView(s, new Dictionary<string, StockView>()));
-        p.Name = s.Name;
-        p.Status = s.Status;
-        p.CreatedAt = s.CreatedAt;
-        p.UpdatedAt = s.UpdatedAt;
-        p.SearchText = CatalogInput.SearchText([ObjectId, s.Name, s.Description, s.Sku]);
-        p.Skus = s.Status != "deleted" && s.Sku is not null ? [s.Sku] : [];
+        var p = CatalogProjection(s, ToView(s, new Dictionary<string, StockView>()), s.Name,
+            CatalogInput.SearchText([ObjectId, s.Name, s.Description, s.Sku]));
+        p.Skus = s.Status != CatalogStatus.Deleted && s.Sku is not null ? [s.Sku] : [];
         return p;
     }
 
-    private async Task<BundleView> Save(string eventType, Action<BundleState> mutate, BundleComponentState? added = null)
+    /// <summary>Shows the bundle with the live stock of <paramref name="components"/>, read before the change.</summary>
+    private async ValueTask<Func<BundleState, BundleView>> Showing(List<BundleComponentState> components)
     {
-        // The answer shows the components after the change, so a component being added needs its stock too.
-        var stock = await LiveStock(added is null ? State.Components : [.. State.Components, added]);
-        return await Change(draft =>
+        var stock = await LiveStock(components);
+        return s => ToView(s, stock);
+    }
+
+    /// <summary>The bundle's own fields after <paramref name="r"/> (on create, <paramref name="current"/> is null);
+    /// components, categories and modifier sets have their own rules.</summary>
+    private static Action<BundleState> Resolve(UpdateBundleRequest r, BundleState? current)
+    {
+        var name = r.Name is null && current is not null ? current.Name : CatalogInput.Name(r.Name);
+        var description = r.Description is null ? current?.Description : CatalogInput.Description(r.Description);
+        var sku = r.Sku is null ? current?.Sku : CatalogInput.Sku(r.Sku);
+        var barcode = r.Barcode is null ? current?.Barcode : CatalogInput.Barcode(r.Barcode);
+        var price = r.UnitPriceMoney?.ToMoney("unit_price_money") ?? current?.UnitPriceMoney
+            ?? throw DomainException.Invalid("MISSING_REQUIRED_FIELD", "unit_price_money is required.", "unit_price_money");
+        var taxCategory = r.TaxCategory is null && current is not null ? current.TaxCategory : CatalogInput.TaxCategory(r.TaxCategory);
+        var taxable = r.Taxable ?? current?.Taxable ?? true;
+        var status = CatalogInput.SettableStatus(r.Status, current?.Status ?? CatalogStatus.Active);
+        var metadata = CatalogInput.MetadataAfter(current?.Metadata, r.Metadata);
+        return draft =>
         {
-            mutate(draft);
-            draft.UpdatedAt = Now;
-            var v = ToView(draft, stock);
-            Record(draft, eventType, v);
-            return v;
-        });
+            draft.Name = name;
+            draft.Description = description;
+            draft.Sku = sku;
+            draft.Barcode = barcode;
+            draft.UnitPriceMoney = price;
+            draft.TaxCategory = taxCategory;
+            draft.Taxable = taxable;
+            draft.Status = status;
+            draft.Metadata = metadata;
+        };
     }
 
     private async Task<BundleComponentState> NewComponent(BundleComponentInput? input, string param, List<BundleComponentState> existing, int defaultPosition)
@@ -247,7 +205,7 @@ public sealed class BundleGrain(
         StockView stock;
         try
         {
-            stock = await Inventory(input.VariantId).GetStock();
+            stock = await GrainFactory.Inventory(Tenant, input.VariantId).GetStock();
         }
         catch (FlintException e) when (e.Code == "RESOURCE_NOT_FOUND")
         {
@@ -265,56 +223,19 @@ public sealed class BundleGrain(
         };
     }
 
-    private async Task EnsureModifierSets(List<string> ids)
-    {
-        foreach (var id in ids)
-            await GrainFactory.GetGrain<IModifierSetGrain>(Tenant.GrainKey(id)).EnsureAssignable();
-    }
-
     private async Task<Dictionary<string, StockView>> LiveStock(List<BundleComponentState> components)
     {
-        var stocks = await Task.WhenAll(components.Select(c => Inventory(c.VariantId).GetStock()));
+        var stocks = await Task.WhenAll(components.Select(c => GrainFactory.Inventory(Tenant, c.VariantId).GetStock()));
         return stocks.ToDictionary(s => s.VariantId);
-    }
-
-    private IVariantInventoryGrain Inventory(string variantId) =>
-        GrainFactory.GetGrain<IVariantInventoryGrain>(Tenant.GrainKey(variantId));
-
-    private static void CopyInto(BundleState from, BundleState to)
-    {
-        to.Name = from.Name;
-        to.Description = from.Description;
-        to.Sku = from.Sku;
-        to.Barcode = from.Barcode;
-        to.UnitPriceMoney = from.UnitPriceMoney;
-        to.TaxCategory = from.TaxCategory;
-        to.Taxable = from.Taxable;
-        to.Status = from.Status;
-        to.Categories = from.Categories;
-        to.Components = from.Components;
-        to.ModifierSetIds = from.ModifierSetIds;
-        to.Metadata = from.Metadata;
-        to.CreatedAt = from.CreatedAt;
-        to.UpdatedAt = from.UpdatedAt;
-    }
-
-    private void EnsureExists()
-    {
-        if (!Exists) throw NotFound("bundle");
-    }
-
-    private void EnsureEditable()
-    {
-        EnsureExists();
-        if (State.Status == "deleted") throw DomainException.Conflict("BUNDLE_DELETED", "This bundle is deleted; deletion is permanent.");
     }
 
     private BundleView ToView(BundleState s, IReadOnlyDictionary<string, StockView> stock)
     {
         var components = s.Components.OrderBy(c => c.Position).ThenBy(c => c.BundleComponentId, StringComparer.Ordinal).ToList();
-        long Avail(BundleComponentState c) =>
-            stock.TryGetValue(c.VariantId, out var v) && v.Sellable ? v.QuantityAvailable : 0;
-        var (quantity, forSale) = BundleAvailability.Compute(components.Select(c => ((int)c.Quantity, Avail(c))).ToList());
+        var supplies = components.Select(c => stock.TryGetValue(c.VariantId, out var v)
+            ? new BundleComponentStock(c.Quantity, v.QuantityAvailable, v.Sellable)
+            : new BundleComponentStock(c.Quantity, 0, Sellable: false)).ToList();
+        var availability = BundleAvailability.For(s.Status, supplies);
         return new BundleView
         {
             BundleId = ObjectId,
@@ -325,19 +246,11 @@ public sealed class BundleGrain(
             UnitPriceMoney = s.UnitPriceMoney,
             TaxCategory = s.TaxCategory,
             Taxable = s.Taxable,
-            Status = s.Status,
+            Status = SnakeCase.ToSnake(s.Status),
             Categories = s.Categories,
-            Components = components.Select(c => new BundleComponentView
-            {
-                BundleComponentId = c.BundleComponentId,
-                VariantId = c.VariantId,
-                ProductId = c.ProductId,
-                Quantity = c.Quantity,
-                Position = c.Position,
-                QuantityAvailable = Avail(c),
-            }).ToList(),
-            QuantityAvailable = quantity,
-            AvailableForSale = forSale && s.Status == "active",
+            Components = components.Select((c, i) => ComponentView(c) with { QuantityAvailable = supplies[i].Supply }).ToList(),
+            QuantityAvailable = availability.QuantityAvailable,
+            AvailableForSale = availability.AvailableForSale,
             ModifierSetIds = s.ModifierSetIds,
             Metadata = s.Metadata,
             CreatedAt = s.CreatedAt,
@@ -345,4 +258,13 @@ public sealed class BundleGrain(
             Version = s.Version,
         };
     }
+
+    private static BundleComponentView ComponentView(BundleComponentState c) => new()
+    {
+        BundleComponentId = c.BundleComponentId,
+        VariantId = c.VariantId,
+        ProductId = c.ProductId,
+        Quantity = c.Quantity,
+        Position = c.Position,
+    };
 }

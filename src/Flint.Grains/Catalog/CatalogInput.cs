@@ -54,40 +54,41 @@ internal static class CatalogInput
         value is null ? "physical" : SnakeCase.ToSnake(Validation.ParseSnakeEnum<ProductType>(value, param).ToString());
 
     /// <summary>Status a client may set: active or inactive. Deleting is its own endpoint and is permanent.</summary>
-    public static string SettableStatus(string? value, string fallback, string param = "status")
+    public static CatalogStatus SettableStatus(string? value, CatalogStatus fallback, string param = "status")
     {
         if (value is null) return fallback;
         var status = Validation.ParseSnakeEnum<CatalogStatus>(value, param);
         if (status == CatalogStatus.Deleted)
             throw DomainException.Invalid("INVALID_STATUS", "Use DELETE to delete; status can be active or inactive.", param);
-        return SnakeCase.ToSnake(status.ToString());
+        return status;
     }
 
-    public static List<string> Categories(List<string>? values, string param = "categories")
+    public static List<string> Categories(List<string>? values, string param = "categories") =>
+        DistinctValues(values, param, MaxCategories, "categories", (c, p) => c is null
+            ? throw DomainException.Invalid("INVALID_FIELD", "A category cannot be null.", p)
+            : Validation.RequireLength(c, p, 1, MaxCategoryLength));
+
+    public static List<string> ModifierSetIds(List<string>? values, string param = "modifier_set_ids") =>
+        DistinctValues(values, param, MaxModifierSets, "modifier sets", (id, p) => FlintId.IsValid(id, IdPrefix.ModifierSet)
+            ? id
+            : throw DomainException.Invalid("INVALID_ID", $"'{id}' is not a modifier set id.", p));
+
+    /// <summary>
+    /// A list of ids or names as sent: null is none, more than <paramref name="max"/> is <c>TOO_MANY_ITEMS</c>, each
+    /// value passes <paramref name="check"/> (given its JSON path), and a value sent twice is kept once, where it
+    /// first appears.
+    /// </summary>
+    public static List<string> DistinctValues(List<string>? values, string param, int max, string what, Func<string?, string, string> check)
     {
         if (values is null) return [];
-        if (values.Count > MaxCategories)
-            throw DomainException.Invalid("TOO_MANY_ITEMS", $"At most {MaxCategories} categories.", param);
+        if (values.Count > max) throw DomainException.Invalid("TOO_MANY_ITEMS", $"At most {max} {what}.", param);
         var result = new List<string>();
         for (var i = 0; i < values.Count; i++)
         {
-            var c = values[i];
-            if (c is null) throw DomainException.Invalid("INVALID_FIELD", "A category cannot be null.", $"{param}[{i}]");
-            Validation.RequireLength(c, $"{param}[{i}]", 1, MaxCategoryLength);
-            if (!result.Contains(c, StringComparer.Ordinal)) result.Add(c);
+            var value = check(values[i], $"{param}[{i}]");
+            if (!result.Contains(value, StringComparer.Ordinal)) result.Add(value);
         }
         return result;
-    }
-
-    public static List<string> ModifierSetIds(List<string>? values, string param = "modifier_set_ids")
-    {
-        if (values is null) return [];
-        if (values.Count > MaxModifierSets)
-            throw DomainException.Invalid("TOO_MANY_ITEMS", $"At most {MaxModifierSets} modifier sets.", param);
-        for (var i = 0; i < values.Count; i++)
-            if (!FlintId.IsValid(values[i], IdPrefix.ModifierSet))
-                throw DomainException.Invalid("INVALID_ID", $"'{values[i]}' is not a modifier set id.", $"{param}[{i}]");
-        return values.Distinct(StringComparer.Ordinal).ToList();
     }
 
     public static Dictionary<string, string> NewMetadata(Dictionary<string, string>? values)
@@ -99,6 +100,15 @@ internal static class CatalogInput
 
     public static Dictionary<string, string> MergeMetadata(Dictionary<string, string> current, Dictionary<string, string>? patch) =>
         patch is null ? current : Metadata.Merge(current, patch).ToDictionary();
+
+    /// <summary>The metadata after a create (<paramref name="current"/> null) or a sparse update.</summary>
+    public static Dictionary<string, string> MetadataAfter(Dictionary<string, string>? current, Dictionary<string, string>? request) =>
+        current is null ? NewMetadata(request) : MergeMetadata(current, request);
+
+    /// <summary>The body of <c>PUT …/categories</c>: the whole new list, required (<c>[]</c> clears it).</summary>
+    public static List<string> ReplacementCategories(List<string>? values) => values is null
+        ? throw DomainException.Invalid("MISSING_REQUIRED_FIELD", "categories is required (send [] to clear).", "categories")
+        : Categories(values);
 
     public static string SearchText(params IEnumerable<string?>[] parts) =>
         string.Join(' ', parts.SelectMany(p => p).Where(s => !string.IsNullOrEmpty(s))).ToLowerInvariant();

@@ -8,16 +8,13 @@ using Orleans.Serialization;
 namespace Flint.Grains.Catalog;
 
 [GenerateSerializer, Alias("flint.catalog.modifier_set_state")]
-public sealed class ModifierSetState : ObjectState
+public sealed class ModifierSetState : CatalogObjectState
 {
     [Id(0)] public string Name { get; set; } = "";
     [Id(1)] public int MinSelections { get; set; }
     [Id(2)] public int MaxSelections { get; set; }
     [Id(3)] public List<ModifierOptionState> Options { get; set; } = [];
-    [Id(4)] public string Status { get; set; } = "active";
-    [Id(5)] public Dictionary<string, string> Metadata { get; set; } = [];
-    [Id(6)] public DateTimeOffset CreatedAt { get; set; }
-    [Id(7)] public DateTimeOffset UpdatedAt { get; set; }
+    [Id(4)] public override CatalogStatus Status { get; set; } = CatalogStatus.Active;
 }
 
 [GenerateSerializer, Alias("flint.catalog.modifier_option_state")]
@@ -33,101 +30,63 @@ public sealed class ModifierOptionState
 public sealed class ModifierSetGrain(
     [PersistentState("modifier_set", "flint")] IPersistentState<ModifierSetState> store,
     DeepCopier<ModifierSetState> copier,
-    TimeProvider clock) : TenantGrain<ModifierSetState>(store, copier, clock), IModifierSetGrain
+    TimeProvider clock) : CatalogGrain<ModifierSetState, ModifierSetView>(store, copier, clock), IModifierSetGrain
 {
     public const int MaxOptions = 50;
 
+    protected override string Kind => "modifier_set";
+
     public async Task<ModifierSetView> Create(ModifierSetRequest r)
     {
-        if (Exists) return ToView(State);
-        var name = CatalogInput.Name(r.Name);
-        var options = Options(r.Options ?? [], []);
-        var min = r.MinSelections ?? 0;
-        var max = r.MaxSelections ?? options.Count;
-        ModifierSetRules.ValidateDefinition(min, max, options.Count);
-        var status = CatalogInput.SettableStatus(r.Status, "active");
-        var metadata = CatalogInput.NewMetadata(r.Metadata);
-        var now = Now;
-        return await Change(draft =>
-        {
-            draft.Name = name;
-            draft.Options = options;
-            draft.MinSelections = min;
-            draft.MaxSelections = max;
-            draft.Status = status;
-            draft.Metadata = metadata;
-            draft.CreatedAt = now;
-            draft.UpdatedAt = now;
-            var v = ToView(draft);
-            Record(draft, "modifier_set.created", v);
-            return v;
-        });
+        if (Exists) return await Current();
+        return await SaveNew(Resolve(r, current: null), Now);
     }
 
-    public Task<ModifierSetView> Get()
+    public Task<ModifierSetView> Update(ModifierSetRequest r)
     {
-        EnsureExists();
-        return Task.FromResult(ToView(State));
-    }
-
-    public async Task<ModifierSetView> Update(ModifierSetRequest r)
-    {
-        EnsureExists();
-        if (State.Status == "deleted") throw DomainException.Conflict("MODIFIER_SET_DELETED", "This modifier set is deleted.");
+        EnsureEditable();
         if (r.Name is null && r.MinSelections is null && r.MaxSelections is null && r.Options is null && r.Status is null && r.Metadata is null)
             throw CatalogInput.NoFields();
-        var name = r.Name is null ? State.Name : CatalogInput.Name(r.Name);
-        var options = r.Options is null ? State.Options : Options(r.Options, State.Options);
-        var min = r.MinSelections ?? State.MinSelections;
-        var max = r.MaxSelections ?? (r.Options is null ? State.MaxSelections : Math.Min(State.MaxSelections, options.Count));
-        ModifierSetRules.ValidateDefinition(min, max, options.Count);
-        var status = CatalogInput.SettableStatus(r.Status, State.Status);
-        var metadata = CatalogInput.MergeMetadata(State.Metadata, r.Metadata);
-        return await Change(draft =>
-        {
-            draft.Name = name;
-            draft.Options = options;
-            draft.MinSelections = min;
-            draft.MaxSelections = max;
-            draft.Status = status;
-            draft.Metadata = metadata;
-            draft.UpdatedAt = Now;
-            var v = ToView(draft);
-            Record(draft, "modifier_set.updated", v);
-            return v;
-        });
-    }
-
-    public async Task<ModifierSetView> Delete()
-    {
-        EnsureExists();
-        if (State.Status == "deleted") return ToView(State);
-        return await Change(draft =>
-        {
-            draft.Status = "deleted";
-            draft.UpdatedAt = Now;
-            var v = ToView(draft);
-            Record(draft, "modifier_set.deleted", v);
-            return v;
-        });
+        return Save("updated", Resolve(r, State));
     }
 
     public Task EnsureAssignable()
     {
-        if (!Exists || State.Status == "deleted")
+        if (!Exists || State.Status == CatalogStatus.Deleted)
             throw DomainException.Invalid("INVALID_MODIFIER_SET", $"Modifier set {ObjectId} does not exist.", "modifier_set_ids");
         return Task.CompletedTask;
     }
 
-    protected override ProjectionRecord Project(ModifierSetState s)
+    // The message modifier sets have always answered with (the other kinds add "deletion is permanent").
+    protected override DomainException DeletedConflict() =>
+        DomainException.Conflict("MODIFIER_SET_DELETED", "This modifier set is deleted.");
+
+    protected override ValueTask<Func<ModifierSetState, ModifierSetView>> Viewer() => new(ToView);
+
+    protected override ProjectionRecord Project(ModifierSetState s) =>
+        CatalogProjection(s, ToView(s), s.Name, CatalogInput.SearchText([ObjectId, s.Name], s.Options.Select(o => o.Name)));
+
+    /// <summary>The set's fields after <paramref name="r"/> (on create, <paramref name="current"/> is null), validated
+    /// as a whole: a sparse update must leave min ≤ max ≤ options.</summary>
+    private static Action<ModifierSetState> Resolve(ModifierSetRequest r, ModifierSetState? current)
     {
-        var p = NewProjection(s, "modifier_set", ToView(s));
-        p.Name = s.Name;
-        p.Status = s.Status;
-        p.CreatedAt = s.CreatedAt;
-        p.UpdatedAt = s.UpdatedAt;
-        p.SearchText = CatalogInput.SearchText([ObjectId, s.Name], s.Options.Select(o => o.Name));
-        return p;
+        var name = r.Name is null && current is not null ? current.Name : CatalogInput.Name(r.Name);
+        var options = r.Options is null && current is not null ? current.Options : Options(r.Options ?? [], current?.Options ?? []);
+        var min = r.MinSelections ?? current?.MinSelections ?? 0;
+        var max = r.MaxSelections
+            ?? (current is null ? options.Count : r.Options is null ? current.MaxSelections : Math.Min(current.MaxSelections, options.Count));
+        ModifierSetRules.ValidateDefinition(min, max, options.Count);
+        var status = CatalogInput.SettableStatus(r.Status, current?.Status ?? CatalogStatus.Active);
+        var metadata = CatalogInput.MetadataAfter(current?.Metadata, r.Metadata);
+        return draft =>
+        {
+            draft.Name = name;
+            draft.Options = options;
+            draft.MinSelections = min;
+            draft.MaxSelections = max;
+            draft.Status = status;
+            draft.Metadata = metadata;
+        };
     }
 
     /// <summary>Options are replaced as a list; an item naming an existing option id keeps that id.</summary>
@@ -161,11 +120,6 @@ public sealed class ModifierSetGrain(
         return result;
     }
 
-    private void EnsureExists()
-    {
-        if (!Exists) throw NotFound("modifier set");
-    }
-
     private ModifierSetView ToView(ModifierSetState s) => new()
     {
         ModifierSetId = ObjectId,
@@ -173,7 +127,7 @@ public sealed class ModifierSetGrain(
         MinSelections = s.MinSelections,
         MaxSelections = s.MaxSelections,
         Options = s.Options.Select(o => new ModifierOptionView(o.ModifierOptionId, o.Name, o.PriceAdjustmentMoney)).ToList(),
-        Status = s.Status,
+        Status = SnakeCase.ToSnake(s.Status),
         Metadata = s.Metadata,
         CreatedAt = s.CreatedAt,
         UpdatedAt = s.UpdatedAt,

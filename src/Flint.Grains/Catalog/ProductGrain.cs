@@ -13,77 +13,32 @@ namespace Flint.Grains.Catalog;
 public sealed class ProductGrain(
     [PersistentState("product", "flint")] IPersistentState<ProductState> store,
     DeepCopier<ProductState> copier,
-    TimeProvider clock) : TenantGrain<ProductState>(store, copier, clock), IProductGrain
+    TimeProvider clock) : CatalogGrain<ProductState, ProductView>(store, copier, clock), IProductGrain
 {
+    protected override string Kind => "product";
+
     public async Task<ProductView> Create(CreateProductRequest request)
     {
         if (Exists) return await Get();
         var now = Now;
-        var name = CatalogInput.Name(request.Name);
-        var description = CatalogInput.Description(request.Description);
-        var productType = CatalogInput.ProductType(request.ProductType);
-        var status = CatalogInput.SettableStatus(request.Status, "active");
+        var apply = Resolve(request, current: null);
         var categories = CatalogInput.Categories(request.Categories);
         var modifierSetIds = CatalogInput.ModifierSetIds(request.ModifierSetIds);
-        var metadata = CatalogInput.NewMetadata(request.Metadata);
 
-        var options = new List<ProductOptionState>();
-        var inputs = new List<(VariantInput Input, string Param)>();
-        if (request.Options is { Count: > 0 })
-        {
-            if (request.DefaultVariant is not null)
-                throw DomainException.Invalid("INVALID_FIELD", "A product with options lists its variants in 'variants', not 'default_variant'.", "default_variant");
-            if (request.Variants is not { Count: > 0 })
-                throw DomainException.Invalid("MISSING_REQUIRED_FIELD", "A product with options needs at least one variant.", "variants");
-            for (var i = 0; i < request.Options.Count; i++)
-            {
-                var o = request.Options[i] ?? throw DomainException.Invalid("INVALID_FIELD", "An option cannot be null.", $"options[{i}]");
-                options.Add(new ProductOptionState { Name = o.Name ?? "", Values = o.Values ?? [] });
-            }
-            inputs.AddRange(request.Variants.Select((v, i) => (v, $"variants[{i}]")));
-        }
-        else
-        {
-            if (request.Variants is { Count: > 0 })
-                throw DomainException.Invalid("INVALID_FIELD", "'variants' needs 'options'; a simple product has a 'default_variant'.", "variants");
-            if (request.DefaultVariant is null)
-                throw DomainException.Invalid("MISSING_REQUIRED_FIELD", "Send 'default_variant' (simple product) or 'options' with 'variants'.", "default_variant");
-            inputs.Add((request.DefaultVariant, "default_variant"));
-        }
-        if (inputs.Count > CatalogInput.MaxVariants)
-            throw DomainException.Invalid("TOO_MANY_ITEMS", $"At most {CatalogInput.MaxVariants} variants.", "variants");
-
-        var variants = new List<VariantState>();
-        var initial = new List<long>();
-        foreach (var (input, param) in inputs)
-        {
-            if (input is null) throw DomainException.Invalid("INVALID_FIELD", "A variant cannot be null.", param);
-            variants.Add(NewVariant(input, param, now));
-            initial.Add(InitialQuantity(input, param));
-        }
-        ValidateVariantSet(options, variants, inputs.Select(i => i.Param).ToList());
-        await EnsureModifierSets(modifierSetIds);
+        var (options, variants, initial) = ProductVariants.OfNewProduct(request, now);
+        await GrainFactory.EnsureModifierSets(Tenant, modifierSetIds);
 
         var stock = variants.Select((v, i) => (v.VariantId, initial[i])).ToDictionary(x => x.VariantId, x => x.Item2);
-        var view = await Change(draft =>
+        var view = await SaveNew(draft =>
         {
-            draft.Name = name;
-            draft.Description = description;
-            draft.ProductType = productType;
-            draft.Status = status;
+            apply(draft);
             draft.Categories = categories;
             draft.Options = options;
             draft.Variants = variants;
             draft.DefaultVariantId = variants.Count == 1 || options.Count == 0 ? variants[0].VariantId : null;
             draft.ModifierSetIds = modifierSetIds;
-            draft.Metadata = metadata;
-            draft.CreatedAt = now;
-            draft.UpdatedAt = now;
             draft.PendingInventory = new Dictionary<string, long>(stock);
-            var view = ToView(draft, stock);
-            Record(draft, "product.created", view);
-            return view;
-        });
+        }, now, draft => ToView(draft, stock));
         await SyncInventory();
         return view;
     }
@@ -94,11 +49,11 @@ public sealed class ProductGrain(
         await SyncInventory();
     }
 
-    public async Task<ProductView> Get()
+    public override async Task<ProductView> Get()
     {
         EnsureExists();
         await SyncInventory();
-        return ToView(State, await LiveStock(State));
+        return await base.Get();
     }
 
     public async Task<ProductView> Update(UpdateProductRequest request)
@@ -107,12 +62,8 @@ public sealed class ProductGrain(
         if (request.Name is null && request.Description is null && request.ProductType is null && request.Status is null
             && request.DefaultVariantId is null && request.ModifierSetIds is null && request.Metadata is null)
             throw CatalogInput.NoFields();
-        var name = request.Name is null ? State.Name : CatalogInput.Name(request.Name);
-        var description = request.Description is null ? State.Description : CatalogInput.Description(request.Description);
-        var productType = request.ProductType is null ? State.ProductType : CatalogInput.ProductType(request.ProductType);
-        var status = CatalogInput.SettableStatus(request.Status, State.Status);
+        var apply = Resolve(request, State);
         var modifierSetIds = request.ModifierSetIds is null ? State.ModifierSetIds : CatalogInput.ModifierSetIds(request.ModifierSetIds);
-        var metadata = CatalogInput.MergeMetadata(State.Metadata, request.Metadata);
         var defaultVariantId = request.DefaultVariantId switch
         {
             null => State.DefaultVariantId,
@@ -120,17 +71,14 @@ public sealed class ProductGrain(
             var id when ActiveVariants(State).Any(v => v.VariantId == id) => id,
             var id => throw DomainException.Invalid("INVALID_DEFAULT_VARIANT", $"'{id}' is not a variant of this product.", "default_variant_id"),
         };
-        if (request.ModifierSetIds is not null) await EnsureModifierSets(modifierSetIds);
+        if (request.ModifierSetIds is not null) await GrainFactory.EnsureModifierSets(Tenant, modifierSetIds);
 
-        var view = await Save("product.updated", draft =>
+        var view = await Save("updated", draft =>
         {
-            draft.Name = name;
-            draft.Description = description;
-            draft.ProductType = productType;
-            draft.Status = status;
+            apply(draft);
             draft.ModifierSetIds = modifierSetIds;
-            draft.Metadata = metadata;
             draft.DefaultVariantId = defaultVariantId;
+            // A status change changes whether the variants are sellable, which their inventory grains must learn.
             if (request.Status is not null) MarkAllPending(draft);
         });
         await SyncInventory();
@@ -140,49 +88,45 @@ public sealed class ProductGrain(
     public async Task<ProductView> ReplaceCategories(ReplaceCategoriesRequest request)
     {
         EnsureEditable();
-        if (request.Categories is null)
-            throw DomainException.Invalid("MISSING_REQUIRED_FIELD", "categories is required (send [] to clear).", "categories");
-        var categories = CatalogInput.Categories(request.Categories);
-        return await Save("product.updated", draft => draft.Categories = categories);
+        var categories = CatalogInput.ReplacementCategories(request.Categories);
+        return await Save("updated", draft => draft.Categories = categories);
     }
 
-    public async Task<ProductView> Delete()
+    public override async Task<ProductView> Delete()
     {
-        EnsureExists();
-        if (State.Status == "deleted") return ToView(State, await LiveStock(State));
-        var view = await Save("product.deleted", draft =>
-        {
-            draft.Status = "deleted";
-            MarkAllPending(draft);
-        });
+        var view = await base.Delete();
         await SyncInventory();
         return view;
+    }
+
+    /// <summary>Its variants stop being sellable: their inventory grains learn it.</summary>
+    protected override void MarkDeleted(ProductState draft)
+    {
+        base.MarkDeleted(draft);
+        MarkAllPending(draft);
     }
 
     public async Task<VariantView> AddVariant(VariantInput request)
     {
         EnsureEditable();
         var now = Now;
-        var variant = NewVariant(request, "", now);
-        var initial = InitialQuantity(request, "");
+        var variant = ProductVariants.Variant(request, current: null, "", now);
+        var initial = ProductVariants.InitialQuantity(request, "");
         var all = ActiveVariants(State).Append(variant).ToList();
         if (all.Count > CatalogInput.MaxVariants)
             throw DomainException.Invalid("TOO_MANY_ITEMS", $"At most {CatalogInput.MaxVariants} variants.", "variants");
         var options = State.Options;
-        ValidateVariantSet(options, all, all.Select(_ => "").ToList());
+        ProductVariants.ValidateSet(options, all, all.Select(_ => "").ToList());
 
         var stock = await LiveStock(State);
         stock[variant.VariantId] = initial;
-        var view = await Change(draft =>
+        var view = await Save("updated", draft =>
         {
             draft.Variants.Add(variant);
-            draft.UpdatedAt = now;
             draft.PendingInventory[variant.VariantId] = initial;
-            Record(draft, "product.updated", ToView(draft, stock));
-            return ToVariantView(variant, stock);
-        });
+        }, draft => ToView(draft, stock), at: now);
         await SyncInventory();
-        return view;
+        return view.Variants.Single(v => v.VariantId == variant.VariantId);
     }
 
     public async Task<VariantView> UpdateVariant(string variantId, UpdateVariantRequest request)
@@ -193,35 +137,19 @@ public sealed class ProductGrain(
             && request.Barcode is null && request.TaxCategory is null && request.Taxable is null && request.EnforceInventoryLimit is null)
             throw CatalogInput.NoFields();
 
-        var updated = new VariantState
-        {
-            VariantId = current.VariantId,
-            Name = request.Name switch { null => current.Name, "" => null, var n => CatalogInput.Name(n) },
-            OptionValues = request.OptionValues ?? current.OptionValues,
-            UnitPriceMoney = request.UnitPriceMoney is null ? current.UnitPriceMoney : request.UnitPriceMoney.ToMoney("unit_price_money"),
-            Sku = request.Sku is null ? current.Sku : CatalogInput.Sku(request.Sku),
-            Barcode = request.Barcode is null ? current.Barcode : CatalogInput.Barcode(request.Barcode),
-            TaxCategory = request.TaxCategory is null ? current.TaxCategory : CatalogInput.TaxCategory(request.TaxCategory),
-            Taxable = request.Taxable ?? current.Taxable,
-            EnforceInventoryLimit = request.EnforceInventoryLimit ?? current.EnforceInventoryLimit,
-            CreatedAt = current.CreatedAt,
-            UpdatedAt = Now,
-        };
+        var updated = ProductVariants.Variant(request, current, "", Now);
         var all = ActiveVariants(State).Select(v => v.VariantId == variantId ? updated : v).ToList();
-        ValidateVariantSet(State.Options, all, all.Select(_ => "").ToList());
+        ProductVariants.ValidateSet(State.Options, all, all.Select(_ => "").ToList());
 
         var stock = await LiveStock(State);
-        var view = await Change(draft =>
+        var view = await Save("updated", draft =>
         {
             var i = draft.Variants.FindIndex(v => v.VariantId == variantId);
             draft.Variants[i] = updated;
-            draft.UpdatedAt = updated.UpdatedAt;
             if (updated.EnforceInventoryLimit != current.EnforceInventoryLimit) draft.PendingInventory.TryAdd(variantId, 0);
-            Record(draft, "product.updated", ToView(draft, stock));
-            return ToVariantView(updated, stock);
-        });
+        }, draft => ToView(draft, stock), at: updated.UpdatedAt);
         await SyncInventory();
-        return view;
+        return view.Variants.Single(v => v.VariantId == variantId);
     }
 
     public async Task<ProductView> RemoveVariant(string variantId)
@@ -230,7 +158,7 @@ public sealed class ProductGrain(
         FindVariant(variantId);
         if (ActiveVariants(State).Count() == 1)
             throw DomainException.Conflict("LAST_VARIANT", "A product keeps at least one variant; delete the product instead.", "variant_id");
-        var view = await Save("product.updated", draft =>
+        var view = await Save("updated", draft =>
         {
             var v = draft.Variants.First(x => x.VariantId == variantId);
             v.Deleted = true;
@@ -247,7 +175,7 @@ public sealed class ProductGrain(
     {
         EnsureExists();
         var v = FindVariant(variantId);
-        var s = await Inventory(variantId).GetStock(ObjectId);
+        var s = await GrainFactory.Inventory(Tenant, variantId).GetStock(ObjectId);
         return ToVariantView(v, new Dictionary<string, long> { [variantId] = s.QuantityAvailable });
     }
 
@@ -268,88 +196,45 @@ public sealed class ProductGrain(
             Taxable = v.Taxable,
             Categories = State.Categories,
             ModifierSetIds = State.ModifierSetIds,
-            Sellable = State.Status == "active" && !v.Deleted,
+            Sellable = State.Status == CatalogStatus.Active && !v.Deleted,
         });
     }
+
+    protected override ValueTask<Func<ProductState, ProductView>> Viewer() => ShowingLiveStock();
 
     protected override ProjectionRecord Project(ProductState s)
     {
         var active = ActiveVariants(s).ToList();
-        var p = NewProjection(s, "product", ToView(s, new Dictionary<string, long>()));
-        p.Name = s.Name;
-        p.Status = s.Status;
-        p.CreatedAt = s.CreatedAt;
-        p.UpdatedAt = s.UpdatedAt;
-        p.SearchText = CatalogInput.SearchText([ObjectId, s.Name, s.Description], active.Select(v => v.Sku), active.Select(v => v.VariantId));
-        p.Skus = s.Status == "deleted" ? [] : active.Where(v => v.Sku is not null).Select(v => v.Sku!).ToList();
+        var p = CatalogProjection(s, ToView(s, new Dictionary<string, long>()), s.Name,
+            CatalogInput.SearchText([ObjectId, s.Name, s.Description], active.Select(v => v.Sku), active.Select(v => v.VariantId)));
+        p.Skus = s.Status == CatalogStatus.Deleted ? [] : active.Where(v => v.Sku is not null).Select(v => v.Sku!).ToList();
         return p;
     }
 
-    /// <summary>Writes a product-level change and records it with a snapshot that includes live stock.</summary>
-    private async Task<ProductView> Save(string eventType, Action<ProductState> mutate)
+    /// <summary>Shows the product with its variants' live stock, read before the change.</summary>
+    private async ValueTask<Func<ProductState, ProductView>> ShowingLiveStock()
     {
         var stock = await LiveStock(State);
-        return await Change(draft =>
-        {
-            mutate(draft);
-            draft.UpdatedAt = Now;
-            var v = ToView(draft, stock);
-            Record(draft, eventType, v);
-            return v;
-        });
+        return s => ToView(s, stock);
     }
 
-    private VariantState NewVariant(VariantInput input, string param, DateTimeOffset now)
+    /// <summary>The product's own fields after <paramref name="r"/> (on create, <paramref name="current"/> is null);
+    /// variants, categories, modifier sets and the default variant have their own rules.</summary>
+    private static Action<ProductState> Resolve(ProductFieldsRequest r, ProductState? current)
     {
-        string P(string field) => param.Length == 0 ? field : $"{param}.{field}";
-        if (input.UnitPriceMoney is null)
-            throw DomainException.Invalid("MISSING_REQUIRED_FIELD", $"{P("unit_price_money")} is required.", P("unit_price_money"));
-        return new VariantState
+        var name = r.Name is null && current is not null ? current.Name : CatalogInput.Name(r.Name);
+        var description = r.Description is null ? current?.Description : CatalogInput.Description(r.Description);
+        var productType = r.ProductType is null && current is not null ? current.ProductType : CatalogInput.ProductType(r.ProductType);
+        var status = CatalogInput.SettableStatus(r.Status, current?.Status ?? CatalogStatus.Active);
+        var metadata = CatalogInput.MetadataAfter(current?.Metadata, r.Metadata);
+        return draft =>
         {
-            VariantId = FlintId.New(IdPrefix.Variant),
-            Name = input.Name is null or "" ? null : CatalogInput.Name(input.Name, P("name")),
-            OptionValues = input.OptionValues ?? [],
-            UnitPriceMoney = input.UnitPriceMoney.ToMoney(P("unit_price_money")),
-            Sku = CatalogInput.Sku(input.Sku, P("sku")),
-            Barcode = CatalogInput.Barcode(input.Barcode, P("barcode")),
-            TaxCategory = CatalogInput.TaxCategory(input.TaxCategory, P("tax_category")),
-            Taxable = input.Taxable ?? true,
-            EnforceInventoryLimit = input.EnforceInventoryLimit ?? false,
-            CreatedAt = now,
-            UpdatedAt = now,
+            draft.Name = name;
+            draft.Description = description;
+            draft.ProductType = productType;
+            draft.Status = status;
+            draft.Metadata = metadata;
         };
-    }
-
-    private static long InitialQuantity(VariantInput input, string param)
-    {
-        var q = input.InitialQuantityAvailable ?? 0;
-        Validation.RequireRange(q, 0, 1_000_000_000, param.Length == 0 ? "initial_quantity_available" : $"{param}.initial_quantity_available");
-        return q;
-    }
-
-    /// <summary>The rules over a product's whole variant set: option combinations, one currency, distinct SKUs
-    /// (uniqueness across products is the database's job). <paramref name="paramOf"/> names each variant in errors.</summary>
-    private static void ValidateVariantSet(List<ProductOptionState> options, List<VariantState> variants, IReadOnlyList<string> paramOf)
-    {
-        ProductOptions.Validate(
-            options.Select(o => new ProductOption(o.Name, o.Values)).ToList(),
-            variants.Select(v => (IReadOnlyDictionary<string, string>)v.OptionValues).ToList());
-        static string Field(string prefix, string field) => prefix.Length == 0 ? field : $"{prefix}.{field}";
-        var currency = variants[0].UnitPriceMoney.Currency;
-        var skus = new HashSet<string>(StringComparer.Ordinal);
-        for (var i = 0; i < variants.Count; i++)
-        {
-            if (variants[i].UnitPriceMoney.Currency != currency)
-                throw DomainException.Invalid("CURRENCY_MISMATCH", "All variants of a product are priced in one currency.", Field(paramOf[i], "unit_price_money.currency"));
-            if (variants[i].Sku is { } sku && !skus.Add(sku))
-                throw DomainException.Conflict("SKU_ALREADY_EXISTS", $"SKU '{sku}' is used twice.", Field(paramOf[i], "sku"));
-        }
-    }
-
-    private async Task EnsureModifierSets(List<string> ids)
-    {
-        foreach (var id in ids)
-            await GrainFactory.GetGrain<IModifierSetGrain>(Tenant.GrainKey(id)).EnsureAssignable();
     }
 
     /// <summary>Tells every inventory grain still marked pending its variant's policy (and, the first time, its
@@ -361,8 +246,8 @@ public sealed class ProductGrain(
         foreach (var (variantId, initial) in pending)
         {
             var v = State.Variants.First(x => x.VariantId == variantId);
-            await Inventory(variantId).Configure(
-                new VariantPolicy(ObjectId, v.EnforceInventoryLimit, State.Status == "active" && !v.Deleted), initial, actor: null);
+            await GrainFactory.Inventory(Tenant, variantId).Configure(
+                new VariantPolicy(ObjectId, v.EnforceInventoryLimit, State.Status == CatalogStatus.Active && !v.Deleted), initial, actor: null);
         }
         await Change(draft =>
         {
@@ -379,29 +264,14 @@ public sealed class ProductGrain(
     private async Task<Dictionary<string, long>> LiveStock(ProductState s)
     {
         var variants = ActiveVariants(s).ToList();
-        var stocks = await Task.WhenAll(variants.Select(v => Inventory(v.VariantId).GetStock(ObjectId)));
+        var stocks = await Task.WhenAll(variants.Select(v => GrainFactory.Inventory(Tenant, v.VariantId).GetStock(ObjectId)));
         return stocks.ToDictionary(x => x.VariantId, x => x.QuantityAvailable);
     }
-
-    private IVariantInventoryGrain Inventory(string variantId) =>
-        GrainFactory.GetGrain<IVariantInventoryGrain>(Tenant.GrainKey(variantId));
 
     private static IEnumerable<VariantState> ActiveVariants(ProductState s) => s.Variants.Where(v => !v.Deleted);
 
     private VariantState FindVariant(string variantId) =>
         ActiveVariants(State).FirstOrDefault(v => v.VariantId == variantId) ?? throw NotFound("variant");
-
-    private void EnsureExists()
-    {
-        if (!Exists) throw NotFound("product");
-    }
-
-    private void EnsureEditable()
-    {
-        EnsureExists();
-        if (State.Status == "deleted")
-            throw DomainException.Conflict("PRODUCT_DELETED", "This product is deleted; deletion is permanent.");
-    }
 
     private ProductView ToView(ProductState s, IReadOnlyDictionary<string, long> stock)
     {
@@ -412,7 +282,7 @@ public sealed class ProductGrain(
             Name = s.Name,
             Description = s.Description,
             ProductType = s.ProductType,
-            Status = s.Status,
+            Status = SnakeCase.ToSnake(s.Status),
             Categories = s.Categories,
             Options = s.Options.Select(o => new ProductOptionView(o.Name, o.Values)).ToList(),
             Variants = variants,

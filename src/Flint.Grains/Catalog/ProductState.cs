@@ -1,23 +1,21 @@
-using Flint.Abstractions;
 using Flint.Domain;
+using Flint.Domain.Catalog;
+using Flint.Grains.Common;
 
 namespace Flint.Grains.Catalog;
 
 [GenerateSerializer, Alias("flint.catalog.product_state")]
-public sealed class ProductState : ObjectState
+public sealed class ProductState : CatalogObjectState
 {
     [Id(0)] public string Name { get; set; } = "";
     [Id(1)] public string? Description { get; set; }
     [Id(2)] public string ProductType { get; set; } = "physical";
-    [Id(3)] public string Status { get; set; } = "active";
+    [Id(3)] public override CatalogStatus Status { get; set; } = CatalogStatus.Active;
     [Id(4)] public List<string> Categories { get; set; } = [];
     [Id(5)] public List<ProductOptionState> Options { get; set; } = [];
     [Id(6)] public List<VariantState> Variants { get; set; } = [];
     [Id(7)] public string? DefaultVariantId { get; set; }
     [Id(8)] public List<string> ModifierSetIds { get; set; } = [];
-    [Id(9)] public Dictionary<string, string> Metadata { get; set; } = [];
-    [Id(10)] public DateTimeOffset CreatedAt { get; set; }
-    [Id(11)] public DateTimeOffset UpdatedAt { get; set; }
     /// <summary>Variants whose inventory grain still has to learn their policy (value: initial quantity for a
     /// new variant). Written with the change that caused it and cleared once every inventory grain confirmed,
     /// so a crash in between is finished on the next activation instead of leaving stock out of step.</summary>

@@ -1,6 +1,7 @@
 using Flint.Abstractions;
 using Flint.Abstractions.Coupons;
 using Flint.Domain;
+using Flint.Domain.Catalog;
 using Flint.Domain.Coupons;
 using Flint.Domain.Orders;
 using Flint.Grains.Catalog;
@@ -10,7 +11,7 @@ using Orleans.Serialization;
 namespace Flint.Grains.Coupons;
 
 [GenerateSerializer, Alias("flint.coupons.coupon_state")]
-public sealed class CouponState : ObjectState
+public sealed class CouponState : CatalogObjectState
 {
     /// <summary>Normalized (upper-case). The projection's name, which the database keeps unique among live coupons.</summary>
     [Id(0)] public string Code { get; set; } = "";
@@ -26,10 +27,7 @@ public sealed class CouponState : ObjectState
     [Id(10)] public List<string> ProductIds { get; set; } = [];
     [Id(11)] public List<string> Categories { get; set; } = [];
     [Id(12)] public bool Stackable { get; set; }
-    [Id(13)] public string Status { get; set; } = "active";
-    [Id(14)] public Dictionary<string, string> Metadata { get; set; } = [];
-    [Id(15)] public DateTimeOffset CreatedAt { get; set; }
-    [Id(16)] public DateTimeOffset UpdatedAt { get; set; }
+    [Id(13)] public override CatalogStatus Status { get; set; } = CatalogStatus.Active;
     /// <summary>Redemptions taken, by order id: the key makes taking one idempotent per order.</summary>
     [Id(17)] public Dictionary<string, CouponRedemptionState> Redemptions { get; set; } = [];
 }
@@ -53,7 +51,7 @@ public sealed class CouponRedemptionState
 public sealed class CouponGrain(
     [PersistentState("coupon", "flint")] IPersistentState<CouponState> store,
     DeepCopier<CouponState> copier,
-    TimeProvider clock) : TenantGrain<CouponState>(store, copier, clock), ICouponGrain
+    TimeProvider clock) : CatalogGrain<CouponState, CouponView>(store, copier, clock), ICouponGrain
 {
     public const int MaxProductIds = 100;
     public const int MaxCategories = 100;
@@ -61,128 +59,59 @@ public sealed class CouponGrain(
 
     protected override bool GroupsWrites => true;
 
+    protected override string Kind => "coupon";
+
     public async Task<CouponView> Create(CouponRequest r)
     {
-        if (Exists) return ToView(State);
-        var terms = Resolve(r, current: null);
-        var metadata = CatalogInput.NewMetadata(r.Metadata);
-        var now = Now;
-        return await Change(draft =>
-        {
-            terms.ApplyTo(draft);
-            draft.Metadata = metadata;
-            draft.CreatedAt = now;
-            draft.UpdatedAt = now;
-            var v = ToView(draft);
-            Record(draft, "coupon.created", v);
-            return v;
-        });
+        if (Exists) return await Current();
+        return await SaveNew(Resolve(r, current: null).ApplyTo, Now);
     }
 
-    public Task<CouponView> Get()
+    public Task<CouponView> Update(CouponRequest r)
     {
-        EnsureExists();
-        return Task.FromResult(ToView(State));
-    }
-
-    public async Task<CouponView> Update(CouponRequest r)
-    {
-        EnsureExists();
-        if (State.Status == "deleted") throw DomainException.Conflict("COUPON_DELETED", "This coupon is deleted; deletion is permanent.");
+        EnsureEditable();
         if (r.Code is null && r.Name is null && r.DiscountType is null && r.PercentOff is null && r.AmountOff is null
             && r.MaxRedemptions is null && r.PerCustomerLimit is null && r.StartsAt is null && r.ExpiresAt is null
             && r.MinimumSubtotalMoney is null && r.AppliesTo is null && r.Stackable is null && r.Status is null && r.Metadata is null)
             throw CatalogInput.NoFields();
-        var terms = Resolve(r, State);
-        var metadata = CatalogInput.MergeMetadata(State.Metadata, r.Metadata);
-        return await Change(draft =>
-        {
-            terms.ApplyTo(draft);
-            draft.Metadata = metadata;
-            draft.UpdatedAt = Now;
-            var v = ToView(draft);
-            Record(draft, "coupon.updated", v);
-            return v;
-        });
-    }
-
-    public async Task<CouponView> Delete()
-    {
-        EnsureExists();
-        if (State.Status == "deleted") return ToView(State);
-        return await Change(draft =>
-        {
-            draft.Status = "deleted";
-            draft.UpdatedAt = Now;
-            var v = ToView(draft);
-            Record(draft, "coupon.deleted", v);
-            return v;
-        });
+        return Save("updated", Resolve(r, State).ApplyTo);
     }
 
     public Task<CouponApplication> ForApplication(string? customerId)
     {
-        if (!Exists || State.Status == "deleted") throw NotFound("coupon");
+        if (!Exists || State.Status == CatalogStatus.Deleted) throw NotFound("coupon");
         var mine = customerId is null ? 0 : RedemptionsOf(State, customerId);
         return Task.FromResult(new CouponApplication(ToView(State), mine));
     }
 
-    public async Task<CouponView> Redeem(string orderId, string? customerId)
+    public Task<CouponView> Redeem(string orderId, string? customerId)
     {
         FlintId.Validate(orderId, IdPrefix.Order, "order_id");
         if (customerId is not null) FlintId.Validate(customerId, IdPrefix.Customer, "customer_id");
         EnsureExists();
         // Taken already: a retried payment step gets the same answer, whatever changed since.
-        if (State.Redemptions.ContainsKey(orderId)) return ToView(State);
-        if (State.Status != "active")
-            throw Refused("COUPON_INACTIVE", State.Status == "deleted" ? $"Coupon {State.Code} was deleted." : $"Coupon {State.Code} is not active.");
-        var now = Clock.GetUtcNow();
-        if (State.StartsAt is { } startsAt && now < startsAt)
-            throw Refused("COUPON_NOT_STARTED", $"Coupon {State.Code} can be used from {FlintJson.Timestamp(startsAt)}.");
-        if (State.ExpiresAt is { } expiresAt && now >= expiresAt)
-            throw Refused("COUPON_EXPIRED", $"Coupon {State.Code} expired at {FlintJson.Timestamp(expiresAt)}.");
-        if (State.MaxRedemptions is { } max && State.Redemptions.Count >= max)
-            throw Refused("COUPON_EXHAUSTED", $"Coupon {State.Code} has been used the maximum number of times.");
-        if (customerId is not null && State.PerCustomerLimit is { } limit && RedemptionsOf(State, customerId) >= limit)
-            throw Refused("COUPON_CUSTOMER_LIMIT", $"This customer has already used coupon {State.Code} the maximum number of times.");
-        return await Change(draft =>
-        {
-            draft.Redemptions[orderId] = new CouponRedemptionState { CustomerId = customerId, RedeemedAt = Now };
-            draft.UpdatedAt = Now;
-            var v = ToView(draft);
-            Record(draft, "coupon.redeemed", v);
-            return v;
-        });
+        if (State.Redemptions.ContainsKey(orderId)) return Task.FromResult(ToView(State));
+        // The same rules that let the coupon onto the order, checked again: anything may have changed since.
+        CouponRules.CheckCanRedeem(ToView(State).ToTerms(), Clock.GetUtcNow(), State.Redemptions.Count,
+            customerId is null ? 0 : RedemptionsOf(State, customerId), hasCustomer: customerId is not null);
+        return Save("redeemed", draft => draft.Redemptions[orderId] = new CouponRedemptionState { CustomerId = customerId, RedeemedAt = Now });
     }
 
-    public async Task<CouponView> Release(string orderId)
+    public Task<CouponView> Release(string orderId)
     {
         EnsureExists();
-        if (!State.Redemptions.ContainsKey(orderId)) return ToView(State);
-        return await Change(draft =>
-        {
-            draft.Redemptions.Remove(orderId);
-            draft.UpdatedAt = Now;
-            var v = ToView(draft);
-            Record(draft, "coupon.released", v);
-            return v;
-        });
+        if (!State.Redemptions.ContainsKey(orderId)) return Task.FromResult(ToView(State));
+        return Save("released", draft => draft.Redemptions.Remove(orderId));
     }
 
-    protected override ProjectionRecord Project(CouponState s)
-    {
-        var p = NewProjection(s, "coupon", ToView(s));
-        p.Name = s.Code;
-        p.Status = s.Status;
-        p.CreatedAt = s.CreatedAt;
-        p.UpdatedAt = s.UpdatedAt;
-        p.SearchText = CatalogInput.SearchText([ObjectId, s.Code, s.Name]);
-        return p;
-    }
+    protected override ValueTask<Func<CouponState, CouponView>> Viewer() => new(ToView);
 
-    /// <summary>The coupon's terms after applying <paramref name="r"/> to <paramref name="current"/> (null on create),
+    protected override ProjectionRecord Project(CouponState s) =>
+        CatalogProjection(s, ToView(s), s.Code, CatalogInput.SearchText([ObjectId, s.Code, s.Name]));
+
+    /// <summary>The coupon's fields after applying <paramref name="r"/> to <paramref name="current"/> (null on create),
     /// validated as a whole so that no combination of a sparse update can leave the coupon inconsistent.</summary>
-    private static Terms Resolve(CouponRequest r, CouponState? current)
+    private static CouponFields Resolve(CouponRequest r, CouponState? current)
     {
         var code = r.Code is null && current is not null ? current.Code : CouponRules.NormalizeCode(r.Code, "code");
         var name = r.Name is { Length: > 0 } ? CatalogInput.Name(r.Name) : r.Name is null ? current?.Name : null;
@@ -226,40 +155,17 @@ public sealed class CouponGrain(
             throw DomainException.Invalid("CURRENCY_MISMATCH",
                 $"minimum_subtotal_money must be in the currency of amount_off ({off.Currency}).", "minimum_subtotal_money.currency");
 
-        var productIds = r.AppliesTo is null ? current?.ProductIds ?? [] : ProductIds(r.AppliesTo.ProductIds);
-        var categories = r.AppliesTo is null ? current?.Categories ?? [] : Categories(r.AppliesTo.Categories);
+        var productIds = r.AppliesTo is null ? current?.ProductIds ?? []
+            : CatalogInput.DistinctValues(r.AppliesTo.ProductIds, "applies_to.product_ids", MaxProductIds, "product ids",
+                (id, param) => FlintId.Validate(id, IdPrefix.Product, param));
+        var categories = r.AppliesTo is null ? current?.Categories ?? []
+            : CatalogInput.DistinctValues(r.AppliesTo.Categories, "applies_to.categories", MaxCategories, "categories",
+                (c, param) => Validation.RequireLength(c, param, 1, CatalogInput.MaxCategoryLength));
 
-        return new Terms(code, name, type, percentOff, amountOff, maxRedemptions, perCustomer, startsAt, expiresAt, minimum,
+        return new CouponFields(code, name, type, percentOff, amountOff, maxRedemptions, perCustomer, startsAt, expiresAt, minimum,
             productIds, categories, r.Stackable ?? current?.Stackable ?? false,
-            CatalogInput.SettableStatus(r.Status, current?.Status ?? "active"));
-    }
-
-    private static List<string> ProductIds(List<string>? values)
-    {
-        const string param = "applies_to.product_ids";
-        if (values is null) return [];
-        if (values.Count > MaxProductIds) throw DomainException.Invalid("TOO_MANY_ITEMS", $"At most {MaxProductIds} product ids.", param);
-        var result = new List<string>();
-        for (var i = 0; i < values.Count; i++)
-        {
-            var id = FlintId.Validate(values[i], IdPrefix.Product, $"{param}[{i}]");
-            if (!result.Contains(id, StringComparer.Ordinal)) result.Add(id);
-        }
-        return result;
-    }
-
-    private static List<string> Categories(List<string>? values)
-    {
-        const string param = "applies_to.categories";
-        if (values is null) return [];
-        if (values.Count > MaxCategories) throw DomainException.Invalid("TOO_MANY_ITEMS", $"At most {MaxCategories} categories.", param);
-        var result = new List<string>();
-        for (var i = 0; i < values.Count; i++)
-        {
-            var c = Validation.RequireLength(values[i], $"{param}[{i}]", 1, CatalogInput.MaxCategoryLength);
-            if (!result.Contains(c, StringComparer.Ordinal)) result.Add(c);
-        }
-        return result;
+            CatalogInput.SettableStatus(r.Status, current?.Status ?? CatalogStatus.Active),
+            CatalogInput.MetadataAfter(current?.Metadata, r.Metadata));
     }
 
     /// <summary>UTC, to the millisecond: the precision timestamps are stored and shown with.</summary>
@@ -275,19 +181,12 @@ public sealed class CouponGrain(
     private static DomainException NotForType(string param, string type) =>
         DomainException.Invalid("INVALID_FIELD", $"{param} is only for {type} coupons; set discount_type to {type} or leave it out.", param);
 
-    private static DomainException Refused(string code, string message) => DomainException.Conflict(code, message);
-
     private static long RedemptionsOf(CouponState s, string customerId)
     {
         var n = 0L;
         foreach (var r in s.Redemptions.Values)
             if (r.CustomerId == customerId) n++;
         return n;
-    }
-
-    private void EnsureExists()
-    {
-        if (!Exists) throw NotFound("coupon");
     }
 
     private CouponView ToView(CouponState s) => new()
@@ -305,7 +204,7 @@ public sealed class CouponGrain(
         MinimumSubtotalMoney = s.MinimumSubtotalMoney,
         AppliesTo = new CouponAppliesToView(s.ProductIds, s.Categories),
         Stackable = s.Stackable,
-        Status = s.Status,
+        Status = SnakeCase.ToSnake(s.Status),
         TimesRedeemed = s.Redemptions.Count,
         Metadata = s.Metadata,
         CreatedAt = s.CreatedAt,
@@ -313,10 +212,11 @@ public sealed class CouponGrain(
         Version = s.Version,
     };
 
-    private sealed record Terms(
+    /// <summary>What a create or update sets: the coupon's own fields (its rules' input is <see cref="CouponTermsOf"/>).</summary>
+    private sealed record CouponFields(
         string Code, string? Name, string DiscountType, string? PercentOff, Money? AmountOff, long? MaxRedemptions,
         long? PerCustomerLimit, DateTimeOffset? StartsAt, DateTimeOffset? ExpiresAt, Money? MinimumSubtotalMoney,
-        List<string> ProductIds, List<string> Categories, bool Stackable, string Status)
+        List<string> ProductIds, List<string> Categories, bool Stackable, CatalogStatus Status, Dictionary<string, string> Metadata)
     {
         public void ApplyTo(CouponState s)
         {
@@ -334,6 +234,7 @@ public sealed class CouponGrain(
             s.Categories = Categories;
             s.Stackable = Stackable;
             s.Status = Status;
+            s.Metadata = Metadata;
         }
     }
 }

@@ -1,27 +1,33 @@
+using System.Text.Json.Serialization;
+using Flint.Abstractions;
+using Flint.Abstractions.Customers;
 using Flint.Abstractions.Merchants;
+using Flint.Domain;
+using Flint.Domain.Catalog;
+using Flint.Grains.Catalog;
+using Flint.Grains.Common;
 using Flint.Grains.Payments;
 using Flint.Payments;
 using Microsoft.Extensions.DependencyInjection;
-using Flint.Abstractions;
-using Flint.Abstractions.Customers;
-using Flint.Domain;
-using Flint.Grains.Catalog;
-using Flint.Grains.Common;
 using Orleans.Serialization;
 
 namespace Flint.Grains.Customers;
 
 [GenerateSerializer, Alias("flint.customers.customer_state")]
-public sealed class CustomerState : ObjectState
+public sealed class CustomerState : CatalogObjectState
 {
     [Id(0)] public string? Email { get; set; }
     [Id(1)] public string? Name { get; set; }
     [Id(2)] public string? Phone { get; set; }
     [Id(3)] public List<AddressState> Addresses { get; set; } = [];
-    [Id(4)] public Dictionary<string, string> Metadata { get; set; } = [];
     [Id(5)] public bool Deleted { get; set; }
-    [Id(6)] public DateTimeOffset CreatedAt { get; set; }
-    [Id(7)] public DateTimeOffset UpdatedAt { get; set; }
+    /// <summary>A customer is active or deleted, and is stored with the <c>deleted</c> flag it always had.</summary>
+    [JsonIgnore]
+    public override CatalogStatus Status
+    {
+        get => Deleted ? CatalogStatus.Deleted : CatalogStatus.Active;
+        set => Deleted = value == CatalogStatus.Deleted;
+    }
     /// <summary>The processor's customer that holds this customer's saved cards (created with the first card).</summary>
     [Id(8)] public string? ProcessorCustomerId { get; set; }
     [Id(9)] public List<SavedPaymentMethodState> PaymentMethods { get; set; } = [];
@@ -58,82 +64,33 @@ public sealed class AddressState
 public sealed class CustomerGrain(
     [PersistentState("customer", "flint")] IPersistentState<CustomerState> store,
     DeepCopier<CustomerState> copier,
-    TimeProvider clock) : TenantGrain<CustomerState>(store, copier, clock), ICustomerGrain
+    TimeProvider clock) : CatalogGrain<CustomerState, CustomerView>(store, copier, clock), ICustomerGrain
 {
+    protected override string Kind => "customer";
+
+    /// <summary>Like Stripe: a deleted customer is gone, so reading, changing or deleting it again is 404 (a retry that
+    /// must see the first answer sends an Idempotency-Key).</summary>
+    protected override bool DeletedReadsAsMissing => true;
+
     public async Task<CustomerView> Create(CustomerRequest r)
     {
-        if (Exists) return ToView(State);
-        var email = CustomerInput.Email(r.Email);
-        var name = CustomerInput.Name(r.Name);
-        var phone = CustomerInput.Phone(r.Phone);
-        var addresses = CustomerInput.Addresses(r.Addresses);
-        var metadata = CatalogInput.NewMetadata(r.Metadata);
-        var now = Now;
-        return await Change(draft =>
-        {
-            draft.Email = email;
-            draft.Name = name;
-            draft.Phone = phone;
-            draft.Addresses = addresses;
-            draft.Metadata = metadata;
-            draft.CreatedAt = now;
-            draft.UpdatedAt = now;
-            var v = ToView(draft);
-            Record(draft, "customer.created", v);
-            return v;
-        });
+        if (Exists) return await Current();
+        return await SaveNew(Resolve(r, current: null), Now);
     }
 
-    public Task<CustomerView> Get()
+    public Task<CustomerView> Update(CustomerRequest r)
     {
-        EnsureLive();
-        return Task.FromResult(ToView(State));
-    }
-
-    public async Task<CustomerView> Update(CustomerRequest r)
-    {
-        EnsureLive();
+        EnsureEditable();
         if (r.Email is null && r.Name is null && r.Phone is null && r.Addresses is null && r.Metadata is null)
             throw CatalogInput.NoFields();
-        var email = r.Email is null ? State.Email : CustomerInput.Email(r.Email);
-        var name = r.Name is null ? State.Name : CustomerInput.Name(r.Name);
-        var phone = r.Phone is null ? State.Phone : CustomerInput.Phone(r.Phone);
-        var addresses = r.Addresses is null ? State.Addresses : CustomerInput.Addresses(r.Addresses);
-        var metadata = CatalogInput.MergeMetadata(State.Metadata, r.Metadata);
-        return await Change(draft =>
-        {
-            draft.Email = email;
-            draft.Name = name;
-            draft.Phone = phone;
-            draft.Addresses = addresses;
-            draft.Metadata = metadata;
-            draft.UpdatedAt = Now;
-            var v = ToView(draft);
-            Record(draft, "customer.updated", v);
-            return v;
-        });
-    }
-
-    /// <summary>Like Stripe: a deleted customer is gone, so deleting it again is 404 (a retry that must see the
-    /// first answer sends an Idempotency-Key).</summary>
-    public async Task<CustomerView> Delete()
-    {
-        EnsureLive();
-        return await Change(draft =>
-        {
-            draft.Deleted = true;
-            draft.UpdatedAt = Now;
-            var v = ToView(draft);
-            Record(draft, "customer.deleted", v);
-            return v;
-        });
+        return Save("updated", Resolve(r, State));
     }
 
     public const int MaxPaymentMethods = 20;
 
     public async Task<CustomerPaymentMethodView> AddPaymentMethod(AddPaymentMethodRequest request)
     {
-        EnsureLive();
+        EnsureExists();
         if (request.Token is null) throw DomainException.Invalid("MISSING_REQUIRED_FIELD", "token is required.", "token");
         Validation.RequireLength(request.Token, "token", 1, 255);
         if (State.PaymentMethods.Count >= MaxPaymentMethods)
@@ -163,42 +120,33 @@ public sealed class CustomerGrain(
             ExpYear = saved.ExpYear,
             CreatedAt = Now,
         };
-        return await Change(draft =>
+        return await SaveAs("payment_method.attached", draft =>
         {
             draft.ProcessorCustomerId = saved.ProcessorCustomerId;
             draft.PaymentMethods.Add(method);
-            draft.UpdatedAt = Now;
-            var v = MethodView(draft, method);
-            Record(draft, "customer.payment_method.attached", v);
-            return v;
-        });
+        }, draft => MethodView(draft, method));
     }
 
     public Task<IReadOnlyList<CustomerPaymentMethodView>> ListPaymentMethods()
     {
-        EnsureLive();
+        EnsureExists();
         return Task.FromResult<IReadOnlyList<CustomerPaymentMethodView>>(State.PaymentMethods.Select(m => MethodView(State, m)).ToList());
     }
 
     public Task<CustomerPaymentMethodView> GetPaymentMethod(string customerPaymentMethodId)
     {
-        EnsureLive();
+        EnsureExists();
         var m = State.PaymentMethods.FirstOrDefault(x => x.CustomerPaymentMethodId == customerPaymentMethodId) ?? throw NotFound("payment method");
         return Task.FromResult(MethodView(State, m));
     }
 
     public async Task<CustomerPaymentMethodView> RemovePaymentMethod(string customerPaymentMethodId)
     {
-        EnsureLive();
+        EnsureExists();
         var m = State.PaymentMethods.FirstOrDefault(x => x.CustomerPaymentMethodId == customerPaymentMethodId) ?? throw NotFound("payment method");
-        return await Change(draft =>
-        {
-            draft.PaymentMethods.RemoveAll(x => x.CustomerPaymentMethodId == customerPaymentMethodId);
-            draft.UpdatedAt = Now;
-            var v = MethodView(draft, m);
-            Record(draft, "customer.payment_method.detached", v);
-            return v;
-        });
+        return await SaveAs("payment_method.detached",
+            draft => draft.PaymentMethods.RemoveAll(x => x.CustomerPaymentMethodId == customerPaymentMethodId),
+            draft => MethodView(draft, m));
     }
 
     private CustomerPaymentMethodView MethodView(CustomerState s, SavedPaymentMethodState m) => new()
@@ -221,21 +169,28 @@ public sealed class CustomerGrain(
         return Task.CompletedTask;
     }
 
-    protected override ProjectionRecord Project(CustomerState s)
-    {
-        var p = NewProjection(s, "customer", ToView(s));
-        // Never null: keyset pagination compares (name, id) rows, and a NULL would drop the row from later pages.
-        p.Name = s.Name ?? "";
-        p.Status = s.Deleted ? "deleted" : "active";
-        p.CreatedAt = s.CreatedAt;
-        p.UpdatedAt = s.UpdatedAt;
-        p.SearchText = CatalogInput.SearchText([ObjectId, s.Email, s.Name]);
-        return p;
-    }
+    protected override ValueTask<Func<CustomerState, CustomerView>> Viewer() => new(ToView);
 
-    private void EnsureLive()
+    // The name is never null: keyset pagination compares (name, id) rows, and a NULL would drop the row from later pages.
+    protected override ProjectionRecord Project(CustomerState s) =>
+        CatalogProjection(s, ToView(s), s.Name ?? "", CatalogInput.SearchText([ObjectId, s.Email, s.Name]));
+
+    /// <summary>The customer's fields after <paramref name="r"/> (on create, <paramref name="current"/> is null).</summary>
+    private static Action<CustomerState> Resolve(CustomerRequest r, CustomerState? current)
     {
-        if (!Exists || State.Deleted) throw NotFound("customer");
+        var email = r.Email is null && current is not null ? current.Email : CustomerInput.Email(r.Email);
+        var name = r.Name is null && current is not null ? current.Name : CustomerInput.Name(r.Name);
+        var phone = r.Phone is null && current is not null ? current.Phone : CustomerInput.Phone(r.Phone);
+        var addresses = r.Addresses is null && current is not null ? current.Addresses : CustomerInput.Addresses(r.Addresses);
+        var metadata = CatalogInput.MetadataAfter(current?.Metadata, r.Metadata);
+        return draft =>
+        {
+            draft.Email = email;
+            draft.Name = name;
+            draft.Phone = phone;
+            draft.Addresses = addresses;
+            draft.Metadata = metadata;
+        };
     }
 
     private CustomerView ToView(CustomerState s) => new()

@@ -9,6 +9,7 @@ using Flint.Domain.Coupons;
 using Flint.Domain.Orders;
 using Flint.Grains.Catalog;
 using Flint.Grains.Common;
+using Flint.Grains.Coupons;
 using Orleans.Serialization;
 
 namespace Flint.Grains.Orders;
@@ -130,15 +131,8 @@ public sealed partial class OrderGrain(
         EnsureEditable(version);
         if (State.Discounts.Count >= MaxDiscounts)
             throw DomainException.Invalid("TOO_MANY_ITEMS", $"An order has at most {MaxDiscounts} discounts.", "coupon_code");
-        CouponApplication application;
-        try
-        {
-            application = await GrainFactory.GetGrain<ICouponGrain>(Tenant.GrainKey(couponId)).ForApplication(State.CustomerId);
-        }
-        catch (FlintException e) when (e.Code == "RESOURCE_NOT_FOUND")
-        {
-            throw DomainException.NotFound("No coupon has this code.");
-        }
+        // A coupon deleted since its code was looked up answers 404 RESOURCE_NOT_FOUND, "No such coupon.".
+        var application = await GrainFactory.GetGrain<ICouponGrain>(Tenant.GrainKey(couponId)).ForApplication(State.CustomerId);
         var coupon = application.Coupon;
         var discount = new OrderDiscountState
         {
@@ -155,21 +149,7 @@ public sealed partial class OrderGrain(
             AppliesToCategories = coupon.AppliesTo.Categories.ToList(),
             MinimumSubtotalMinor = coupon.MinimumSubtotalMoney?.Amount,
         };
-        var terms = new CouponTerms(
-            coupon.Code,
-            coupon.DiscountType == "fixed_amount" ? CouponDiscountType.FixedAmount : CouponDiscountType.Percentage,
-            coupon.PercentOff is null ? null : Percentage.Parse(coupon.PercentOff, "percent_off", Percentage.DiscountDecimals),
-            coupon.AmountOff?.Amount,
-            coupon.AmountOff?.Currency ?? coupon.MinimumSubtotalMoney?.Currency,
-            coupon.MaxRedemptions,
-            coupon.PerCustomerLimit,
-            coupon.StartsAt,
-            coupon.ExpiresAt,
-            coupon.MinimumSubtotalMoney?.Amount,
-            coupon.AppliesTo.ProductIds,
-            coupon.AppliesTo.Categories,
-            coupon.Stackable,
-            coupon.Status == "active");
+        var terms = coupon.ToTerms();
         CouponRules.CheckCanApply(terms, Clock.GetUtcNow(), State.Currency, OrderPricing.CouponLines(State),
             State.Discounts.Where(d => d.Source == "coupon").Select(d => (d.CouponCode ?? "", d.Stackable)).ToList(),
             coupon.TimesRedeemed, application.CustomerRedemptions, State.CustomerId is not null);

@@ -105,7 +105,7 @@ public sealed class OrderLineResolver(IGrainFactory grains, Tenant tenant)
             try
             {
                 var set = await grains.GetGrain<IModifierSetGrain>(tenant.GrainKey(id)).Get();
-                if (set.Status == "active") sets.Add(set);
+                if (Validation.ParseSnakeEnum<CatalogStatus>(set.Status, "status") == CatalogStatus.Active) sets.Add(set);
             }
             catch (FlintException e) when (e.Code == "RESOURCE_NOT_FOUND") { }
         }

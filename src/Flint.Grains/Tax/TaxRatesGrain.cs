@@ -30,7 +30,7 @@ public sealed class TaxRateState
     [Id(5)] public string Country { get; set; } = "";
     [Id(6)] public string? Region { get; set; }
     [Id(7)] public List<string> PostalCodePrefixes { get; set; } = [];
-    [Id(8)] public string Status { get; set; } = "active";
+    [Id(8)] public CatalogStatus Status { get; set; } = CatalogStatus.Active;
     [Id(9)] public Dictionary<string, string> Metadata { get; set; } = [];
     [Id(10)] public DateTimeOffset CreatedAt { get; set; }
     [Id(11)] public DateTimeOffset UpdatedAt { get; set; }
@@ -63,38 +63,16 @@ public sealed class TaxRatesGrain(
     {
         if (!FlintId.IsValid(taxRateId, IdPrefix.Tax)) throw new ArgumentException($"'{taxRateId}' is not a tax rate id.", nameof(taxRateId));
         if (Find(taxRateId) is { } existing) return ToView(existing);
-        var name = CatalogInput.Name(r.Name);
-        var percentage = ParsePercentage(r.Percentage);
-        var inclusion = r.Inclusion is null ? "additive" : ParseInclusion(r.Inclusion);
-        var categories = Categories(r.TaxCategories);
-        var jurisdiction = Jurisdiction(r.Jurisdiction);
-        var status = CatalogInput.SettableStatus(r.Status, "active");
-        var metadata = CatalogInput.NewMetadata(r.Metadata);
-        if (State.Rates.Count(x => x.Status != "deleted") >= MaxRates)
+        var apply = Resolve(r, current: null);
+        if (State.Rates.Count(x => x.Status != CatalogStatus.Deleted) >= MaxRates)
             throw DomainException.Conflict("TAX_RATE_LIMIT_REACHED", $"A merchant has at most {MaxRates} tax rates; delete one first.");
         var now = Now;
         return await Change(draft =>
         {
-            var rate = new TaxRateState
-            {
-                Id = taxRateId,
-                Name = name,
-                Percentage = percentage,
-                Inclusion = inclusion,
-                TaxCategories = categories,
-                Country = jurisdiction.Country,
-                Region = jurisdiction.Region,
-                PostalCodePrefixes = jurisdiction.PostalCodePrefixes.ToList(),
-                Status = status,
-                Metadata = metadata,
-                CreatedAt = now,
-                UpdatedAt = now,
-                Version = 1,
-            };
+            var rate = new TaxRateState { Id = taxRateId, CreatedAt = now };
+            apply(rate);
             draft.Rates.Add(rate);
-            var v = ToView(rate);
-            Record(draft, "tax_rate.created", v);
-            return v;
+            return Stamped(draft, rate, "tax_rate.created", now);
         });
     }
 
@@ -103,52 +81,29 @@ public sealed class TaxRatesGrain(
     public async Task<TaxRateView> Update(string taxRateId, TaxRateRequest r)
     {
         var current = Existing(taxRateId);
-        if (current.Status == "deleted") throw DomainException.Conflict("TAX_RATE_DELETED", "This tax rate is deleted; deletion is permanent.");
+        if (current.Status == CatalogStatus.Deleted) throw DomainException.Conflict("TAX_RATE_DELETED", "This tax rate is deleted; deletion is permanent.");
         if (r.Name is null && r.Percentage is null && r.Inclusion is null && r.TaxCategories is null && r.Jurisdiction is null
             && r.Status is null && r.Metadata is null)
             throw CatalogInput.NoFields();
-        var name = r.Name is null ? current.Name : CatalogInput.Name(r.Name);
-        var percentage = r.Percentage is null ? current.Percentage : ParsePercentage(r.Percentage);
-        var inclusion = r.Inclusion is null ? current.Inclusion : ParseInclusion(r.Inclusion);
-        var categories = r.TaxCategories is null ? current.TaxCategories : Categories(r.TaxCategories);
-        var jurisdiction = r.Jurisdiction is null
-            ? new TaxJurisdiction(current.Country, current.Region, current.PostalCodePrefixes)
-            : Jurisdiction(r.Jurisdiction);
-        var status = CatalogInput.SettableStatus(r.Status, current.Status);
-        var metadata = CatalogInput.MergeMetadata(current.Metadata, r.Metadata);
+        var apply = Resolve(r, current);
         return await Change(draft =>
         {
             var rate = draft.Rates.First(x => x.Id == taxRateId);
-            rate.Name = name;
-            rate.Percentage = percentage;
-            rate.Inclusion = inclusion;
-            rate.TaxCategories = categories;
-            rate.Country = jurisdiction.Country;
-            rate.Region = jurisdiction.Region;
-            rate.PostalCodePrefixes = jurisdiction.PostalCodePrefixes.ToList();
-            rate.Status = status;
-            rate.Metadata = metadata;
-            rate.UpdatedAt = Now;
-            rate.Version++;
-            var v = ToView(rate);
-            Record(draft, "tax_rate.updated", v);
-            return v;
+            apply(rate);
+            return Stamped(draft, rate, "tax_rate.updated", Now);
         });
     }
 
     public async Task<TaxRateView> Delete(string taxRateId)
     {
         var current = Existing(taxRateId);
-        if (current.Status == "deleted") return ToView(current);
+        if (current.Status == CatalogStatus.Deleted) return ToView(current);
         return await Change(draft =>
         {
             var rate = draft.Rates.First(x => x.Id == taxRateId);
-            rate.Status = "deleted";
-            rate.UpdatedAt = Now;
-            rate.Version++;
-            var v = ToView(rate);
-            Record(draft, "tax_rate.deleted", v);
-            var deleted = draft.Rates.Where(x => x.Status == "deleted").ToList();
+            rate.Status = CatalogStatus.Deleted;
+            var v = Stamped(draft, rate, "tax_rate.deleted", Now);
+            var deleted = draft.Rates.Where(x => x.Status == CatalogStatus.Deleted).ToList();
             if (deleted.Count > DeletedRatesKept)
             {
                 foreach (var old in deleted.OrderBy(x => x.UpdatedAt).ThenBy(x => x.Id, StringComparer.Ordinal).Take(deleted.Count - DeletedRatesKept))
@@ -160,12 +115,12 @@ public sealed class TaxRatesGrain(
 
     public Task<Page<TaxRateView>> List(string? status, int pageSize, string? pageToken)
     {
-        if (status is not null) Validation.ParseSnakeEnum<CatalogStatus>(status, "status");
+        CatalogStatus? wanted = status is null ? null : Validation.ParseSnakeEnum<CatalogStatus>(status, "status");
         Validation.RequireRange(pageSize, 1, PageSize.Max, "page_size");
         var fingerprint = PageToken.Fingerprint([new("kind", "tax_rate"), new("status", status)]);
         var cursor = PageToken.Decode(pageToken, SortBy, SortDirection, fingerprint);
         IEnumerable<TaxRateState> rates = State.Rates
-            .Where(x => status is null ? x.Status != "deleted" : x.Status == status)
+            .Where(x => wanted is null ? x.Status != CatalogStatus.Deleted : x.Status == wanted)
             .OrderByDescending(x => x.CreatedAt)
             .ThenByDescending(x => x.Id, StringComparer.Ordinal);
         if (cursor is not null)
@@ -204,11 +159,49 @@ public sealed class TaxRatesGrain(
     {
         if (_activeVersion == State.Version) return _active;
         _active = State.Rates
-            .Where(x => x.Status == "active")
+            .Where(x => x.Status == CatalogStatus.Active)
             .Select(x => (new TaxJurisdiction(x.Country, x.Region, x.PostalCodePrefixes), ToView(x)))
             .ToList();
         _activeVersion = State.Version;
         return _active;
+    }
+
+    /// <summary>A rate's fields after <paramref name="r"/> (on create, <paramref name="current"/> is null), validated
+    /// before anything changes.</summary>
+    private static Action<TaxRateState> Resolve(TaxRateRequest r, TaxRateState? current)
+    {
+        var name = r.Name is null && current is not null ? current.Name : CatalogInput.Name(r.Name);
+        var percentage = r.Percentage is null && current is not null ? current.Percentage : ParsePercentage(r.Percentage);
+        var inclusion = r.Inclusion is null ? current?.Inclusion ?? "additive" : ParseInclusion(r.Inclusion);
+        var categories = r.TaxCategories is null && current is not null ? current.TaxCategories : Categories(r.TaxCategories);
+        var jurisdiction = r.Jurisdiction is null && current is not null
+            ? new TaxJurisdiction(current.Country, current.Region, current.PostalCodePrefixes)
+            : Jurisdiction(r.Jurisdiction);
+        var status = CatalogInput.SettableStatus(r.Status, current?.Status ?? CatalogStatus.Active);
+        var metadata = CatalogInput.MetadataAfter(current?.Metadata, r.Metadata);
+        return rate =>
+        {
+            rate.Name = name;
+            rate.Percentage = percentage;
+            rate.Inclusion = inclusion;
+            rate.TaxCategories = categories;
+            rate.Country = jurisdiction.Country;
+            rate.Region = jurisdiction.Region;
+            rate.PostalCodePrefixes = jurisdiction.PostalCodePrefixes.ToList();
+            rate.Status = status;
+            rate.Metadata = metadata;
+        };
+    }
+
+    /// <summary>A rate changed: its own version and updated_at (rates share one grain, so each counts its own changes),
+    /// and its event.</summary>
+    private TaxRateView Stamped(TaxRatesState draft, TaxRateState rate, string eventType, DateTimeOffset at)
+    {
+        rate.UpdatedAt = at;
+        rate.Version++;
+        var v = ToView(rate);
+        Record(draft, eventType, v);
+        return v;
     }
 
     private TaxRateState? Find(string taxRateId) => State.Rates.Find(x => x.Id == taxRateId);
@@ -249,7 +242,7 @@ public sealed class TaxRatesGrain(
         Inclusion = s.Inclusion,
         TaxCategories = s.TaxCategories,
         Jurisdiction = new JurisdictionView(s.Country, s.Region, s.PostalCodePrefixes),
-        Status = s.Status,
+        Status = SnakeCase.ToSnake(s.Status),
         Metadata = s.Metadata,
         CreatedAt = s.CreatedAt,
         UpdatedAt = s.UpdatedAt,

@@ -56,7 +56,7 @@ public sealed class OrderCouponApiTests(ApiFixture f)
     }
 
     [Fact]
-    public async Task An_unknown_deleted_or_other_merchants_code_is_404_COUPON_NOT_FOUND()
+    public async Task An_unknown_deleted_or_other_merchants_code_is_404_RESOURCE_NOT_FOUND()
     {
         var api = await Shop();
         var (other, _, _) = await f.NewMerchant(CatalogData.Unique("Other"));
@@ -66,9 +66,12 @@ public sealed class OrderCouponApiTests(ApiFixture f)
         var o = await CoffeeAndMug(api);
         var id = o.Str("order_id");
 
-        (await Apply(api, id, "NOPE")).AssertError(404, "COUPON_NOT_FOUND", "coupon_code");
-        (await Apply(api, id, "THEIRS")).AssertError(404, "COUPON_NOT_FOUND", "coupon_code");
-        (await Apply(api, id, "gone")).AssertError(404, "COUPON_NOT_FOUND", "coupon_code");
+        var unknown = await Apply(api, id, "NOPE");
+        unknown.AssertError(404, "RESOURCE_NOT_FOUND", "coupon_code");
+        // One not-found code for every object; the message says which kind was missing.
+        Assert.Equal("No such coupon: 'NOPE'.", unknown.Body!["error"]!["message"]!.GetValue<string>());
+        (await Apply(api, id, "THEIRS")).AssertError(404, "RESOURCE_NOT_FOUND", "coupon_code");
+        (await Apply(api, id, "gone")).AssertError(404, "RESOURCE_NOT_FOUND", "coupon_code");
         (await Apply(api, id, "no spaces")).AssertError(400, "INVALID_COUPON_CODE", "coupon_code");
         (await api.Post($"/v1/orders/{id}/apply-coupon", "{}")).AssertError(400, "MISSING_REQUIRED_FIELD", "coupon_code");
         await api.CreateCoupon("""{"code":"REAL","discount_type":"percentage","percent_off":"5"}""");

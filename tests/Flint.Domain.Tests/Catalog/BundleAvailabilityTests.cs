@@ -27,4 +27,25 @@ public sealed class BundleAvailabilityTests
     [Fact]
     public void A_component_quantity_below_one_is_a_programming_error() =>
         Assert.Throws<ArgumentOutOfRangeException>(() => BundleAvailability.Compute([(0, 10L)]));
+
+    [Fact]
+    public void A_component_not_for_sale_supplies_nothing_and_keeps_the_bundle_off_sale()
+    {
+        BundleComponentStock[] parts = [new(1, 10, Sellable: true), new(2, 8, Sellable: false)];
+
+        Assert.Equal([10L, 0L], parts.Select(p => p.Supply));
+        Assert.Equal(new BundleStock(0, false), BundleAvailability.For(CatalogStatus.Active, parts));
+    }
+
+    [Fact]
+    public void A_component_shows_its_negative_stock_but_supplies_no_bundle() =>
+        Assert.Equal((-3L, new BundleStock(0, false)),
+            (new BundleComponentStock(1, -3, true).Supply, BundleAvailability.For(CatalogStatus.Active, [new(1, -3, true)])));
+
+    [Theory]
+    [InlineData(CatalogStatus.Active, true)]
+    [InlineData(CatalogStatus.Inactive, false)]
+    [InlineData(CatalogStatus.Deleted, false)]
+    public void Only_an_active_bundle_is_available_for_sale_but_its_quantity_counts_either_way(CatalogStatus status, bool forSale) =>
+        Assert.Equal(new BundleStock(2, forSale), BundleAvailability.For(status, [new(1, 10, true), new(2, 4, true)]));
 }

@@ -159,6 +159,31 @@ public sealed class CouponRulesTests
         Refused("COUPON_EXPIRED", () => Check(Spring20, taken: 50, now: Now.AddYears(1)));
 
     [Fact]
+    public void Redeeming_at_payment_checks_the_coupon_side_rules_again_in_the_same_order()
+    {
+        static void Redeem(CouponTerms terms, long taken = 0, long byCustomer = 0, bool hasCustomer = true, DateTimeOffset? now = null) =>
+            CouponRules.CheckCanRedeem(terms, now ?? Now, taken, byCustomer, hasCustomer);
+
+        Redeem(Spring20, taken: 49);
+        Refused("COUPON_INACTIVE", () => Redeem(Spring20 with { Active = false }));
+        Refused("COUPON_NOT_STARTED", () => Redeem(Spring20, now: Spring20.StartsAt!.Value.AddTicks(-1)));
+        Refused("COUPON_EXPIRED", () => Redeem(Spring20, taken: 50, now: Spring20.ExpiresAt!.Value));
+        Refused("COUPON_EXHAUSTED", () => Redeem(Spring20, taken: 50, byCustomer: 1));
+        Refused("COUPON_CUSTOMER_LIMIT", () => Redeem(Spring20, byCustomer: 1));
+        Redeem(Spring20, byCustomer: 1, hasCustomer: false);
+    }
+
+    [Fact]
+    public void A_refusal_at_payment_names_no_field_and_says_when_the_coupon_was_deleted()
+    {
+        var deleted = Expect.Error("COUPON_INACTIVE", () => CouponRules.CheckCanRedeem(Spring20 with { Active = false, Deleted = true }, Now, 0, 0, false));
+        Assert.Equal(("Coupon SPRING20 was deleted.", null), (deleted.Message, deleted.Param));
+
+        var inactive = Expect.Error("COUPON_INACTIVE", () => Check(Spring20 with { Active = false }));
+        Assert.Equal(("Coupon SPRING20 is not active.", "coupon_code"), (inactive.Message, inactive.Param));
+    }
+
+    [Fact]
     public void An_all_items_coupon_is_eligible_on_every_line_including_ad_hoc_ones() =>
         Assert.Equal(["li_coffee", "li_mug", "li_custom"], CouponRules.EligibleLines(Spring20, [Coffee, Mug, AdHoc]));
 
