@@ -1,5 +1,5 @@
 -- Grain state: the orleans_storage table (the layout of Orleans' ADO.NET grain storage, kept so existing databases
--- keep their rows) written by Flint's own grain storage, src/Flint.Api/Storage/FlintGrainStorage.cs.
+-- keep their rows) written by Flint's own grain storage, src/Flint.Persistence/Storage/FlintGrainStorage.cs.
 --
 -- Key columns, as that storage computes them (stable across restarts and identical to what the ADO.NET provider
 -- wrote before, so rows written by it are found):
@@ -57,9 +57,10 @@ DROP FUNCTION IF EXISTS flint_write_grain_state(integer, bigint, bigint, integer
 -- Returns one row per write, in input order:
 --   ordinal          1-based position in the arrays
 --   new_version      the new version; NULL when the write did not happen
---   sql_state, message, constraint_name
+--   sql_state, message, constraint_name, detail
 --                    the error that undid the write, or all NULL; new_version NULL with no error means the
---                    expected version did not match (Orleans: InconsistentStateException)
+--                    expected version did not match (Orleans: InconsistentStateException). For a SKU clash the
+--                    detail is the SKU alone, so the storage names it without reading any message text.
 -- One write of a batch: the optimistic-concurrency write, then its effects. Returns the new version, or NULL when
 -- the expected version did not match. Errors propagate (to the caller's subtransaction, or the statement).
 CREATE OR REPLACE FUNCTION flint_write_grain_state_item(
@@ -99,6 +100,15 @@ $fn$;
 -- write has its own subtransaction (BEGIN .. EXCEPTION) and only the failing ones are undone. Errors are rare
 -- (a SKU or coupon-code clash, a deadlock), and a subtransaction per write is a real cost on every batch.
 DROP FUNCTION IF EXISTS flint_write_grain_states(text, text[], bigint[], bigint[], text[], integer[], integer[], integer[], bytea[], jsonb[]);
+-- The result gained the refusal's detail; CREATE OR REPLACE cannot change a function's result columns, so the
+-- version without it goes first (once: on later starts the function has it and is only replaced).
+DO $do$
+BEGIN
+    IF EXISTS (SELECT 1 FROM pg_proc WHERE proname = 'flint_write_grain_states' AND NOT ('detail' = ANY (proargnames))) THEN
+        DROP FUNCTION flint_write_grain_states(text, text[], bigint[], bigint[], text[], integer[], integer[], integer[], bytea[], jsonb[], boolean);
+    END IF;
+END
+$do$;
 CREATE OR REPLACE FUNCTION flint_write_grain_states(
     p_service_id        text,
     p_grain_types       text[],
@@ -111,7 +121,7 @@ CREATE OR REPLACE FUNCTION flint_write_grain_states(
     p_payloads          bytea[],
     p_effects           jsonb[],
     p_isolate           boolean DEFAULT true)
-RETURNS TABLE (ordinal integer, new_version integer, sql_state text, message text, constraint_name text)
+RETURNS TABLE (ordinal integer, new_version integer, sql_state text, message text, constraint_name text, detail text)
 LANGUAGE plpgsql AS
 $fn$
 DECLARE
@@ -129,6 +139,7 @@ BEGIN
         sql_state := NULL;
         message := NULL;
         constraint_name := NULL;
+        detail := NULL;
         IF NOT p_isolate THEN
             new_version := flint_write_grain_state_item(p_service_id, w.grain_type, w.n0, w.n1, w.id_string, w.id_hash,
                                                         w.type_hash, w.expected, w.payload, w.effects);
@@ -140,7 +151,7 @@ BEGIN
                 -- The subtransaction is rolled back: neither the row nor any effect of this write remains.
                 new_version := NULL;
                 GET STACKED DIAGNOSTICS sql_state = RETURNED_SQLSTATE, message = MESSAGE_TEXT,
-                                        constraint_name = CONSTRAINT_NAME;
+                                        constraint_name = CONSTRAINT_NAME, detail = PG_EXCEPTION_DETAIL;
             END;
         END IF;
         RETURN NEXT;

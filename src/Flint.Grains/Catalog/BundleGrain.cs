@@ -206,7 +206,7 @@ public sealed class BundleGrain(
 
     protected override ProjectionRecord Project(BundleState s)
     {
-        var p = NewProjection(s, "bundle", ToView(s, new Dictionary<string, StockView>()));
+        var p = NewProjection(s, BundleProjection.Kind, ToView(s, new Dictionary<string, StockView>()));
         p.Name = s.Name;
         p.Status = s.Status;
         p.CreatedAt = s.CreatedAt;

@@ -121,7 +121,7 @@ public sealed class ModifierSetGrain(
 
     protected override ProjectionRecord Project(ModifierSetState s)
     {
-        var p = NewProjection(s, "modifier_set", ToView(s));
+        var p = NewProjection(s, ModifierSetProjection.Kind, ToView(s));
         p.Name = s.Name;
         p.Status = s.Status;
         p.CreatedAt = s.CreatedAt;

@@ -275,7 +275,7 @@ public sealed class ProductGrain(
     protected override ProjectionRecord Project(ProductState s)
     {
         var active = ActiveVariants(s).ToList();
-        var p = NewProjection(s, "product", ToView(s, new Dictionary<string, long>()));
+        var p = NewProjection(s, ProductProjection.Kind, ToView(s, new Dictionary<string, long>()));
         p.Name = s.Name;
         p.Status = s.Status;
         p.CreatedAt = s.CreatedAt;

@@ -171,7 +171,7 @@ public sealed class CouponGrain(
 
     protected override ProjectionRecord Project(CouponState s)
     {
-        var p = NewProjection(s, "coupon", ToView(s));
+        var p = NewProjection(s, CouponProjection.Kind, ToView(s));
         p.Name = s.Code;
         p.Status = s.Status;
         p.CreatedAt = s.CreatedAt;

@@ -223,7 +223,7 @@ public sealed class CustomerGrain(
 
     protected override ProjectionRecord Project(CustomerState s)
     {
-        var p = NewProjection(s, "customer", ToView(s));
+        var p = NewProjection(s, CustomerProjection.Kind, ToView(s));
         // Never null: keyset pagination compares (name, id) rows, and a NULL would drop the row from later pages.
         p.Name = s.Name ?? "";
         p.Status = s.Deleted ? "deleted" : "active";

@@ -1,9 +1,8 @@
 using System.Text.Json.Nodes;
 using Flint.Abstractions;
-using Flint.Api.Storage;
 using Flint.Api.Tests.Infrastructure;
-using Flint.Domain;
-using Flint.Grains.Common;
+using Flint.Persistence;
+using Flint.Persistence.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Orleans.Storage;
@@ -163,20 +162,22 @@ public sealed class GroupedStorageTests(ApiFixture f)
         Assert.Equal("1", writes[0].State.ETag);
         Assert.Equal("1", writes[5].State.ETag);
 
-        var skuError = Assert.IsType<FlintStorageException>(tasks[1].Exception!.InnerException);
+        // The refusals reach the grain typed (what was taken, and its value), with the database's error inside.
+        var sku = Assert.IsType<UniqueValueTakenException>(tasks[1].Exception!.InnerException);
+        var skuError = Assert.IsType<FlintStorageException>(sku.InnerException);
         Assert.Equal("23505", skuError.SqlState);
         Assert.Equal("flint_skus_pkey", skuError.ConstraintName);
-        var sku = Assert.IsType<DomainException>(StorageErrors.Translate(skuError));
-        Assert.Equal("SKU_ALREADY_EXISTS", sku.Code);
-        Assert.Contains($"'{taken}'", sku.Message);
+        Assert.Equal(UniqueValue.Sku, sku.What);
+        Assert.Equal(taken, sku.Value);
         Assert.Null(writes[1].State.ETag);
 
-        var codeError = Assert.IsType<FlintStorageException>(tasks[2].Exception!.InnerException);
+        var code = Assert.IsType<UniqueValueTakenException>(tasks[2].Exception!.InnerException);
+        var codeError = Assert.IsType<FlintStorageException>(code.InnerException);
         Assert.Equal("flint_objects_coupon_code_uniq", codeError.ConstraintName);
-        Assert.Equal("COUPON_CODE_EXISTS", Assert.IsType<DomainException>(StorageErrors.Translate(codeError)).Code);
+        Assert.Equal((UniqueValue.CouponCode, takenCode), (code.What, code.Value));
 
-        var race = Assert.IsType<FlintStorageException>(tasks[4].Exception!.InnerException);
-        Assert.Equal("SKU_ALREADY_EXISTS", Assert.IsType<DomainException>(StorageErrors.Translate(race)).Code);
+        var race = Assert.IsType<UniqueValueTakenException>(tasks[4].Exception!.InnerException);
+        Assert.Equal((UniqueValue.Sku, contested), (race.What, race.Value));
 
         // Nothing of the refused writes remains: no state row, no projection, no SKU, no event.
         Assert.Equal(["coupon_a", "ok_1", "ok_2", "owner", "race_a"], await env.Strings(
@@ -434,7 +435,7 @@ public sealed class GroupedStorageTests(ApiFixture f)
         {
             Host = host;
             ConnectionString = connectionString;
-            Storage = (FlintGrainStorage)host.Services.GetRequiredKeyedService<IGrainStorage>(FlintHost.StorageName);
+            Storage = (FlintGrainStorage)host.Services.GetRequiredKeyedService<IGrainStorage>(FlintStorage.StorageName);
         }
 
         public FlintTestHost Host { get; }
