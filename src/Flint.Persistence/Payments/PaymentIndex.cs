@@ -12,14 +12,14 @@ public interface IPaymentIndex
 
 internal sealed class PaymentIndex(NpgsqlDataSource db) : IPaymentIndex
 {
+    private static readonly string Sql =
+        $"SELECT doc->>'{PaymentProjection.OrderId.Name}' FROM flint_objects WHERE merchant_id = @m AND environment = @e AND kind = @k AND id = @id";
+
     public Task<string?> OrderOfPayment(Tenant tenant, string paymentId, CancellationToken ct) =>
         OrderOf(tenant, PaymentProjection.Kind, paymentId, ct);
 
     public Task<string?> OrderOfRefund(Tenant tenant, string refundId, CancellationToken ct) =>
         OrderOf(tenant, PaymentProjection.RefundKind, refundId, ct);
-
-    private static readonly string Sql =
-        $"SELECT doc->>'{PaymentProjection.OrderId.Name}' FROM flint_objects WHERE merchant_id = @m AND environment = @e AND kind = @k AND id = @id";
 
     private async Task<string?> OrderOf(Tenant tenant, string kind, string id, CancellationToken ct)
     {
