@@ -26,12 +26,14 @@ namespace Flint.Persistence;
 /// <summary>
 /// Everything Flint keeps in PostgreSQL, registered with one call on the silo (whose services the co-hosted HTTP
 /// front end shares): the connection pool, the schema (applied when the silo starts), Orleans membership and
-/// reminders on the ADO.NET providers, Flint's grain storage, and the typed queries the host asks.
+/// reminders on the ADO.NET providers, the two grain storages (<see cref="StorageNames"/>), and the typed queries
+/// the host asks.
 /// </summary>
 public static class FlintStorage
 {
-    /// <summary>The named grain storage of the grains whose writes carry projections, events or log rows.</summary>
-    public const string StorageName = "flint";
+    /// <summary>Orleans' stock ADO.NET grain storage itself, as registered; grains use it as
+    /// <see cref="StorageNames.Plain"/>, which adds one check (see <see cref="PlainGrainStorage"/>).</summary>
+    public const string StockAdoNetStorageName = StorageNames.Plain + "-adonet";
 
     /// <summary>The ADO.NET invariant Orleans' providers load PostgreSQL's driver by.</summary>
     private const string Invariant = "Npgsql";
@@ -61,13 +63,22 @@ public static class FlintStorage
         silo.UseSystemTextJsonGrainStorageSerializer();
         services.Configure<SystemTextJsonGrainStorageSerializerOptions>(o => FlintJson.Configure(o.JsonSerializerOptions));
         // Flint's own grain storage (group commit, effects passed beside the state): see FlintGrainStorage.
-        services.AddGrainStorage(StorageName, (sp, name) => new FlintGrainStorage(
+        services.AddGrainStorage(StorageNames.Flint, (sp, name) => new FlintGrainStorage(
             name,
             sp.GetProviderClusterOptions(name).Value,
             sp.GetRequiredService<NpgsqlDataSource>(),
             sp.GetRequiredService<IGrainStorageSerializer>(),
             sp.GetRequiredService<IActivatorProvider>(),
             sp.GetRequiredService<ILogger<FlintGrainStorage>>()));
+        // Orleans' own, one transaction per write, for grains whose writes carry no effects: on the same table and pool,
+        // through the statements deploy/sql/003_orleans_persistence.sql registers in OrleansQuery.
+        services.AddAdoNetGrainStorage(StockAdoNetStorageName, o => o.Configure<NpgsqlDataSource>((options, db) =>
+        {
+            options.Invariant = Invariant;
+            options.DataSource = db;
+        }));
+        services.AddKeyedSingleton<IGrainStorage>(StorageNames.Plain, (sp, _) =>
+            new PlainGrainStorage(sp.GetRequiredKeyedService<IGrainStorage>(StockAdoNetStorageName)));
 
         services.AddSingleton<IDatabaseHealth, DatabaseHealth>();
         services.AddSingleton<IObjectLists, ObjectLists>();
