@@ -38,8 +38,8 @@ public static class CustomerEndpoints
         g.MapDelete("/{customer_id}", async (HttpContext ctx, IGrainFactory grains, string customer_id) =>
             Responses.Ok(ctx, await Customer(grains, ctx, customer_id).Delete())).Doc<CustomerView>();
 
-        // The order history: the orders' own projection, filtered by the customer id inside the snapshot. The customer is read first so a missing, deleted or
-        // foreign customer is a 404 rather than an empty page.
+        // The order history: the orders' own projection, filtered by the customer id inside the snapshot. The customer
+        // is read first so a missing, deleted or foreign customer is a 404 rather than an empty page.
         g.MapGet("/{customer_id}/orders", async (HttpContext ctx, IGrainFactory grains, IObjectLists lists, string customer_id) =>
         {
             await Customer(grains, ctx, customer_id).Get();
