@@ -174,7 +174,7 @@ public sealed partial class FlintGrainStorage : IGrainStorage
             // Refusals with a business meaning (SKU or coupon code taken) reach the grain as a typed value.
             _log.LogDebug("Grain state write {StateName} of {GrainId} refused: {SqlState} {Message}", stateName, grainId, sqlState, outcome.Message);
             var refusal = new FlintStorageException(sqlState, outcome.Message ?? "", outcome.Constraint);
-            throw (Exception?)StorageRefusals.Typed(refusal, outcome.Detail, grainState.State as ObjectState) ?? refusal;
+            throw StorageRefusals.Typed(refusal, outcome.Detail, grainState.State as ObjectState);
         }
         throw VersionConflict("WriteState", stateName, grainId, grainState.ETag);
     }

@@ -18,15 +18,13 @@ internal static class StorageRefusals
     public const string SkuRegistry = "flint_skus_pkey";
     public const string CouponCodeIndex = "flint_objects_coupon_code_uniq";
 
-    /// <summary>The typed refusal, or null when the refusal has no business meaning (the caller throws it as it is).</summary>
-    public static UniqueValueTakenException? Typed(FlintStorageException refusal, string? detail, ObjectState? state)
-    {
-        if (refusal.SqlState != PostgresErrorCodes.UniqueViolation) return null;
-        return refusal.ConstraintName switch
+    /// <summary>What the grain is thrown for a refused write: the typed refusal (with the database's error inside), or
+    /// the database's error itself when the refusal has no business meaning.</summary>
+    public static Exception Typed(FlintStorageException refusal, string? detail, ObjectState? state) =>
+        refusal.SqlState != PostgresErrorCodes.UniqueViolation ? refusal : refusal.ConstraintName switch
         {
             SkuRegistry when detail is not null => new UniqueValueTakenException(UniqueValue.Sku, detail, refusal),
             CouponCodeIndex => new UniqueValueTakenException(UniqueValue.CouponCode, state?.Projection?.Name ?? "", refusal),
-            _ => null,
+            _ => refusal,
         };
-    }
 }
