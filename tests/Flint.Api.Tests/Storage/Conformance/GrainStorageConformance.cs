@@ -26,6 +26,18 @@ public abstract class GrainStorageConformance(ApiFixture f)
 
     private static TestState Plain(long version, string name) => new() { Version = version, Name = name };
 
+    /// <summary>A fresh grain written twice ("v1", then "v2"): its state as the second write left it, and the first ETag.</summary>
+    private static async Task<(GrainId Grain, GrainState<TestState> Current, string? FirstETag)> WrittenTwice(IGrainStorage storage)
+    {
+        var grain = GrainOf(CatalogData.Unique("m"), "obj");
+        var current = new GrainState<TestState>(Plain(1, "v1"));
+        await storage.WriteStateAsync(StateName, grain, current);
+        var firstETag = current.ETag;
+        current.State = Plain(2, "v2");
+        await storage.WriteStateAsync(StateName, grain, current);
+        return (grain, current, firstETag);
+    }
+
     [Fact]
     public async Task A_state_never_written_reads_as_a_new_state_without_an_etag()
     {
@@ -64,12 +76,7 @@ public abstract class GrainStorageConformance(ApiFixture f)
     {
         await using var env = StorageEnv.Shared(f);
         var storage = Storage(env);
-        var grain = GrainOf(CatalogData.Unique("m"), "obj");
-        var current = new GrainState<TestState>(Plain(1, "v1"));
-        await storage.WriteStateAsync(StateName, grain, current);
-        var firstETag = current.ETag;
-        current.State = Plain(2, "v2");
-        await storage.WriteStateAsync(StateName, grain, current);
+        var (grain, current, firstETag) = await WrittenTwice(storage);
 
         // An activation that still holds the first version, and one that believes there is no state yet.
         var stale = new GrainState<TestState>(Plain(9, "stale"), firstETag);
@@ -89,12 +96,8 @@ public abstract class GrainStorageConformance(ApiFixture f)
     {
         await using var env = StorageEnv.Shared(f);
         var storage = Storage(env);
-        var grain = GrainOf(CatalogData.Unique("m"), "obj");
-        var current = new GrainState<TestState>(Plain(1, "v1"));
-        await storage.WriteStateAsync(StateName, grain, current);
-        var stale = new GrainState<TestState>(Plain(1, "v1"), current.ETag) { RecordExists = true };
-        current.State = Plain(2, "v2");
-        await storage.WriteStateAsync(StateName, grain, current);
+        var (grain, current, firstETag) = await WrittenTwice(storage);
+        var stale = new GrainState<TestState>(Plain(1, "v1"), firstETag) { RecordExists = true };
 
         await Assert.ThrowsAsync<InconsistentStateException>(() => storage.ClearStateAsync(StateName, grain, stale));
         await storage.ClearStateAsync(StateName, grain, current);
