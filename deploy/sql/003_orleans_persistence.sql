@@ -1,17 +1,25 @@
 -- Grain state: the orleans_storage table (the layout of Orleans' ADO.NET grain storage, kept so existing databases
--- keep their rows) written by Flint's own grain storage, src/Flint.Api/Storage/FlintGrainStorage.cs.
+-- keep their rows), written by two providers (src/Flint.Persistence/FlintStorage.cs):
+--   'flint'  Flint's own grain storage, src/Flint.Persistence/Storage/FlintGrainStorage.cs, through
+--            flint_write_grain_states below: grouped writes, effects in the same transaction;
+--   'plain'  Orleans' stock ADO.NET grain storage (Microsoft.Orleans.Persistence.AdoNet), for grains whose writes
+--            carry no effects, through the four statements this script registers in OrleansQuery.
 --
--- Key columns, as that storage computes them (stable across restarts and identical to what the ADO.NET provider
--- wrote before, so rows written by it are found):
+-- Key columns, as both compute them (stable across restarts, and the same for a grain whichever provider wrote it,
+-- so a grain can move from one provider to the other and keep its row):
 --   service_id      ClusterOptions.ServiceId
 --   grain_type      the *state name* Orleans passes (Flint gives each grain class its own: 'product', 'order', ..)
 --   grain_id_n0/n1  string keys (all of Flint's grains): 0, 0; integer keys: 0, key; Guid keys: the Guid's
 --                   two 8-byte halves (little-endian, as Guid.ToByteArray)
 --   grain_id_string string keys: the key ('merchant/environment/id'); integer and Guid keys: the key extension;
---                   '' stands for "none" so the column can be in the primary key
---   grain_id_hash   Orleans' uniform hash code of the grain id; grain_type_hash: 32-bit FNV-1a of the state
---                   name's UTF-8 bytes. Both are for diagnosis only; lookups use the natural key, which is also
---                   the primary key, so two activations racing to create the same row cannot both succeed.
+--                   '' stands for "none" so the column can be in the primary key (the ADO.NET provider passes
+--                   NULL for "none": its statements below read it as '')
+--   grain_id_hash, grain_type_hash
+--                   written by whichever provider inserted the row, each with its own hash functions (Flint: the
+--                   grain id's uniform hash code and 32-bit FNV-1a of the state name; the ADO.NET provider: Orleans'
+--                   StableHash of its own byte layout). They are for diagnosis only: every lookup, by either
+--                   provider, uses the natural key, which is also the primary key, so two activations racing to
+--                   create the same row cannot both succeed.
 --
 -- Version is the ETag: NULL in the grain means "no row yet", every successful write or clear adds one.
 -- payload_binary is the state as the configured IGrainStorageSerializer writes it (UTF-8 JSON in Flint) and
@@ -32,10 +40,65 @@ CREATE TABLE IF NOT EXISTS orleans_storage
     PRIMARY KEY (service_id, grain_type, grain_id_n0, grain_id_n1, grain_id_string)
 );
 
--- Earlier versions ran Orleans' ADO.NET grain storage, which read its statements from OrleansQuery and wrote
--- one state per transaction through flint_write_grain_state. Nothing uses them any more.
-DELETE FROM OrleansQuery
- WHERE QueryKey IN ('ReadFromStorageKey', 'WriteToStorageKey', 'ClearStorageKey', 'DeleteStorageKey');
+-- The statements of Orleans' ADO.NET grain storage (the 'plain' storage), which it reads from OrleansQuery by these
+-- keys when the silo starts. Its contract: it binds @GrainIdHash, @GrainIdN0, @GrainIdN1, @GrainTypeHash,
+-- @GrainTypeString (the state name, as Flint's storage stores it), @GrainIdExtensionString, @ServiceId,
+-- @GrainStateVersion (the ETag; NULL = no row yet) and @PayloadBinary; it reads "PayloadBinary" and "Version" from
+-- a read, "NewGrainStateVersion" from a write, and the first column from a clear or delete. A write or clear that
+-- returns no row, or the version it was given, is a version conflict (InconsistentStateException). The semantics are
+-- those of flint_write_grain_state_item below: update under the expected version, or insert version 1 when there is
+-- no row; a clear keeps the row (payload NULL) so the version keeps counting.
+INSERT INTO OrleansQuery (QueryKey, QueryText) VALUES
+('ReadFromStorageKey', $q$
+SELECT payload_binary AS "PayloadBinary", version AS "Version"
+  FROM orleans_storage
+ WHERE service_id = @ServiceId AND grain_type = @GrainTypeString
+   AND grain_id_n0 = @GrainIdN0 AND grain_id_n1 = @GrainIdN1 AND grain_id_string = coalesce(@GrainIdExtensionString, '')
+$q$),
+
+('WriteToStorageKey', $q$
+WITH updated AS (
+    UPDATE orleans_storage
+       SET payload_binary = @PayloadBinary, modified_on = now(), version = version + 1
+     WHERE @GrainStateVersion IS NOT NULL
+       AND service_id = @ServiceId AND grain_type = @GrainTypeString
+       AND grain_id_n0 = @GrainIdN0 AND grain_id_n1 = @GrainIdN1 AND grain_id_string = coalesce(@GrainIdExtensionString, '')
+       AND version = @GrainStateVersion
+    RETURNING version),
+inserted AS (
+    INSERT INTO orleans_storage (service_id, grain_type, grain_id_n0, grain_id_n1, grain_id_string,
+                                 grain_id_hash, grain_type_hash, payload_binary, modified_on, version)
+    SELECT @ServiceId, @GrainTypeString, @GrainIdN0, @GrainIdN1, coalesce(@GrainIdExtensionString, ''),
+           @GrainIdHash, @GrainTypeHash, @PayloadBinary, now(), 1
+     WHERE @GrainStateVersion IS NULL
+    ON CONFLICT DO NOTHING
+    RETURNING version)
+SELECT version AS "NewGrainStateVersion" FROM updated
+UNION ALL
+SELECT version FROM inserted
+$q$),
+
+('ClearStorageKey', $q$
+UPDATE orleans_storage
+   SET payload_binary = NULL, modified_on = now(), version = version + 1
+ WHERE service_id = @ServiceId AND grain_type = @GrainTypeString
+   AND grain_id_n0 = @GrainIdN0 AND grain_id_n1 = @GrainIdN1 AND grain_id_string = coalesce(@GrainIdExtensionString, '')
+   AND version = @GrainStateVersion
+RETURNING version AS "NewGrainStateVersion"
+$q$),
+
+-- Only used with AdoNetGrainStorageOptions.DeleteStateOnClear, which Flint does not set; registered so the
+-- contract is complete. Returns the deleted version + 1, as the provider expects.
+('DeleteStorageKey', $q$
+DELETE FROM orleans_storage
+ WHERE service_id = @ServiceId AND grain_type = @GrainTypeString
+   AND grain_id_n0 = @GrainIdN0 AND grain_id_n1 = @GrainIdN1 AND grain_id_string = coalesce(@GrainIdExtensionString, '')
+   AND version = @GrainStateVersion
+RETURNING version + 1 AS "NewGrainStateVersion"
+$q$)
+ON CONFLICT (QueryKey) DO UPDATE SET QueryText = EXCLUDED.QueryText;
+
+-- Earlier versions wrote one state per transaction through this function; nothing calls it any more.
 DROP FUNCTION IF EXISTS flint_write_grain_state(integer, bigint, bigint, integer, text, text, text, integer, bytea);
 
 -- A batch of grain state writes (the storage groups the concurrent writes of the whole silo), in ONE statement
@@ -57,9 +120,10 @@ DROP FUNCTION IF EXISTS flint_write_grain_state(integer, bigint, bigint, integer
 -- Returns one row per write, in input order:
 --   ordinal          1-based position in the arrays
 --   new_version      the new version; NULL when the write did not happen
---   sql_state, message, constraint_name
+--   sql_state, message, constraint_name, detail
 --                    the error that undid the write, or all NULL; new_version NULL with no error means the
---                    expected version did not match (Orleans: InconsistentStateException)
+--                    expected version did not match (Orleans: InconsistentStateException). For a SKU clash the
+--                    detail is the SKU alone, so the storage names it without reading any message text.
 -- One write of a batch: the optimistic-concurrency write, then its effects. Returns the new version, or NULL when
 -- the expected version did not match. Errors propagate (to the caller's subtransaction, or the statement).
 CREATE OR REPLACE FUNCTION flint_write_grain_state_item(
@@ -99,6 +163,15 @@ $fn$;
 -- write has its own subtransaction (BEGIN .. EXCEPTION) and only the failing ones are undone. Errors are rare
 -- (a SKU or coupon-code clash, a deadlock), and a subtransaction per write is a real cost on every batch.
 DROP FUNCTION IF EXISTS flint_write_grain_states(text, text[], bigint[], bigint[], text[], integer[], integer[], integer[], bytea[], jsonb[]);
+-- The result gained the refusal's detail; CREATE OR REPLACE cannot change a function's result columns, so the
+-- version without it goes first (once: on later starts the function has it and is only replaced).
+DO $do$
+BEGIN
+    IF EXISTS (SELECT 1 FROM pg_proc WHERE proname = 'flint_write_grain_states' AND NOT ('detail' = ANY (proargnames))) THEN
+        DROP FUNCTION flint_write_grain_states(text, text[], bigint[], bigint[], text[], integer[], integer[], integer[], bytea[], jsonb[], boolean);
+    END IF;
+END
+$do$;
 CREATE OR REPLACE FUNCTION flint_write_grain_states(
     p_service_id        text,
     p_grain_types       text[],
@@ -111,7 +184,7 @@ CREATE OR REPLACE FUNCTION flint_write_grain_states(
     p_payloads          bytea[],
     p_effects           jsonb[],
     p_isolate           boolean DEFAULT true)
-RETURNS TABLE (ordinal integer, new_version integer, sql_state text, message text, constraint_name text)
+RETURNS TABLE (ordinal integer, new_version integer, sql_state text, message text, constraint_name text, detail text)
 LANGUAGE plpgsql AS
 $fn$
 DECLARE
@@ -129,6 +202,7 @@ BEGIN
         sql_state := NULL;
         message := NULL;
         constraint_name := NULL;
+        detail := NULL;
         IF NOT p_isolate THEN
             new_version := flint_write_grain_state_item(p_service_id, w.grain_type, w.n0, w.n1, w.id_string, w.id_hash,
                                                         w.type_hash, w.expected, w.payload, w.effects);
@@ -140,7 +214,7 @@ BEGIN
                 -- The subtransaction is rolled back: neither the row nor any effect of this write remains.
                 new_version := NULL;
                 GET STACKED DIAGNOSTICS sql_state = RETURNED_SQLSTATE, message = MESSAGE_TEXT,
-                                        constraint_name = CONSTRAINT_NAME;
+                                        constraint_name = CONSTRAINT_NAME, detail = PG_EXCEPTION_DETAIL;
             END;
         END IF;
         RETURN NEXT;

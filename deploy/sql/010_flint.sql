@@ -168,7 +168,7 @@ END
 $do$;
 
 -- The function of earlier versions took the whole state payload (bytea) and parsed it; the storage now passes
--- the effects on their own (see src/Flint.Api/Storage/FlintGrainStorage.cs), so that signature is gone.
+-- the effects on their own (see src/Flint.Persistence/Storage/FlintGrainStorage.cs), so that signature is gone.
 DROP FUNCTION IF EXISTS flint_apply_state_effects(bytea);
 
 -- Applies the side effects of one accepted grain state write. Called by flint_write_grain_states (in
@@ -182,8 +182,9 @@ DROP FUNCTION IF EXISTS flint_apply_state_effects(bytea);
 --   "outbox":              [ { id, merchant_id, environment, type, created_at, data } ]  -> flint_events, once per id
 --   "log":                 [ { kind, merchant_id, environment, owner_id, id, created_at, doc } ]
 --                                                                  -> flint_object_log, once per (owner, id)
--- Every member is optional. A SKU already owned by another object raises SQLSTATE 23505 with MESSAGE
--- 'flint_sku_conflict:<sku>' and CONSTRAINT flint_skus_pkey, which aborts the state write it belongs to.
+-- Every member is optional. A SKU already owned by another object raises SQLSTATE 23505 with CONSTRAINT
+-- flint_skus_pkey and the SKU alone as DETAIL (how the storage names it to the grain), which aborts the state
+-- write it belongs to.
 CREATE OR REPLACE FUNCTION flint_apply_state_effects(p_effects jsonb)
 RETURNS void
 LANGUAGE plpgsql AS
@@ -267,9 +268,9 @@ BEGIN
                 IF FOUND THEN
                     RAISE EXCEPTION USING
                         ERRCODE = 'unique_violation',
-                        MESSAGE = 'flint_sku_conflict:' || v_conflict,
-                        DETAIL = format('SKU %s is already used by another object in %s/%s.',
-                                        v_conflict, v_merchant_id, v_environment),
+                        MESSAGE = format('flint_sku_conflict: SKU %s is already used by another object in %s/%s.',
+                                         v_conflict, v_merchant_id, v_environment),
+                        DETAIL = v_conflict,
                         CONSTRAINT = 'flint_skus_pkey',
                         TABLE = 'flint_skus';
                 END IF;

@@ -1,4 +1,3 @@
-using System.Reflection;
 using System.Net;
 using Flint.Abstractions;
 using Flint.Api.Catalog;
@@ -6,27 +5,21 @@ using Flint.Api.Coupons;
 using Flint.Api.Customers;
 using Flint.Api.Events;
 using Flint.Api.Infrastructure;
-using Flint.Api.Infrastructure.Database;
 using Flint.Api.Merchants;
 using Flint.Api.Orders;
+using Flint.Api.Payments;
 using Flint.Api.Tax;
 using Flint.Grains.Common;
 using Flint.Grains.Payments;
 using Flint.Payments;
 using Flint.Payments.Simulated;
 using Flint.Payments.Stripe;
-using Flint.Api.Payments;
-using Flint.Api.Storage;
+using Flint.Persistence;
+using Flint.Persistence.Schema;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Npgsql;
 using Orleans.Configuration;
-using Orleans.Configuration.Overrides;
 using Orleans.Dashboard;
-using Orleans.Runtime.Hosting;
-using Orleans.Serialization;
-using Orleans.Serialization.Serializers;
-using Orleans.Storage;
 using Scalar.AspNetCore;
 
 namespace Flint.Api;
@@ -34,10 +27,8 @@ namespace Flint.Api;
 /// <summary>Builds the one Flint process: an Orleans silo on PostgreSQL that also serves the /v1 HTTP API.</summary>
 public static class FlintHost
 {
-    public const string StorageName = "flint";
-
-    /// <summary>Applies the schema (under an advisory lock, so silos starting together do not race), then builds
-    /// the host. <paramref name="overrides"/> lets tests set configuration without touching the environment.</summary>
+    /// <summary>Builds the host; the silo applies the schema when it starts (see <see cref="FlintStorage"/>).
+    /// <paramref name="overrides"/> lets tests set configuration without touching the environment.</summary>
     public static async Task<WebApplication> CreateAsync(string[] args, IDictionary<string, string?>? overrides = null, CancellationToken ct = default)
     {
         var builder = WebApplication.CreateBuilder(args);
@@ -45,14 +36,6 @@ public static class FlintHost
         var settings = FlintSettings.From(builder.Configuration);
         // Before anything touches the database or the cluster: a second start on taken ports must change nothing.
         await PortGuard.EnsureFreeAsync(settings, ct);
-
-        var sqlDir = Path.Combine(AppContext.BaseDirectory, "sql");
-        using (var loggerFactory = LoggerFactory.Create(l => l.AddConsole()))
-        {
-            var log = loggerFactory.CreateLogger("Flint.Schema");
-            await SchemaMigrator.EnsureDatabaseAsync(settings.ConnectionString, ct);
-            await SchemaMigrator.ApplyAsync(settings.ConnectionString, sqlDir, log, ct);
-        }
 
         builder.WebHost.UseUrls(settings.Urls.Split(';', ','));
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 1024 * 1024);
@@ -75,9 +58,7 @@ public static class FlintHost
             o.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict;
         });
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(settings.ConnectionString));
         builder.Services.AddSingleton<MerchantStore>();
-        builder.Services.AddSingleton<IdempotencyStore>();
         // Card processing: the simulated processor (test mode default, durable through grain state) and Stripe.
         builder.Services.AddSingleton<ISimulatedProcessorLedger, GrainSimulatedLedger>();
         builder.Services.AddSingleton(new StripeProcessorOptions(builder.Configuration["FLINT_STRIPE_API_BASE"],
@@ -93,10 +74,9 @@ public static class FlintHost
             doc.Info.Description = "One commerce API where the order is the source of truth. Authenticate with 'Authorization: Bearer sk_test_…'.";
             return Task.CompletedTask;
         }).AddFlintSchemaRules());
-        builder.Services.AddHostedService<Flint.Api.Payments.PendingPaymentSweeper>();
+        builder.Services.AddHostedService<PendingPaymentSweeper>();
         builder.Services.AddHealthChecks()
             .AddCheck<ReadinessCheck>("ready", tags: ["ready"]);
-        builder.Services.Configure<SystemTextJsonGrainStorageSerializerOptions>(o => FlintJson.Configure(o.JsonSerializerOptions));
 
         builder.UseOrleans(silo =>
         {
@@ -107,39 +87,14 @@ public static class FlintHost
             });
             var advertised = settings.AdvertisedAddress();
             silo.ConfigureEndpoints(advertised, settings.SiloPort, settings.GatewayPort, listenOnAnyHostAddress: !IPAddress.IsLoopback(advertised));
-            silo.UseAdoNetClustering(o =>
-            {
-                o.Invariant = "Npgsql";
-                o.ConnectionString = settings.ConnectionString;
-            });
-            silo.UseAdoNetReminderService(o =>
-            {
-                o.Invariant = "Npgsql";
-                o.ConnectionString = settings.ConnectionString;
-            });
-            silo.UseSystemTextJsonGrainStorageSerializer();
-            // Flint's own grain storage (group commit, effects passed beside the state): see FlintGrainStorage.
-            silo.Services.AddGrainStorage(StorageName, (sp, name) => new FlintGrainStorage(
-                name,
-                sp.GetProviderClusterOptions(name).Value,
-                sp.GetRequiredService<NpgsqlDataSource>(),
-                sp.GetRequiredService<IGrainStorageSerializer>(),
-                sp.GetRequiredService<IActivatorProvider>(),
-                sp.GetRequiredService<ILogger<FlintGrainStorage>>()));
+            // Schema, membership, reminders, grain storage and the typed queries the endpoints ask.
+            silo.AddFlintStorage(settings.ConnectionString);
             silo.AddIncomingGrainCallFilter<DomainErrorCallFilter>();
             silo.AddDashboard();
         });
 
         var app = builder.Build();
-        // The dashboard collects the silo's metrics (the grain directory's size among them, counted entry by entry) at
-        // every export; at its 1 s default that was ~7 % of a busy silo's CPU in the benchmark. Every 10 s is enough to
-        // watch a cluster. The package has no option for it (DashboardOptions.CounterUpdateIntervalMs is the browser's
-        // polling), only a property of its internal host service, read when the silo starts: set here, before. If a
-        // later package drops the property, this does nothing and the dashboard keeps its default.
-        if (Type.GetType("Orleans.Dashboard.DashboardHost, Orleans.Dashboard") is { } hostType
-            && hostType.GetProperty("ExportIntervalMilliseconds", BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic) is { CanWrite: true } interval
-            && app.Services.GetService(hostType) is { } dashboard)
-            interval.SetValue(dashboard, 10_000);
+        DashboardExportInterval.Apply(app.Services);
         app.UseRequestIds();
         app.UseFlintErrors();
         app.UseStatusCodePages(async status =>
@@ -184,7 +139,7 @@ public static class FlintHost
 
 /// <summary>Ready once the silo has started (the host reports started only after the silo joined the cluster)
 /// and the database answers.</summary>
-public sealed class ReadinessCheck(IHostApplicationLifetime lifetime, NpgsqlDataSource db) : IHealthCheck
+public sealed class ReadinessCheck(IHostApplicationLifetime lifetime, IDatabaseHealth database) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default)
     {
@@ -192,8 +147,7 @@ public sealed class ReadinessCheck(IHostApplicationLifetime lifetime, NpgsqlData
         if (lifetime.ApplicationStopping.IsCancellationRequested) return HealthCheckResult.Unhealthy("shutting down");
         try
         {
-            await using var cmd = db.CreateCommand("SELECT 1");
-            await cmd.ExecuteScalarAsync(ct);
+            await database.Ping(ct);
             return HealthCheckResult.Healthy();
         }
         catch (Exception e)

@@ -1,7 +1,8 @@
 using Flint.Abstractions.Catalog;
 using Flint.Api.Infrastructure;
 using Flint.Domain;
-using Npgsql;
+using Flint.Persistence.Catalog;
+using Flint.Persistence.Lists;
 
 namespace Flint.Api.Catalog;
 
@@ -17,14 +18,15 @@ public static class BundleEndpoints
             return Responses.Ok(ctx, await grains.Grain<IBundleGrain>(ctx, FlintId.New(IdPrefix.Bundle)).Create(body), 201, "bundle_id");
         }).Doc<CreateBundleRequest, BundleView>(201);
 
-        g.MapGet("", async (HttpContext ctx, NpgsqlDataSource db) =>
+        g.MapGet("", async (HttpContext ctx, IObjectLists lists, ICatalogStock stock) =>
         {
-            var q = new ListQuery(Authentication.TenantOf(ctx), "bundle", ctx.Request.Query).Search().Status("active", "inactive", "deleted");
-            if (ctx.Request.Query["category"].ToString() is { Length: > 0 } category)
-                q.Where("o.doc->'categories' ? @category", new NpgsqlParameter("category", category));
-            var (items, next) = await q.Run(db, ctx.RequestAborted);
-            await CatalogStock.FillBundles(db, Authentication.TenantOf(ctx), items, ctx.RequestAborted);
-            return Responses.Objects(ctx, items, next, "bundle_id");
+            var query = ctx.Request.Query;
+            var tenant = Authentication.TenantOf(ctx);
+            var window = ListParameters.Window(query);
+            var filter = new BundleListFilter(ListParameters.Search(query), ListParameters.Status(query), ListParameters.Text(query, "category"));
+            var page = await lists.Bundles(tenant, filter, window, ctx.RequestAborted);
+            await stock.FillBundles(tenant, page.Items, ctx.RequestAborted);
+            return Responses.Objects(ctx, page.Items, page.NextPageToken, "bundle_id");
         }).DocList<BundleView>().Query([.. ApiQuery.Listing("created_at", "updated_at", "name"), ApiQuery.Search, ApiQuery.Status("active", "inactive", "deleted"),
             ApiQuery.Text("category", "Only bundles in this category."), ApiQuery.Fields]).WithSummary("List bundles: query (id, name, description, SKU), status, category, sort_by name|created_at|updated_at.");
 

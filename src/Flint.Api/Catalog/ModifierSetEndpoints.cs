@@ -1,7 +1,7 @@
 using Flint.Abstractions.Catalog;
 using Flint.Api.Infrastructure;
 using Flint.Domain;
-using Npgsql;
+using Flint.Persistence.Lists;
 
 namespace Flint.Api.Catalog;
 
@@ -17,11 +17,12 @@ public static class ModifierSetEndpoints
             return Responses.Ok(ctx, await grains.Grain<IModifierSetGrain>(ctx, FlintId.New(IdPrefix.ModifierSet)).Create(body), 201);
         }).Doc<ModifierSetRequest, ModifierSetView>(201);
 
-        g.MapGet("", async (HttpContext ctx, NpgsqlDataSource db) =>
+        g.MapGet("", async (HttpContext ctx, IObjectLists lists) =>
         {
-            var q = new ListQuery(Authentication.TenantOf(ctx), "modifier_set", ctx.Request.Query).Search().Status("active", "inactive", "deleted");
-            var (items, next) = await q.Run(db, ctx.RequestAborted);
-            return Responses.Objects(ctx, items, next, "modifier_set_id");
+            var window = ListParameters.Window(ctx.Request.Query);
+            var filter = new CatalogListFilter(ListParameters.Search(ctx.Request.Query), ListParameters.Status(ctx.Request.Query));
+            var page = await lists.ModifierSets(Authentication.TenantOf(ctx), filter, window, ctx.RequestAborted);
+            return Responses.Objects(ctx, page.Items, page.NextPageToken, "modifier_set_id");
         }).DocList<ModifierSetView>().Query([.. ApiQuery.Listing("created_at", "updated_at", "name"), ApiQuery.Search, ApiQuery.Status("active", "inactive", "deleted"), ApiQuery.Fields]);
 
         g.MapGet("/{modifier_set_id}", async (HttpContext ctx, IGrainFactory grains, string modifier_set_id) =>

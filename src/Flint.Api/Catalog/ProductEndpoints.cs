@@ -1,10 +1,11 @@
-using System.Text.Json.Nodes;
 using Flint.Abstractions.Catalog;
 using Flint.Abstractions.Inventory;
 using Flint.Api.Infrastructure;
 using Flint.Domain;
 using Flint.Domain.Catalog;
-using Npgsql;
+using Flint.Persistence.Catalog;
+using Flint.Persistence.Inventory;
+using Flint.Persistence.Lists;
 
 namespace Flint.Api.Catalog;
 
@@ -21,25 +22,17 @@ public static class ProductEndpoints
             return Responses.Ok(ctx, view, 201, "product_id");
         }).Doc<CreateProductRequest, ProductView>(201);
 
-        g.MapGet("", async (HttpContext ctx, NpgsqlDataSource db) =>
+        g.MapGet("", async (HttpContext ctx, IObjectLists lists, ICatalogStock stock) =>
         {
-            var q = new ListQuery(Authentication.TenantOf(ctx), "product", ctx.Request.Query, "created_at", "desc").Search().Status("active", "inactive", "deleted");
-            if (ctx.Request.Query["product_type"].ToString() is { Length: > 0 } type)
-            {
-                Validation.ParseSnakeEnum<ProductType>(type, "product_type");
-                q.Where("o.doc->>'product_type' = @product_type", new NpgsqlParameter("product_type", type));
-            }
-            if (ctx.Request.Query["category"].ToString() is { Length: > 0 } category)
-                q.Where("o.doc->'categories' ? @category", new NpgsqlParameter("category", category));
-            if (ListQuery.Flag(ctx.Request.Query, "only_in_stock"))
-                q.Where("""
-                    EXISTS (SELECT 1 FROM flint_objects i WHERE i.merchant_id = o.merchant_id AND i.environment = o.environment
-                            AND i.kind = 'inventory' AND i.doc->>'product_id' = o.id AND i.status = 'sellable'
-                            AND (i.doc->>'quantity_available')::bigint > 0)
-                    """);
-            var (items, next) = await q.Run(db, ctx.RequestAborted);
-            await CatalogStock.FillProducts(db, Authentication.TenantOf(ctx), items, ctx.RequestAborted);
-            return Responses.Objects(ctx, items, next, "product_id");
+            var query = ctx.Request.Query;
+            var tenant = Authentication.TenantOf(ctx);
+            var window = ListParameters.Window(query);
+            var filter = new ProductListFilter(ListParameters.Search(query), ListParameters.Status(query),
+                ListParameters.Text(query, "product_type") is { } type ? Validation.ParseSnakeEnum<ProductType>(type, "product_type") : null,
+                ListParameters.Text(query, "category"), ListParameters.Flag(query, "only_in_stock"));
+            var page = await lists.Products(tenant, filter, window, ctx.RequestAborted);
+            await stock.FillProducts(tenant, page.Items, ctx.RequestAborted);
+            return Responses.Objects(ctx, page.Items, page.NextPageToken, "product_id");
         }).DocList<ProductView>().Query([.. ApiQuery.Listing("created_at", "updated_at", "name"), ApiQuery.Search, ApiQuery.Status("active", "inactive", "deleted"),
             ApiQuery.EnumOf<ProductType>("product_type", "Only products of this type."), ApiQuery.Text("category", "Only products in this category."),
             ApiQuery.Flag("only_in_stock", "Only products with a sellable variant in stock."), ApiQuery.Fields]).WithSummary("List products: query, product_type, status, category, only_in_stock, created/updated ranges, sort_by name|created_at|updated_at.");
@@ -101,7 +94,7 @@ public static class ProductEndpoints
             return Responses.Ok(ctx, await grains.Grain<IVariantInventoryGrain>(ctx, vid).GetStock(pid));
         }).Doc<StockView>().WithTags("Inventory");
 
-        g.MapGet("/{product_id}/variants/{variant_id}/inventory-history", async (HttpContext ctx, IGrainFactory grains, NpgsqlDataSource db, string product_id, string variant_id) =>
+        g.MapGet("/{product_id}/variants/{variant_id}/inventory-history", async (HttpContext ctx, IGrainFactory grains, IInventoryHistory history, string product_id, string variant_id) =>
         {
             var pid = Responses.PathId(product_id, IdPrefix.Product);
             var vid = Responses.PathId(variant_id, IdPrefix.Variant);
@@ -109,64 +102,11 @@ public static class ProductEndpoints
             var token = ctx.Request.Query["page_token"].ToString() is { Length: > 0 } t ? t : null;
             // The grain answers 404 for a variant that is not this product's; the rows come from the log table.
             await grains.Grain<IVariantInventoryGrain>(ctx, vid).GetStock(pid);
-            var (items, next) = await InventoryHistory.Page(db, Authentication.TenantOf(ctx), vid, size, token, ctx.RequestAborted);
-            return Responses.List(ctx, items, next);
+            var page = await history.Page(Authentication.TenantOf(ctx), vid, size, token, ctx.RequestAborted);
+            return Responses.List(ctx, page.Items, page.NextPageToken);
         }).DocList<InventoryChangeView>().Query(ApiQuery.Paging).WithTags("Inventory").WithSummary("Every stock change of a variant, newest first.");
     }
 
     private static IProductGrain Product(IGrainFactory grains, HttpContext ctx, string productId) =>
         grains.Grain<IProductGrain>(ctx, Responses.PathId(productId, IdPrefix.Product));
-}
-
-/// <summary>Lists read stock from the inventory projections written with every stock change.</summary>
-public static class CatalogStock
-{
-    public static async Task<Dictionary<string, (long Available, bool Sellable)>> Load(NpgsqlDataSource db, Flint.Abstractions.Tenant tenant, IEnumerable<string> variantIds, CancellationToken ct)
-    {
-        var ids = variantIds.Distinct().ToArray();
-        var result = new Dictionary<string, (long, bool)>();
-        if (ids.Length == 0) return result;
-        await using var cmd = db.CreateCommand("""
-            SELECT id, (doc->>'quantity_available')::bigint, status = 'sellable' FROM flint_objects
-            WHERE merchant_id = @m AND environment = @e AND kind = 'inventory' AND id = ANY(@ids)
-            """);
-        cmd.Parameters.AddWithValue("m", tenant.MerchantId);
-        cmd.Parameters.AddWithValue("e", tenant.Environment);
-        cmd.Parameters.AddWithValue("ids", ids);
-        await using var r = await cmd.ExecuteReaderAsync(ct);
-        while (await r.ReadAsync(ct)) result[r.GetString(0)] = (r.GetInt64(1), r.GetBoolean(2));
-        return result;
-    }
-
-    public static async Task FillProducts(NpgsqlDataSource db, Flint.Abstractions.Tenant tenant, List<JsonObject> products, CancellationToken ct)
-    {
-        var variants = products.SelectMany(p => p["variants"]!.AsArray().Select(v => v!.AsObject())).ToList();
-        var stock = await Load(db, tenant, variants.Select(v => v["variant_id"]!.GetValue<string>()), ct);
-        foreach (var v in variants)
-            v["quantity_available"] = stock.TryGetValue(v["variant_id"]!.GetValue<string>(), out var s) ? s.Available : 0;
-        foreach (var p in products)
-            if (p["default_variant"] is JsonObject d && stock.TryGetValue(d["variant_id"]!.GetValue<string>(), out var s))
-                d["quantity_available"] = s.Available;
-    }
-
-    public static async Task FillBundles(NpgsqlDataSource db, Flint.Abstractions.Tenant tenant, List<JsonObject> bundles, CancellationToken ct)
-    {
-        var components = bundles.SelectMany(b => b["components"]!.AsArray().Select(c => c!.AsObject())).ToList();
-        var stock = await Load(db, tenant, components.Select(c => c["variant_id"]!.GetValue<string>()), ct);
-        foreach (var b in bundles)
-        {
-            var parts = new List<BundleComponentStock>();
-            foreach (var c in b["components"]!.AsArray().Select(x => x!.AsObject()))
-            {
-                var part = stock.TryGetValue(c["variant_id"]!.GetValue<string>(), out var s)
-                    ? new BundleComponentStock(c["quantity"]!.GetValue<long>(), s.Available, s.Sellable)
-                    : new BundleComponentStock(c["quantity"]!.GetValue<long>(), 0, Sellable: false);
-                c["quantity_available"] = part.Supply;
-                parts.Add(part);
-            }
-            var availability = BundleAvailability.For(Validation.ParseSnakeEnum<CatalogStatus>(b["status"]!.GetValue<string>(), "status"), parts);
-            b["quantity_available"] = availability.QuantityAvailable;
-            b["available_for_sale"] = availability.AvailableForSale;
-        }
-    }
 }

@@ -1,7 +1,7 @@
 using Flint.Abstractions.Coupons;
 using Flint.Api.Infrastructure;
 using Flint.Domain;
-using Npgsql;
+using Flint.Persistence.Lists;
 
 namespace Flint.Api.Coupons;
 
@@ -17,11 +17,12 @@ public static class CouponEndpoints
             return Responses.Ok(ctx, await grains.Grain<ICouponGrain>(ctx, FlintId.New(IdPrefix.Coupon)).Create(body), 201);
         }).Doc<CouponRequest, CouponView>(201);
 
-        g.MapGet("", async (HttpContext ctx, NpgsqlDataSource db) =>
+        g.MapGet("", async (HttpContext ctx, IObjectLists lists) =>
         {
-            var q = new ListQuery(Authentication.TenantOf(ctx), "coupon", ctx.Request.Query).Search().Status("active", "inactive", "deleted");
-            var (items, next) = await q.Run(db, ctx.RequestAborted);
-            return Responses.Objects(ctx, items, next, "coupon_id");
+            var window = ListParameters.Window(ctx.Request.Query);
+            var filter = new CatalogListFilter(ListParameters.Search(ctx.Request.Query), ListParameters.Status(ctx.Request.Query));
+            var page = await lists.Coupons(Authentication.TenantOf(ctx), filter, window, ctx.RequestAborted);
+            return Responses.Objects(ctx, page.Items, page.NextPageToken, "coupon_id");
         }).DocList<CouponView>().Query([.. ApiQuery.Listing("created_at", "updated_at", "name"), ApiQuery.Search, ApiQuery.Status("active", "inactive", "deleted"), ApiQuery.Fields]).WithSummary("Coupons; query matches id, code and name; sort_by=name sorts by code.");
 
         g.MapGet("/{coupon_id}", async (HttpContext ctx, IGrainFactory grains, string coupon_id) =>

@@ -1,5 +1,6 @@
 using Flint.Api.Infrastructure;
 using Flint.Domain;
+using Flint.Persistence.Merchants;
 
 namespace Flint.Api.Merchants;
 

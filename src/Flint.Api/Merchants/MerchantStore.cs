@@ -2,23 +2,22 @@ using System.Security.Cryptography;
 using System.Text;
 using Flint.Abstractions;
 using Flint.Domain;
+using Flint.Persistence.Merchants;
 using Microsoft.Extensions.Caching.Memory;
-using Npgsql;
 
 namespace Flint.Api.Merchants;
 
-public sealed record ApiKeyRecord(string Id, string MerchantId, string Environment, string KeyPrefix, string? Name, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt);
 public sealed record NewApiKey(ApiKeyRecord Key, string Secret);
 
-/// <summary>Merchants and their secret keys. Keys are stored as SHA-256 hashes; the secret exists only in the
-/// response that creates it.</summary>
+/// <summary>Merchants and their secret keys. Keys are stored as SHA-256 hashes (rows of the
+/// <see cref="IMerchantDirectory"/>); the secret exists only in the response that creates it.</summary>
 /// <remarks>
 /// Authentication results are cached in memory by key hash, so a busy key costs one lookup per
 /// <see cref="OkTtl"/> instead of one per request. The cache is this instance's own (bounded) <see cref="MemoryCache"/>,
 /// so test hosts in one process never share it. Revoking a key through this process evicts it at once (the next
 /// request is refused); another silo keeps accepting a revoked key for at most <see cref="OkTtl"/>.
 /// </remarks>
-public sealed class MerchantStore(NpgsqlDataSource db, TimeProvider clock) : IDisposable
+public sealed class MerchantStore(IMerchantDirectory directory, TimeProvider clock) : IDisposable
 {
     public enum AuthOutcome { Ok, Unknown, Revoked }
 
@@ -50,66 +49,30 @@ public sealed class MerchantStore(NpgsqlDataSource db, TimeProvider clock) : IDi
     {
         var id = FlintId.New(IdPrefix.Merchant);
         var now = clock.GetUtcNow();
-        await using var conn = await db.OpenConnectionAsync(ct);
-        await using var tx = await conn.BeginTransactionAsync(ct);
-        await using (var cmd = new NpgsqlCommand("INSERT INTO flint_merchants (id, name, created_at) VALUES (@id, @name, @now)", conn, tx))
-        {
-            cmd.Parameters.AddWithValue("id", id);
-            cmd.Parameters.AddWithValue("name", name);
-            cmd.Parameters.AddWithValue("now", now);
-            await cmd.ExecuteNonQueryAsync(ct);
-        }
-        var test = await InsertKey(conn, tx, id, Tenant.Test, "default", now, ct);
-        var live = await InsertKey(conn, tx, id, Tenant.Live, "default", now, ct);
-        await tx.CommitAsync(ct);
+        var test = NewKey(id, Tenant.Test, "default", now);
+        var live = NewKey(id, Tenant.Live, "default", now);
+        await directory.CreateMerchant(id, name, now, [Row(test), Row(live)], ct);
         return (id, name, now, test, live);
     }
 
     public async Task<NewApiKey> CreateKey(Tenant tenant, string? name, CancellationToken ct)
     {
-        await using var conn = await db.OpenConnectionAsync(ct);
-        return await InsertKey(conn, null, tenant.MerchantId, tenant.Environment, name, clock.GetUtcNow(), ct);
+        var key = NewKey(tenant.MerchantId, tenant.Environment, name, clock.GetUtcNow());
+        await directory.AddKey(Row(key), ct);
+        return key;
     }
 
     public async Task<ApiKeyRecord?> Revoke(Tenant tenant, string keyId, CancellationToken ct)
     {
-        ApiKeyRecord? record;
-        byte[]? hash;
-        await using (var cmd = db.CreateCommand("""
-            UPDATE flint_api_keys SET revoked_at = COALESCE(revoked_at, @now)
-            WHERE id = @id AND merchant_id = @m AND environment = @e
-            RETURNING id, merchant_id, environment, key_prefix, name, created_at, revoked_at, key_hash
-            """))
-        {
-            cmd.Parameters.AddWithValue("now", clock.GetUtcNow());
-            cmd.Parameters.AddWithValue("id", keyId);
-            cmd.Parameters.AddWithValue("m", tenant.MerchantId);
-            cmd.Parameters.AddWithValue("e", tenant.Environment);
-            await using var r = await cmd.ExecuteReaderAsync(ct);
-            if (!await r.ReadAsync(ct)) return null;
-            record = Read(r);
-            hash = (byte[])r[7];
-        }
+        if (await directory.Revoke(tenant, keyId, clock.GetUtcNow(), ct) is not { } revoked) return null;
         // The revocation is durable: from now on this process refuses the key. Bump first, then evict, so a lookup
         // that read the row before the update and caches "ok" after this eviction sees the bump and drops it.
         Interlocked.Increment(ref _revocations);
-        _cache.Remove(CacheKey(hash));
-        return record;
+        _cache.Remove(CacheKey(revoked.SecretHash));
+        return revoked.Key;
     }
 
-    public async Task<IReadOnlyList<ApiKeyRecord>> ListKeys(Tenant tenant, CancellationToken ct)
-    {
-        await using var cmd = db.CreateCommand("""
-            SELECT id, merchant_id, environment, key_prefix, name, created_at, revoked_at FROM flint_api_keys
-            WHERE merchant_id = @m AND environment = @e ORDER BY created_at DESC, id DESC
-            """);
-        cmd.Parameters.AddWithValue("m", tenant.MerchantId);
-        cmd.Parameters.AddWithValue("e", tenant.Environment);
-        await using var r = await cmd.ExecuteReaderAsync(ct);
-        var list = new List<ApiKeyRecord>();
-        while (await r.ReadAsync(ct)) list.Add(Read(r));
-        return list;
-    }
+    public Task<IReadOnlyList<ApiKeyRecord>> ListKeys(Tenant tenant, CancellationToken ct) => directory.Keys(tenant, ct);
 
     /// <summary>Looks a secret up by its SHA-256 hash, from the cache when it is there (see the class remarks). The
     /// secret itself is never compared or kept: only its hash is a cache key, so a timing difference in the lookup
@@ -138,42 +101,24 @@ public sealed class MerchantStore(NpgsqlDataSource db, TimeProvider clock) : IDi
         return (result.Outcome, result.Tenant, result.KeyId);
     }
 
-    private async Task<AuthResult> Lookup(byte[] hash, CancellationToken ct)
+    private async Task<AuthResult> Lookup(byte[] hash, CancellationToken ct) => await directory.OwnerOf(hash, ct) switch
     {
-        await using var cmd = db.CreateCommand("SELECT id, merchant_id, environment, revoked_at FROM flint_api_keys WHERE key_hash = @h");
-        cmd.Parameters.AddWithValue("h", hash);
-        await using var r = await cmd.ExecuteReaderAsync(ct);
-        if (!await r.ReadAsync(ct)) return new AuthResult(AuthOutcome.Unknown, null, null);
-        if (!r.IsDBNull(3)) return new AuthResult(AuthOutcome.Revoked, null, null);
-        return new AuthResult(AuthOutcome.Ok, new Tenant(r.GetString(1), r.GetString(2)), r.GetString(0));
-    }
+        null => new AuthResult(AuthOutcome.Unknown, null, null),
+        { Revoked: true } => new AuthResult(AuthOutcome.Revoked, null, null),
+        var owner => new AuthResult(AuthOutcome.Ok, owner.Tenant, owner.KeyId),
+    };
 
     private static string CacheKey(byte[] hash) => Convert.ToBase64String(hash);
 
     public void Dispose() => _cache.Dispose();
 
-    private static async Task<NewApiKey> InsertKey(NpgsqlConnection conn, NpgsqlTransaction? tx, string merchantId, string environment, string? name, DateTimeOffset now, CancellationToken ct)
+    private static NewApiKey NewKey(string merchantId, string environment, string? name, DateTimeOffset now)
     {
         var secret = $"sk_{environment}_{RandomSecret(32)}";
-        var record = new ApiKeyRecord(FlintId.New(IdPrefix.ApiKey), merchantId, environment, secret[..16], name, now, null);
-        await using var cmd = new NpgsqlCommand("""
-            INSERT INTO flint_api_keys (id, merchant_id, environment, key_hash, key_prefix, name, created_at)
-            VALUES (@id, @m, @e, @h, @p, @n, @now)
-            """, conn, tx);
-        cmd.Parameters.AddWithValue("id", record.Id);
-        cmd.Parameters.AddWithValue("m", merchantId);
-        cmd.Parameters.AddWithValue("e", environment);
-        cmd.Parameters.AddWithValue("h", Hash(secret));
-        cmd.Parameters.AddWithValue("p", record.KeyPrefix);
-        cmd.Parameters.AddWithValue("n", (object?)name ?? DBNull.Value);
-        cmd.Parameters.AddWithValue("now", now);
-        await cmd.ExecuteNonQueryAsync(ct);
-        return new NewApiKey(record, secret);
+        return new NewApiKey(new ApiKeyRecord(FlintId.New(IdPrefix.ApiKey), merchantId, environment, secret[..16], name, now, null), secret);
     }
 
-    private static ApiKeyRecord Read(NpgsqlDataReader r) => new(
-        r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.IsDBNull(4) ? null : r.GetString(4),
-        r.GetFieldValue<DateTimeOffset>(5), r.IsDBNull(6) ? null : r.GetFieldValue<DateTimeOffset>(6));
+    private static NewKeyRow Row(NewApiKey key) => new(key.Key, Hash(key.Secret));
 
     private static byte[] Hash(string secret) => SHA256.HashData(Encoding.UTF8.GetBytes(secret));
 

@@ -3,7 +3,8 @@ using Flint.Api.Infrastructure;
 using Flint.Domain;
 using Flint.Domain.Coupons;
 using Flint.Domain.Orders;
-using Npgsql;
+using Flint.Persistence.Coupons;
+using Flint.Persistence.Lists;
 
 namespace Flint.Api.Orders;
 
@@ -25,23 +26,15 @@ public static class OrderEndpoints
             return Responses.Ok(ctx, await grains.Grain<IOrderQuoteGrain>(ctx, "quote").Calculate(body));
         }).Doc<CreateOrderRequest, OrderView>().WithSummary("Price an order body without saving anything (a cart preview).");
 
-        g.MapGet("", async (HttpContext ctx, NpgsqlDataSource db) =>
+        g.MapGet("", async (HttpContext ctx, IObjectLists lists) =>
         {
-            var q = new ListQuery(Authentication.TenantOf(ctx), "order", ctx.Request.Query, allowedSorts: ["created_at", "updated_at"]);
-            if (ctx.Request.Query["status"].ToString() is { Length: > 0 } status)
-            {
-                Validation.ParseSnakeEnum<OrderStatus>(status, "status");
-                q.Where("o.status = @status", new NpgsqlParameter("status", status));
-            }
-            if (ctx.Request.Query["customer_id"].ToString() is { Length: > 0 } customer)
-                q.Where("o.doc->>'customer_id' = @customer_id", new NpgsqlParameter("customer_id", customer));
-            if (ctx.Request.Query["source"].ToString() is { Length: > 0 } source)
-            {
-                Validation.ParseSnakeEnum<OrderSource>(source, "source");
-                q.Where("o.doc->>'source' = @source", new NpgsqlParameter("source", source));
-            }
-            var (items, next) = await q.Run(db, ctx.RequestAborted);
-            return Responses.Objects(ctx, items, next, "order_id");
+            var query = ctx.Request.Query;
+            var window = ListParameters.Window(query, allowedSorts: ["created_at", "updated_at"]);
+            var status = ListParameters.Text(query, "status") is { } s ? Validation.ParseSnakeEnum<OrderStatus>(s, "status") : (OrderStatus?)null;
+            var customer = ListParameters.Text(query, "customer_id");
+            var source = ListParameters.Text(query, "source") is { } src ? Validation.ParseSnakeEnum<OrderSource>(src, "source") : (OrderSource?)null;
+            var page = await lists.Orders(Authentication.TenantOf(ctx), new OrderListFilter(status, customer, source), window, ctx.RequestAborted);
+            return Responses.Objects(ctx, page.Items, page.NextPageToken, "order_id");
         }).DocList<OrderView>().Query([.. ApiQuery.Listing("created_at", "updated_at"), ApiQuery.EnumOf<OrderStatus>("status", "Only orders with this status."),
             ApiQuery.Text("customer_id", "Only this customer's orders."), ApiQuery.EnumOf<OrderSource>("source", "Only orders from this source."), ApiQuery.Fields]).WithSummary("List orders: status, customer_id, source, created/updated ranges, sort_by created_at|updated_at.");
 
@@ -71,12 +64,12 @@ public static class OrderEndpoints
             Responses.Ok(ctx, await Order(grains, ctx, order_id).RemoveLineItem(Responses.PathId(line_item_id, IdPrefix.LineItem), VersionParam(ctx))))
           .Doc<OrderView>().Query(ApiQuery.Version).WithSummary("Remove a line; ?version=N checks the order's version first.");
 
-        g.MapPost("/{order_id}/apply-coupon", async (HttpContext ctx, IGrainFactory grains, NpgsqlDataSource db, string order_id) =>
+        g.MapPost("/{order_id}/apply-coupon", async (HttpContext ctx, IGrainFactory grains, ICouponCodeIndex coupons, string order_id) =>
         {
             var grain = Order(grains, ctx, order_id);
             var body = await JsonBody.Read<ApplyCouponRequest>(ctx);
             var code = CouponRules.NormalizeCode(body.CouponCode, "coupon_code");
-            var couponId = await CouponIdByCode(db, ctx, code) ?? throw new ApiException(404, "not_found", "RESOURCE_NOT_FOUND", $"No such coupon: '{code}'.", "coupon_code");
+            var couponId = await coupons.CouponIdOf(Authentication.TenantOf(ctx), code, ctx.RequestAborted) ?? throw new ApiException(404, "not_found", "RESOURCE_NOT_FOUND", $"No such coupon: '{code}'.", "coupon_code");
             return Responses.Ok(ctx, await grain.ApplyCoupon(couponId, body.Version));
         }).Doc<ApplyCouponRequest, OrderView>();
 
@@ -110,18 +103,5 @@ public static class OrderEndpoints
         if (raw.Length == 0) return null;
         return long.TryParse(raw, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var v)
             ? v : throw ApiException.Invalid("INVALID_FIELD_TYPE", "version must be a whole number.", "version");
-    }
-
-    /// <summary>Codes are unique among a tenant's live coupons (a database index makes it so).</summary>
-    private static async Task<string?> CouponIdByCode(NpgsqlDataSource db, HttpContext ctx, string code)
-    {
-        var tenant = Authentication.TenantOf(ctx);
-        await using var cmd = db.CreateCommand("""
-            SELECT id FROM flint_objects WHERE merchant_id = @m AND environment = @e AND kind = 'coupon' AND name = @code AND status <> 'deleted'
-            """);
-        cmd.Parameters.AddWithValue("m", tenant.MerchantId);
-        cmd.Parameters.AddWithValue("e", tenant.Environment);
-        cmd.Parameters.AddWithValue("code", code);
-        return await cmd.ExecuteScalarAsync(ctx.RequestAborted) as string;
     }
 }

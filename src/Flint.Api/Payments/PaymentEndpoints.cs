@@ -1,10 +1,13 @@
+using System.Text.Json.Nodes;
+using Flint.Abstractions;
 using Flint.Abstractions.Customers;
 using Flint.Abstractions.Merchants;
 using Flint.Abstractions.Orders;
 using Flint.Abstractions.Payments;
 using Flint.Api.Infrastructure;
 using Flint.Domain;
-using Npgsql;
+using Flint.Persistence.Lists;
+using Flint.Persistence.Payments;
 
 namespace Flint.Api.Payments;
 
@@ -27,24 +30,24 @@ public static class PaymentEndpoints
         }).Doc<CreateRefundRequest, RefundOrderResult>(201).WithTags("Refunds")
           .WithSummary("Refund part or all of what was paid; tax comes back proportionally, optionally restocking lines.");
 
-        v1.MapGet("/payments/{payment_id}", async (HttpContext ctx, IGrainFactory grains, NpgsqlDataSource db, string payment_id) =>
+        v1.MapGet("/payments/{payment_id}", async (HttpContext ctx, IGrainFactory grains, IPaymentIndex payments, string payment_id) =>
         {
             var id = Responses.PathId(payment_id, IdPrefix.Payment);
-            var orderId = await OwnerOrder(db, ctx, "payment", id) ?? throw ApiException.NotFound();
+            var orderId = await payments.OrderOfPayment(Authentication.TenantOf(ctx), id, ctx.RequestAborted) ?? throw ApiException.NotFound();
             return Responses.Ok(ctx, await grains.Grain<IOrderGrain>(ctx, orderId).GetPayment(id));
         }).Doc<PaymentView>().WithTags("Payments");
 
-        v1.MapGet("/payments", (HttpContext ctx, NpgsqlDataSource db) => List(ctx, db, "payment", "payment_id", ["pending", "succeeded", "failed", "partially_refunded", "refunded"]))
+        v1.MapGet("/payments", (HttpContext ctx, IObjectLists lists) => List(ctx, lists.Payments, "payment_id", ["pending", "succeeded", "failed", "partially_refunded", "refunded"]))
           .DocList<PaymentView>().Query(ListParams("pending", "succeeded", "failed", "partially_refunded", "refunded")).WithTags("Payments").WithSummary("List payments: order_id, customer_id, status, created range.");
 
-        v1.MapGet("/refunds/{refund_id}", async (HttpContext ctx, IGrainFactory grains, NpgsqlDataSource db, string refund_id) =>
+        v1.MapGet("/refunds/{refund_id}", async (HttpContext ctx, IGrainFactory grains, IPaymentIndex payments, string refund_id) =>
         {
             var id = Responses.PathId(refund_id, IdPrefix.Refund);
-            var orderId = await OwnerOrder(db, ctx, "refund", id) ?? throw ApiException.NotFound();
+            var orderId = await payments.OrderOfRefund(Authentication.TenantOf(ctx), id, ctx.RequestAborted) ?? throw ApiException.NotFound();
             return Responses.Ok(ctx, await grains.Grain<IOrderGrain>(ctx, orderId).GetRefund(id));
         }).Doc<RefundView>().WithTags("Refunds");
 
-        v1.MapGet("/refunds", (HttpContext ctx, NpgsqlDataSource db) => List(ctx, db, "refund", "refund_id", ["pending", "succeeded", "failed"]))
+        v1.MapGet("/refunds", (HttpContext ctx, IObjectLists lists) => List(ctx, lists.Refunds, "refund_id", ["pending", "succeeded", "failed"]))
           .DocList<RefundView>().Query(ListParams("pending", "succeeded", "failed")).WithTags("Refunds").WithSummary("List refunds: order_id, customer_id, status, created range.");
 
         var methods = v1.MapGroup("/customers/{customer_id}/payment-methods").WithTags("Customers");
@@ -73,32 +76,17 @@ public static class PaymentEndpoints
         [.. ApiQuery.Listing("created_at", "updated_at"), ApiQuery.Status(statuses),
          ApiQuery.Text("order_id", "Only those of this order."), ApiQuery.Text("customer_id", "Only those of this customer."), ApiQuery.Fields];
 
-    private static async Task<IResult> List(HttpContext ctx, NpgsqlDataSource db, string kind, string idField, string[] statuses)
-    {
-        var q = new ListQuery(Authentication.TenantOf(ctx), kind, ctx.Request.Query, allowedSorts: ["created_at", "updated_at"]);
-        if (ctx.Request.Query["status"].ToString() is { Length: > 0 } status)
-        {
-            if (!statuses.Contains(status))
-                throw ApiException.Invalid("INVALID_ENUM_VALUE", $"status must be one of {string.Join(", ", statuses)}.", "status");
-            q.Where("o.status = @status", new NpgsqlParameter("status", status));
-        }
-        if (ctx.Request.Query["order_id"].ToString() is { Length: > 0 } order)
-            q.Where("o.doc->>'order_id' = @order_id", new NpgsqlParameter("order_id", order));
-        if (ctx.Request.Query["customer_id"].ToString() is { Length: > 0 } customer)
-            q.Where("o.doc->>'customer_id' = @customer_id", new NpgsqlParameter("customer_id", customer));
-        var (items, next) = await q.Run(db, ctx.RequestAborted);
-        return Responses.Objects(ctx, items, next, idField);
-    }
+    private delegate Task<Page<JsonObject>> PaymentList(Tenant tenant, PaymentListFilter filter, ListWindow window, CancellationToken ct);
 
-    /// <summary>Payments and refunds live in their order's state; the projection says which order.</summary>
-    private static async Task<string?> OwnerOrder(NpgsqlDataSource db, HttpContext ctx, string kind, string id)
+    private static async Task<IResult> List(HttpContext ctx, PaymentList list, string idField, string[] statuses)
     {
-        var tenant = Authentication.TenantOf(ctx);
-        await using var cmd = db.CreateCommand("SELECT doc->>'order_id' FROM flint_objects WHERE merchant_id = @m AND environment = @e AND kind = @k AND id = @id");
-        cmd.Parameters.AddWithValue("m", tenant.MerchantId);
-        cmd.Parameters.AddWithValue("e", tenant.Environment);
-        cmd.Parameters.AddWithValue("k", kind);
-        cmd.Parameters.AddWithValue("id", id);
-        return await cmd.ExecuteScalarAsync(ctx.RequestAborted) as string;
+        var query = ctx.Request.Query;
+        var window = ListParameters.Window(query, allowedSorts: ["created_at", "updated_at"]);
+        var status = ListParameters.Text(query, "status");
+        if (status is not null && !statuses.Contains(status))
+            throw ApiException.Invalid("INVALID_ENUM_VALUE", $"status must be one of {string.Join(", ", statuses)}.", "status");
+        var filter = new PaymentListFilter(status, ListParameters.Text(query, "order_id"), ListParameters.Text(query, "customer_id"));
+        var page = await list(Authentication.TenantOf(ctx), filter, window, ctx.RequestAborted);
+        return Responses.Objects(ctx, page.Items, page.NextPageToken, idField);
     }
 }

@@ -1,7 +1,6 @@
-using Flint.Abstractions;
 using Flint.Abstractions.Orders;
 using Flint.Api.Infrastructure;
-using Npgsql;
+using Flint.Persistence.Payments;
 
 namespace Flint.Api.Payments;
 
@@ -10,11 +9,11 @@ namespace Flint.Api.Payments;
 /// durable and lists its payment (or refund) as pending in the projection; when a row stays pending longer than
 /// any live saga takes, this service asks the order to resume, and the order finishes it (the charge happened) or
 /// undoes it (it did not). It replaces a reminder per payment (two writes per checkout) by one indexed query per
-/// interval per silo. Every silo sweeps; two silos waking the same order is harmless (the grain serializes and
+/// interval per silo (<see cref="IPendingPayments"/>). Every silo sweeps; two silos waking the same order is harmless (the grain serializes and
 /// resuming an order with nothing in flight does nothing).
 /// </summary>
 public sealed class PendingPaymentSweeper(
-    NpgsqlDataSource db, IGrainFactory grains, FlintSettings settings, ILogger<PendingPaymentSweeper> log) : BackgroundService
+    IPendingPayments pending, IGrainFactory grains, FlintSettings settings, ILogger<PendingPaymentSweeper> log) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -35,23 +34,12 @@ public sealed class PendingPaymentSweeper(
 
     private async Task SweepOnce(CancellationToken ct)
     {
-        var stuck = new List<(string Merchant, string Environment, string OrderId)>();
-        await using (var cmd = db.CreateCommand("""
-            SELECT DISTINCT merchant_id, environment, doc->>'order_id' FROM flint_objects
-            WHERE kind IN ('payment', 'refund') AND status = 'pending' AND updated_at < now() - @age
-            LIMIT 500
-            """))
-        {
-            cmd.Parameters.AddWithValue("age", settings.PendingSweepAge);
-            await using var reader = await cmd.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-                if (!reader.IsDBNull(2)) stuck.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2)));
-        }
-        foreach (var (merchant, environment, orderId) in stuck)
+        var stuck = await pending.PendingLongerThan(settings.PendingSweepAge, limit: 500, ct);
+        foreach (var (tenant, orderId) in stuck)
         {
             try
             {
-                await grains.GetGrain<IOrderGrain>(new Tenant(merchant, environment).GrainKey(orderId)).ResumePending();
+                await grains.GetGrain<IOrderGrain>(tenant.GrainKey(orderId)).ResumePending();
             }
             catch (Exception e) when (!ct.IsCancellationRequested)
             {

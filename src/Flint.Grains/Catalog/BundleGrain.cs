@@ -43,7 +43,7 @@ public sealed class BundleGrain(
 {
     public const int MaxComponents = 50;
 
-    protected override string Kind => "bundle";
+    protected override string Kind => BundleProjection.Kind;
 
     public async Task<BundleView> Create(CreateBundleRequest request)
     {

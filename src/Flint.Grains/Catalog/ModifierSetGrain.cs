@@ -34,7 +34,7 @@ public sealed class ModifierSetGrain(
 {
     public const int MaxOptions = 50;
 
-    protected override string Kind => "modifier_set";
+    protected override string Kind => ModifierSetProjection.Kind;
 
     public async Task<ModifierSetView> Create(ModifierSetRequest r)
     {

@@ -15,7 +15,7 @@ public sealed class ProductGrain(
     DeepCopier<ProductState> copier,
     TimeProvider clock) : CatalogGrain<ProductState, ProductView>(store, copier, clock), IProductGrain
 {
-    protected override string Kind => "product";
+    protected override string Kind => ProductProjection.Kind;
 
     public async Task<ProductView> Create(CreateProductRequest request)
     {

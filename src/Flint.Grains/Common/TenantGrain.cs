@@ -91,7 +91,7 @@ public abstract class TenantGrain<TState> : Grain where TState : ObjectState, ne
                 // Our etag is stale (e.g. a write that timed out but committed): reload on next activation.
                 DeactivateOnIdle();
             }
-            throw StorageErrors.Translate(e);
+            throw DomainErrorOf(e);
         }
         return result;
     }
@@ -133,7 +133,7 @@ public abstract class TenantGrain<TState> : Grain where TState : ObjectState, ne
                 _working.RelatedProjections = null;
                 _working.Log = null;
                 if (e is InconsistentStateException) DeactivateOnIdle();
-                var error = StorageErrors.Translate(e);
+                var error = DomainErrorOf(e);
                 batch.SetException(error);
                 if (_nextBatch is { } queued)
                 {
@@ -175,4 +175,21 @@ public abstract class TenantGrain<TState> : Grain where TState : ObjectState, ne
     };
 
     protected static DomainException NotFound(string what) => DomainException.NotFound($"No such {what}.");
+
+    /// <summary>A refused write that has a business meaning, as the client's error; any other failure as it is. The
+    /// storage raises <see cref="UniqueValueTakenException"/>; Orleans may wrap it on the way.</summary>
+    private static Exception DomainErrorOf(Exception e)
+    {
+        for (var inner = e; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is not UniqueValueTakenException taken) continue;
+            return taken.What switch
+            {
+                UniqueValue.Sku => DomainException.Conflict("SKU_ALREADY_EXISTS", $"SKU '{taken.Value}' is already used by another variant or bundle.", "sku"),
+                UniqueValue.CouponCode => DomainException.Conflict("COUPON_CODE_EXISTS", "Another coupon already uses this code.", "code"),
+                _ => e,
+            };
+        }
+        return e;
+    }
 }

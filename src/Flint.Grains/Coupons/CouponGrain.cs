@@ -59,7 +59,7 @@ public sealed class CouponGrain(
 
     protected override bool GroupsWrites => true;
 
-    protected override string Kind => "coupon";
+    protected override string Kind => CouponProjection.Kind;
 
     public async Task<CouponView> Create(CouponRequest r)
     {

@@ -66,7 +66,7 @@ public sealed class CustomerGrain(
     DeepCopier<CustomerState> copier,
     TimeProvider clock) : CatalogGrain<CustomerState, CustomerView>(store, copier, clock), ICustomerGrain
 {
-    protected override string Kind => "customer";
+    protected override string Kind => CustomerProjection.Kind;
 
     /// <summary>Like Stripe: a deleted customer is gone, so reading, changing or deleting it again is 404 (a retry that
     /// must see the first answer sends an Idempotency-Key).</summary>

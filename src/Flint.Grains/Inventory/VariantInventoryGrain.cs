@@ -264,11 +264,9 @@ public sealed class VariantInventoryGrain(
         return change;
     }
 
-    public const string LogKind = "inventory_change";
-
     private LogEntry LogEntryOf(InventoryChangeState c) => new()
     {
-        Kind = LogKind,
+        Kind = InventoryProjection.ChangeLogKind,
         MerchantId = Tenant.MerchantId,
         Environment = Tenant.Environment,
         OwnerId = ObjectId,
@@ -321,8 +319,8 @@ public sealed class VariantInventoryGrain(
     protected override ProjectionRecord Project(InventoryState s)
     {
         var view = View(s);
-        var p = NewProjection(s, "inventory", view);
-        p.Status = s.Sellable ? "sellable" : "not_sellable";
+        var p = NewProjection(s, InventoryProjection.Kind, view);
+        p.Status = s.Sellable ? InventoryProjection.Sellable : InventoryProjection.NotSellable;
         p.CreatedAt = s.CreatedAt != default ? s.CreatedAt : s.History.Count > 0 ? s.History[0].CreatedAt : s.UpdatedAt;
         p.UpdatedAt = s.UpdatedAt;
         return p;

@@ -30,14 +30,14 @@ public sealed partial class OrderGrain
         foreach (var id in paymentIds.Distinct())
         {
             var p = s.Payments.First(x => x.PaymentId == id);
-            SetRelatedProjection(s, "payment", id, ++p.Revision, SnakeCase.ToSnake(p.Status), p.CreatedAt, p.UpdatedAt, PaymentViews.Of(s, ObjectId, p));
+            SetRelatedProjection(s, PaymentProjection.Kind, id, ++p.Revision, SnakeCase.ToSnake(p.Status), p.CreatedAt, p.UpdatedAt, PaymentViews.Of(s, ObjectId, p));
         }
     }
 
     private void SetRefundProjection(OrderState s, string refundId)
     {
         var r = s.Refunds.First(x => x.RefundId == refundId);
-        SetRelatedProjection(s, "refund", refundId, ++r.Revision, SnakeCase.ToSnake(r.Status), r.CreatedAt, r.UpdatedAt, PaymentViews.Of(s, ObjectId, r));
+        SetRelatedProjection(s, PaymentProjection.RefundKind, refundId, ++r.Revision, SnakeCase.ToSnake(r.Status), r.CreatedAt, r.UpdatedAt, PaymentViews.Of(s, ObjectId, r));
     }
 
     /// <summary>The list row of a payment or refund, carried by this order write (the latest one per object).</summary>

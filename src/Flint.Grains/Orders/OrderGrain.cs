@@ -252,7 +252,7 @@ public sealed partial class OrderGrain(
 
     protected override ProjectionRecord Project(OrderState s)
     {
-        var p = NewProjection(s, "order", OrderPricing.View(s, ObjectId));
+        var p = NewProjection(s, OrderProjection.Kind, OrderPricing.View(s, ObjectId));
         p.Status = SnakeCase.ToSnake(s.Status);
         p.CreatedAt = s.CreatedAt;
         p.UpdatedAt = s.UpdatedAt;

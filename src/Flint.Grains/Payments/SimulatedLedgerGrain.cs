@@ -28,8 +28,10 @@ public interface ISimulatedRecordGrain : IGrainWithStringKey
     Task<SimulatedRecord?> Get();
 }
 
+/// <remarks>Its writes carry no projection, event or log row, so it is on Orleans' ADO.NET storage
+/// (<see cref="StorageNames.Plain"/>, one transaction per write) rather than Flint's grouped one.</remarks>
 public sealed class SimulatedRecordGrain(
-    [PersistentState("simulated_processor", "flint")] IPersistentState<SimulatedRecordState> store,
+    [PersistentState("simulated_processor", StorageNames.Plain)] IPersistentState<SimulatedRecordState> store,
     DeepCopier<SimulatedRecordState> copier,
     TimeProvider clock) : TenantGrain<SimulatedRecordState>(store, copier, clock), ISimulatedRecordGrain
 {

@@ -1,4 +1,4 @@
-using Flint.Api.Infrastructure;
+using Flint.Persistence.Idempotency;
 using Flint.Api.Tests.Infrastructure;
 using Npgsql;
 
@@ -76,10 +76,10 @@ public sealed class IdempotencyGroupCommitApiTests(ApiFixture f)
     public async Task One_group_with_duplicate_keys_claims_each_key_exactly_once_and_completes_them_all()
     {
         await using var db = NpgsqlDataSource.Create(f.ConnectionString);
-        var store = new IdempotencyStore(db);
+        var store = new IdempotencyRecords(db);
         var merchant = CatalogData.Unique("mer");
         var keys = Enumerable.Range(0, 10).Select(_ => NewKey()).ToList();
-        IdempotencyStore.Claim ClaimOf(string key) => new(merchant, "test", key, [1, 2, 3], "POST", "/v1/products");
+        IdempotencyClaim ClaimOf(string key) => new(merchant, "test", key, [1, 2, 3], "POST", "/v1/products");
 
         // 10 keys × 8 claims each, submitted together (Submit queues at once, so they land in one or a few groups).
         var claims = keys.SelectMany(k => Enumerable.Range(0, 8).Select(_ => (Key: k, Task: store.TryClaim(ClaimOf(k))))).ToList();
@@ -90,14 +90,14 @@ public sealed class IdempotencyGroupCommitApiTests(ApiFixture f)
         Assert.False(await store.TryClaim(ClaimOf(keys[0])));
         Assert.True(await store.TryClaim(ClaimOf(NewKey())));
 
-        await Task.WhenAll(keys.Select((k, i) => store.Complete(new IdempotencyStore.Completion(merchant, "test", k, 200 + i, [(byte)i], $$"""{"X-Request-Id":"r{{i}}"}"""))));
+        await Task.WhenAll(keys.Select((k, i) => store.Complete(new IdempotencyCompletion(merchant, "test", k, 200 + i, [(byte)i], $$"""{"X-Request-Id":"r{{i}}"}"""))));
         for (var i = 0; i < keys.Count; i++)
         {
             var row = await store.Load(merchant, "test", keys[i], CancellationToken.None);
             Assert.NotNull(row);
-            Assert.Equal(200 + i, row.Value.Status);
-            Assert.Equal([(byte)i], row.Value.Body);
-            Assert.Equal($"r{i}", row.Value.Headers["X-Request-Id"]);
+            Assert.Equal(200 + i, row.Status);
+            Assert.Equal([(byte)i], row.Body);
+            Assert.Equal($"r{i}", row.Headers["X-Request-Id"]);
         }
     }
 
@@ -105,24 +105,24 @@ public sealed class IdempotencyGroupCommitApiTests(ApiFixture f)
     public async Task A_failing_item_fails_alone_and_not_the_group_it_was_flushed_with()
     {
         await using var db = NpgsqlDataSource.Create(f.ConnectionString);
-        var store = new IdempotencyStore(db);
+        var store = new IdempotencyRecords(db);
         var merchant = CatalogData.Unique("mer");
         var good = Enumerable.Range(0, 10).Select(_ => NewKey()).ToList();
         // A NUL character cannot be stored in a PostgreSQL text column: the server refuses the whole statement.
         // Submitted amid the others (all queued at once, so most likely in one group with them).
-        var goodClaims = good.Take(5).Select(k => store.TryClaim(new IdempotencyStore.Claim(merchant, "test", k, [1], "POST", "/v1/products"))).ToList();
-        var bad = store.TryClaim(new IdempotencyStore.Claim(merchant, "test", "bad\0key", [1], "POST", "/v1/products"));
-        goodClaims.AddRange(good.Skip(5).Select(k => store.TryClaim(new IdempotencyStore.Claim(merchant, "test", k, [1], "POST", "/v1/products"))));
+        var goodClaims = good.Take(5).Select(k => store.TryClaim(new IdempotencyClaim(merchant, "test", k, [1], "POST", "/v1/products"))).ToList();
+        var bad = store.TryClaim(new IdempotencyClaim(merchant, "test", "bad\0key", [1], "POST", "/v1/products"));
+        goodClaims.AddRange(good.Skip(5).Select(k => store.TryClaim(new IdempotencyClaim(merchant, "test", k, [1], "POST", "/v1/products"))));
 
         Assert.All(await Task.WhenAll(goodClaims), Assert.True);
         await Assert.ThrowsAnyAsync<Exception>(() => bad);
 
-        var completions = good.Skip(1).Take(5).Select(k => store.Complete(new IdempotencyStore.Completion(merchant, "test", k, 201, [], "{}"))).ToList();
-        var badCompletion = store.Complete(new IdempotencyStore.Completion(merchant, "test", good[0], 500, [], "not json"));
-        completions.AddRange(good.Skip(6).Prepend(good[0]).Select(k => store.Complete(new IdempotencyStore.Completion(merchant, "test", k, 201, [], "{}"))));
+        var completions = good.Skip(1).Take(5).Select(k => store.Complete(new IdempotencyCompletion(merchant, "test", k, 201, [], "{}"))).ToList();
+        var badCompletion = store.Complete(new IdempotencyCompletion(merchant, "test", good[0], 500, [], "not json"));
+        completions.AddRange(good.Skip(6).Prepend(good[0]).Select(k => store.Complete(new IdempotencyCompletion(merchant, "test", k, 201, [], "{}"))));
         await Task.WhenAll(completions);
         await Assert.ThrowsAnyAsync<Exception>(() => badCompletion);
         foreach (var k in good)
-            Assert.Equal(201, (await store.Load(merchant, "test", k, CancellationToken.None))!.Value.Status);
+            Assert.Equal(201, (await store.Load(merchant, "test", k, CancellationToken.None))!.Status);
     }
 }

@@ -1,12 +1,10 @@
 using System.Text.Json.Nodes;
 using Flint.Abstractions;
-using Flint.Api.Storage;
 using Flint.Api.Tests.Infrastructure;
-using Flint.Domain;
-using Flint.Grains.Common;
-using Microsoft.Extensions.DependencyInjection;
+using Flint.Persistence.Storage;
 using Npgsql;
 using Orleans.Storage;
+using static Flint.Api.Tests.Storage.StorageTestData;
 
 namespace Flint.Api.Tests.Storage;
 
@@ -163,20 +161,22 @@ public sealed class GroupedStorageTests(ApiFixture f)
         Assert.Equal("1", writes[0].State.ETag);
         Assert.Equal("1", writes[5].State.ETag);
 
-        var skuError = Assert.IsType<FlintStorageException>(tasks[1].Exception!.InnerException);
+        // The refusals reach the grain typed (what was taken, and its value), with the database's error inside.
+        var sku = Assert.IsType<UniqueValueTakenException>(tasks[1].Exception!.InnerException);
+        var skuError = Assert.IsType<FlintStorageException>(sku.InnerException);
         Assert.Equal("23505", skuError.SqlState);
         Assert.Equal("flint_skus_pkey", skuError.ConstraintName);
-        var sku = Assert.IsType<DomainException>(StorageErrors.Translate(skuError));
-        Assert.Equal("SKU_ALREADY_EXISTS", sku.Code);
-        Assert.Contains($"'{taken}'", sku.Message);
+        Assert.Equal(UniqueValue.Sku, sku.What);
+        Assert.Equal(taken, sku.Value);
         Assert.Null(writes[1].State.ETag);
 
-        var codeError = Assert.IsType<FlintStorageException>(tasks[2].Exception!.InnerException);
+        var code = Assert.IsType<UniqueValueTakenException>(tasks[2].Exception!.InnerException);
+        var codeError = Assert.IsType<FlintStorageException>(code.InnerException);
         Assert.Equal("flint_objects_coupon_code_uniq", codeError.ConstraintName);
-        Assert.Equal("COUPON_CODE_EXISTS", Assert.IsType<DomainException>(StorageErrors.Translate(codeError)).Code);
+        Assert.Equal((UniqueValue.CouponCode, takenCode), (code.What, code.Value));
 
-        var race = Assert.IsType<FlintStorageException>(tasks[4].Exception!.InnerException);
-        Assert.Equal("SKU_ALREADY_EXISTS", Assert.IsType<DomainException>(StorageErrors.Translate(race)).Code);
+        var race = Assert.IsType<UniqueValueTakenException>(tasks[4].Exception!.InnerException);
+        Assert.Equal((UniqueValue.Sku, contested), (race.What, race.Value));
 
         // Nothing of the refused writes remains: no state row, no projection, no SKU, no event.
         Assert.Equal(["coupon_a", "ok_1", "ok_2", "owner", "race_a"], await env.Strings(
@@ -368,165 +368,5 @@ public sealed class GroupedStorageTests(ApiFixture f)
         Assert.Equal(["evt_ord_1"], await env.Strings("SELECT id FROM flint_events WHERE merchant_id = @m", ("m", merchant)));
         Assert.Equal(["{\"delta\": -1}", "{\"delta\": 2}"], await env.Strings(
             "SELECT doc::text FROM flint_object_log WHERE merchant_id = @m ORDER BY id", ("m", merchant)));
-    }
-
-    // ---- test data ----
-
-    public sealed class TestState : ObjectState
-    {
-        public string Name { get; set; } = "";
-    }
-
-    private static GrainId GrainOf(string merchant, string id) => GrainId.Create("storagetest", $"{merchant}/test/{id}");
-
-    private static readonly DateTimeOffset T0 = new(2026, 11, 23, 10, 0, 0, TimeSpan.Zero);
-
-    private static ProjectionRecord Projection(string merchant, string kind, string id, long version, string name, List<string>? skus = null) => new()
-    {
-        Kind = kind,
-        MerchantId = merchant,
-        Environment = "test",
-        Id = id,
-        Version = version,
-        Name = name,
-        Status = "active",
-        SearchText = name,
-        CreatedAt = T0,
-        UpdatedAt = T0.AddSeconds(version),
-        Skus = skus,
-        Doc = id == "ord_1" ? $$$"""{"name":"{{{name}}}","nested":{"n":1}}""" : $$"""{"name":"{{name}}"}""",
-    };
-
-    private static TestState NewState(string merchant, string id, long version, string name, List<string>? skus = null,
-        bool withEvent = false, bool withLog = false)
-    {
-        var s = new TestState { Version = version, Name = name, Projection = Projection(merchant, "storage_test", id, version, name, skus) };
-        if (withEvent)
-        {
-            s.Outbox.Add(new OutboxEvent
-            {
-                Id = $"evt_{id}", MerchantId = merchant, Environment = "test", Type = "storage_test.changed", CreatedAt = T0,
-                Data = $$$"""{"object":{"id":"{{{id}}}"}}""",
-            });
-        }
-        if (withLog)
-        {
-            s.Log =
-            [
-                new LogEntry { Kind = "note", MerchantId = merchant, Environment = "test", OwnerId = id, Id = $"log_{id}_a", CreatedAt = T0, Doc = """{"delta":-1}""" },
-                new LogEntry { Kind = "note", MerchantId = merchant, Environment = "test", OwnerId = id, Id = $"log_{id}_b", CreatedAt = T0.AddSeconds(1), Doc = """{"delta":2}""" },
-            ];
-        }
-        return s;
-    }
-
-    private static TestState NewCoupon(string merchant, string id, string code) => new()
-    {
-        Version = 1,
-        Name = code,
-        Projection = Projection(merchant, "coupon", id, 1, code),
-    };
-
-    /// <summary>A Flint host on a database of its own, its grain storage, and a way to hold its writes back.</summary>
-    private sealed class StorageEnv : IAsyncDisposable
-    {
-        private StorageEnv(FlintTestHost host, string connectionString)
-        {
-            Host = host;
-            ConnectionString = connectionString;
-            Storage = (FlintGrainStorage)host.Services.GetRequiredKeyedService<IGrainStorage>(FlintHost.StorageName);
-        }
-
-        public FlintTestHost Host { get; }
-        public string ConnectionString { get; }
-        public FlintGrainStorage Storage { get; }
-
-        public static async Task<StorageEnv> Start(ApiFixture f)
-        {
-            var db = await f.Postgres.CreateDatabaseAsync();
-            return new StorageEnv(await FlintTestHost.StartAsync(db, clusterId: "storage"), db);
-        }
-
-        /// <summary>Locks orleans_storage against writes and parks one write in each of the storage's in-flight
-        /// slots on that lock: writes submitted from now on queue up until <see cref="Gate.Release"/>.</summary>
-        public async Task<Gate> HoldWrites()
-        {
-            var connection = new NpgsqlConnection(ConnectionString);
-            await connection.OpenAsync();
-            var tx = await connection.BeginTransactionAsync();
-            await using (var lockCmd = new NpgsqlCommand("LOCK TABLE orleans_storage IN EXCLUSIVE MODE", connection, tx))
-                await lockCmd.ExecuteNonQueryAsync();
-            var parked = new List<Task>();
-            for (var i = 1; i <= FlintGrainStorage.MaxWritesInFlight; i++)
-            {
-                var id = $"parked-{Guid.NewGuid():N}";
-                parked.Add(Storage.WriteStateAsync("storage_parked", GrainId.Create("storagetest", id), new GrainState<TestState>(new TestState { Name = id })));
-                var expected = i;
-                await WaitUntil(async () => await WaitingOnLock() >= expected);
-            }
-            return new Gate(connection, tx, parked);
-        }
-
-        private async Task<long> WaitingOnLock()
-        {
-            await using var connection = new NpgsqlConnection(ConnectionString);
-            await connection.OpenAsync();
-            await using var cmd = new NpgsqlCommand("""
-                SELECT count(*) FROM pg_locks
-                 WHERE locktype = 'relation' AND NOT granted AND relation = 'orleans_storage'::regclass
-                   AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
-                """, connection);
-            return (long)(await cmd.ExecuteScalarAsync())!;
-        }
-
-        public static async Task WaitUntil(Func<Task<bool>> condition)
-        {
-            var deadline = DateTime.UtcNow.AddSeconds(20);
-            while (!await condition())
-            {
-                if (DateTime.UtcNow > deadline) throw new TimeoutException("The storage did not reach the expected state.");
-                await Task.Delay(10);
-            }
-        }
-
-        public async Task<List<object?[]>> Rows(string sql, params (string Name, object Value)[] parameters)
-        {
-            await using var db = NpgsqlDataSource.Create(ConnectionString);
-            await using var cmd = db.CreateCommand(sql);
-            foreach (var (name, value) in parameters) cmd.Parameters.AddWithValue(name, value);
-            var rows = new List<object?[]>();
-            await using var r = await cmd.ExecuteReaderAsync();
-            while (await r.ReadAsync())
-            {
-                var row = new object?[r.FieldCount];
-                for (var i = 0; i < row.Length; i++) row[i] = r.IsDBNull(i) ? null : r.GetValue(i);
-                rows.Add(row);
-            }
-            return rows;
-        }
-
-        public async Task<List<string>> Strings(string sql, params (string Name, object Value)[] parameters) =>
-            (await Rows(sql, parameters)).Select(r => (string)r[0]!).ToList();
-
-        public ValueTask DisposeAsync() => Host.DisposeAsync();
-
-        public sealed class Gate(NpgsqlConnection connection, NpgsqlTransaction tx, List<Task> parked) : IAsyncDisposable
-        {
-            private bool _released;
-
-            public async Task Release()
-            {
-                if (_released) return;
-                _released = true;
-                await tx.RollbackAsync();
-                await connection.DisposeAsync();
-                await Task.WhenAll(parked);
-            }
-
-            public async ValueTask DisposeAsync()
-            {
-                if (!_released) await Release();
-            }
-        }
     }
 }

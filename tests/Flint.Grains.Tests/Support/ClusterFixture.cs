@@ -44,6 +44,7 @@ public sealed class ClusterFixture : IAsyncLifetime
         public void Configure(ISiloBuilder silo)
         {
             silo.AddMemoryGrainStorage("flint-memory");
+            silo.AddMemoryGrainStorage(Flint.Abstractions.StorageNames.Plain);
             silo.Services.AddKeyedSingleton<Orleans.Storage.IGrainStorage>("flint", (sp, _) =>
                 new LogCapturingStorage(sp.GetRequiredKeyedService<Orleans.Storage.IGrainStorage>("flint-memory")));
             silo.UseInMemoryReminderService();

@@ -1,29 +1,33 @@
 using System.Globalization;
+using System.Text.Json;
 using Flint.Abstractions;
 using Flint.Abstractions.Inventory;
-using Flint.Api.Infrastructure;
 using Flint.Domain;
 using Npgsql;
 
-namespace Flint.Api.Catalog;
+namespace Flint.Persistence.Inventory;
+
+/// <summary>A variant's stock changes, newest first.</summary>
+public interface IInventoryHistory
+{
+    /// <summary>The page after <paramref name="pageToken"/> (null: the first). Does not check that the variant exists.</summary>
+    Task<Page<InventoryChangeView>> Page(Tenant tenant, string variantId, int pageSize, string? pageToken, CancellationToken ct);
+}
 
 /// <summary>
-/// A variant's stock changes, newest first, from flint_object_log: the variant grain writes each change there in
-/// the same transaction as the stock it changed, so the history holds exactly the acknowledged changes.
+/// From flint_object_log: the variant grain writes each change there in the same transaction as the stock it
+/// changed, so the history holds exactly the acknowledged changes.
 /// </summary>
-public static class InventoryHistory
+internal sealed class InventoryHistory(NpgsqlDataSource db) : IInventoryHistory
 {
-    private const string LogKind = "inventory_change";
-
-    public static async Task<(List<InventoryChangeView> Items, string? Next)> Page(
-        NpgsqlDataSource db, Tenant tenant, string variantId, int pageSize, string? pageToken, CancellationToken ct)
+    public async Task<Page<InventoryChangeView>> Page(Tenant tenant, string variantId, int pageSize, string? pageToken, CancellationToken ct)
     {
         var cursor = PageToken.Decode(pageToken, "created_at", "desc", variantId);
         DateTimeOffset? afterTime = null;
         if (cursor is not null)
         {
             if (!DateTimeOffset.TryParse(cursor.LastSortValue, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t))
-                throw ApiException.Invalid("INVALID_PAGE_TOKEN", "The page_token is not valid.", "page_token");
+                throw DomainException.Invalid("INVALID_PAGE_TOKEN", "The page_token is not valid.", "page_token");
             afterTime = t;
         }
         await using var cmd = db.CreateCommand($"""
@@ -36,7 +40,7 @@ public static class InventoryHistory
         cmd.Parameters.AddWithValue("m", tenant.MerchantId);
         cmd.Parameters.AddWithValue("e", tenant.Environment);
         cmd.Parameters.AddWithValue("o", variantId);
-        cmd.Parameters.AddWithValue("k", LogKind);
+        cmd.Parameters.AddWithValue("k", InventoryProjection.ChangeLogKind);
         cmd.Parameters.AddWithValue("n", pageSize + 1);
         if (afterTime is not null)
         {
@@ -49,7 +53,7 @@ public static class InventoryHistory
         {
             while (await reader.ReadAsync(ct))
             {
-                items.Add(System.Text.Json.JsonSerializer.Deserialize<InventoryChangeView>(reader.GetString(0), FlintJson.Options)!);
+                items.Add(JsonSerializer.Deserialize<InventoryChangeView>(reader.GetString(0), FlintJson.Options)!);
                 keys.Add((reader.GetFieldValue<DateTimeOffset>(1), reader.GetString(2)));
             }
         }
@@ -60,6 +64,6 @@ public static class InventoryHistory
             var last = keys[pageSize - 1];
             next = PageToken.Encode(new PageCursor("created_at", "desc", variantId, FlintJson.Timestamp(last.At), last.Id));
         }
-        return (items, next);
+        return new Page<InventoryChangeView>(items, next);
     }
 }

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
-namespace Flint.Api.Infrastructure.Database;
+namespace Flint.Persistence.Schema;
 
 /// <summary>
 /// Brings a PostgreSQL database to Flint's schema by running the idempotent scripts in <c>deploy/sql</c>

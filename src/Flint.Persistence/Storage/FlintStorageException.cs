@@ -1,10 +1,11 @@
-namespace Flint.Api.Storage;
+namespace Flint.Persistence.Storage;
 
 /// <summary>
 /// A grain state write or read that the database refused or that could not be completed. For a refusal the
-/// message starts with the database's own "SQLSTATE: message" (like Npgsql's PostgresException), followed by the
-/// constraint on a line of its own, so <c>Flint.Grains.Common.StorageErrors.Translate</c> finds
-/// 'flint_sku_conflict:&lt;sku&gt;' and 'flint_objects_coupon_code_uniq' in it as it did in PostgresException.
+/// message is the database's own "SQLSTATE: message" (like Npgsql's PostgresException), followed by the
+/// constraint on a line of its own, for the logs. A refusal with a business meaning reaches the grain as a
+/// <see cref="Flint.Abstractions.UniqueValueTakenException"/> that carries this one as its inner exception
+/// (see <see cref="StorageRefusals"/>); code never reads this message.
 /// </summary>
 public sealed class FlintStorageException : Exception
 {

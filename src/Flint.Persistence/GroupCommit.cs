@@ -1,4 +1,4 @@
-namespace Flint.Api.Infrastructure;
+namespace Flint.Persistence;
 
 /// <summary>
 /// Group commit for small database writes that many requests make at once (grain state writes, idempotency
@@ -12,7 +12,7 @@ namespace Flint.Api.Infrastructure;
 /// With <c>maxInFlight</c> &gt; 1 several batches can be flushed at once (on separate connections); items
 /// are then not ordered across batches, which is fine for writes of different rows.
 /// </remarks>
-public sealed class GroupCommit<TItem, TResult>
+internal sealed class GroupCommit<TItem, TResult>
 {
     private readonly Func<IReadOnlyList<TItem>, Task<IReadOnlyList<TResult>>> _flush;
     private readonly int _maxBatch;

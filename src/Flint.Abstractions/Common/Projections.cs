@@ -1,0 +1,134 @@
+using System.Text.Json;
+using Flint.Abstractions.Catalog;
+using Flint.Abstractions.Inventory;
+using Flint.Abstractions.Orders;
+using Flint.Abstractions.Payments;
+
+namespace Flint.Abstractions;
+
+// The projections (rows of flint_objects) that grains write and Flint.Persistence's queries read: each kind's name
+// and the fields of its doc that a query looks into. Grains write a projection's doc by serializing a view with
+// FlintJson; a query reads the same doc by these names. The names are derived from the view's own properties (a
+// renamed property renames the field here, at compile time), and ProjectionQueryAgreementTests serializes real
+// projections of every kind and fails if a field listed here is missing or has another JSON type.
+
+/// <summary>One field of a projection doc that a query reads: its path from the doc's root (<c>a.b</c> for a member
+/// of an object, <c>a[].b</c> for a member of each element of an array) and the JSON type it must have.</summary>
+public sealed record ProjectionField(string Path, JsonValueKind Type)
+{
+    /// <summary>The member name at the end of the path: what a query writes as <c>doc-&gt;&gt;'name'</c> or looks up.</summary>
+    public string Name => Path[(Path.LastIndexOf('.') + 1)..];
+
+    /// <summary>A member of the doc's root, named as FlintJson names <paramref name="property"/>.</summary>
+    public static ProjectionField Of(string property, JsonValueKind type) => new(Wire(property), type);
+
+    /// <summary>A member of <paramref name="parent"/> (an object), or of each element when the parent is an array.</summary>
+    public ProjectionField Member(string property, JsonValueKind type) =>
+        new(Type == JsonValueKind.Array ? $"{Path}[].{Wire(property)}" : $"{Path}.{Wire(property)}", type);
+
+    private static string Wire(string property) => FlintJson.Options.PropertyNamingPolicy!.ConvertName(property);
+}
+
+/// <summary>A projection kind and the doc fields its queries read.</summary>
+public sealed record ProjectionKind(string Kind, Type DocType, IReadOnlyList<ProjectionField> Fields);
+
+/// <summary>Products: the doc is the <see cref="ProductView"/>. Lists filter by type and category and fill in
+/// each variant's stock.</summary>
+public static class ProductProjection
+{
+    public const string Kind = "product";
+    public static readonly ProjectionField ProductType = ProjectionField.Of(nameof(ProductView.ProductType), JsonValueKind.String);
+    public static readonly ProjectionField Categories = ProjectionField.Of(nameof(ProductView.Categories), JsonValueKind.Array);
+    public static readonly ProjectionField Variants = ProjectionField.Of(nameof(ProductView.Variants), JsonValueKind.Array);
+    public static readonly ProjectionField VariantId = Variants.Member(nameof(VariantView.VariantId), JsonValueKind.String);
+    /// <summary>A simple product's one variant, repeated (an optioned product has none: JSON null).</summary>
+    public static readonly ProjectionField DefaultVariant = ProjectionField.Of(nameof(ProductView.DefaultVariant), JsonValueKind.Object);
+    public static readonly ProjectionField DefaultVariantId = DefaultVariant.Member(nameof(VariantView.VariantId), JsonValueKind.String);
+    /// <summary>Overwritten in list items with the variant's current stock.</summary>
+    public static readonly ProjectionField VariantQuantityAvailable = Variants.Member(nameof(VariantView.QuantityAvailable), JsonValueKind.Number);
+    public static readonly ProjectionField DefaultVariantQuantityAvailable = DefaultVariant.Member(nameof(VariantView.QuantityAvailable), JsonValueKind.Number);
+    public static readonly ProjectionKind Read = new(Kind, typeof(ProductView),
+        [ProductType, Categories, Variants, VariantId, VariantQuantityAvailable, DefaultVariant, DefaultVariantId, DefaultVariantQuantityAvailable]);
+}
+
+/// <summary>Bundles: the doc is the <see cref="BundleView"/>. Lists filter by category and compute availability
+/// from each component's stock.</summary>
+public static class BundleProjection
+{
+    public const string Kind = "bundle";
+    public static readonly ProjectionField Categories = ProjectionField.Of(nameof(BundleView.Categories), JsonValueKind.Array);
+    public static readonly ProjectionField Status = ProjectionField.Of(nameof(BundleView.Status), JsonValueKind.String);
+    public static readonly ProjectionField Components = ProjectionField.Of(nameof(BundleView.Components), JsonValueKind.Array);
+    public static readonly ProjectionField ComponentVariantId = Components.Member(nameof(BundleComponentView.VariantId), JsonValueKind.String);
+    public static readonly ProjectionField ComponentQuantity = Components.Member(nameof(BundleComponentView.Quantity), JsonValueKind.Number);
+    /// <summary>Overwritten in list items with what the components' current stock allows.</summary>
+    public static readonly ProjectionField ComponentQuantityAvailable = Components.Member(nameof(BundleComponentView.QuantityAvailable), JsonValueKind.Number);
+    public static readonly ProjectionField QuantityAvailable = ProjectionField.Of(nameof(BundleView.QuantityAvailable), JsonValueKind.Number);
+    /// <summary>A boolean (JSON true or false).</summary>
+    public static readonly ProjectionField AvailableForSale = ProjectionField.Of(nameof(BundleView.AvailableForSale), JsonValueKind.False);
+    public static readonly ProjectionKind Read = new(Kind, typeof(BundleView),
+        [Categories, Status, Components, ComponentVariantId, ComponentQuantity, ComponentQuantityAvailable, QuantityAvailable, AvailableForSale]);
+}
+
+public static class ModifierSetProjection
+{
+    public const string Kind = "modifier_set";
+}
+
+/// <summary>Coupons: the projection's <c>name</c> column holds the upper-case code (a unique index over it among
+/// live coupons makes codes unique, and looking a code up reads it).</summary>
+public static class CouponProjection
+{
+    public const string Kind = "coupon";
+}
+
+public static class CustomerProjection
+{
+    public const string Kind = "customer";
+}
+
+/// <summary>A variant's stock: the doc is the <see cref="StockView"/>; the status column says whether it is sellable.
+/// Its changes are rows of the object log (kind <see cref="ChangeLogKind"/>), one <see cref="InventoryChangeView"/> each.</summary>
+public static class InventoryProjection
+{
+    public const string Kind = "inventory";
+    public const string ChangeLogKind = "inventory_change";
+    public const string Sellable = "sellable";
+    public const string NotSellable = "not_sellable";
+    public static readonly ProjectionField ProductId = ProjectionField.Of(nameof(StockView.ProductId), JsonValueKind.String);
+    public static readonly ProjectionField QuantityAvailable = ProjectionField.Of(nameof(StockView.QuantityAvailable), JsonValueKind.Number);
+    public static readonly ProjectionKind Read = new(Kind, typeof(StockView), [ProductId, QuantityAvailable]);
+}
+
+/// <summary>Orders: the doc is the <see cref="OrderView"/>; lists filter by customer and source.</summary>
+public static class OrderProjection
+{
+    public const string Kind = "order";
+    public static readonly ProjectionField CustomerId = ProjectionField.Of(nameof(OrderView.CustomerId), JsonValueKind.String);
+    public static readonly ProjectionField Source = ProjectionField.Of(nameof(OrderView.Source), JsonValueKind.String);
+    public static readonly ProjectionKind Read = new(Kind, typeof(OrderView), [CustomerId, Source]);
+}
+
+/// <summary>Payments and refunds live in their order's state; their projections (written with the order) say which
+/// order and which customer, under the same names in both (queries read both kinds by one name, and the agreement
+/// test holds refunds to it too). A saga's payment or refund stays in status <see cref="Pending"/> until it settles.</summary>
+public static class PaymentProjection
+{
+    public const string Kind = "payment";
+    public const string RefundKind = "refund";
+    public const string Pending = "pending";
+    public static readonly ProjectionField OrderId = ProjectionField.Of(nameof(PaymentView.OrderId), JsonValueKind.String);
+    public static readonly ProjectionField CustomerId = ProjectionField.Of(nameof(PaymentView.CustomerId), JsonValueKind.String);
+    public static readonly ProjectionKind Read = new(Kind, typeof(PaymentView), [OrderId, CustomerId]);
+    public static readonly ProjectionKind ReadRefund = new(RefundKind, typeof(RefundView), [OrderId, CustomerId]);
+}
+
+/// <summary>Every projection kind whose doc a query reads, for the agreement test.</summary>
+public static class Projections
+{
+    public static IReadOnlyList<ProjectionKind> Read =>
+    [
+        ProductProjection.Read, BundleProjection.Read, InventoryProjection.Read, OrderProjection.Read,
+        PaymentProjection.Read, PaymentProjection.ReadRefund,
+    ];
+}

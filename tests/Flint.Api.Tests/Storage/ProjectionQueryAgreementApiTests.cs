@@ -1,0 +1,91 @@
+using System.Text.Json;
+using Flint.Abstractions;
+using Flint.Api.Tests.Infrastructure;
+using Flint.Api.Tests.Orders;
+using Flint.Api.Tests.Payments;
+using Npgsql;
+
+namespace Flint.Api.Tests.Storage;
+
+/// <summary>
+/// The grains write each projection's doc by serializing a view; Flint.Persistence's queries read fields of it by
+/// name (filters, stock, the order behind a payment). Both take the names from the projection classes of
+/// Flint.Abstractions. Here real projections of every kind that a query reads, written through the API, must carry
+/// every field those classes list, with the JSON type the query expects: rename a view's field without the query
+/// following and this fails, instead of a list filter silently finding nothing.
+/// </summary>
+[Collection(ApiCollection.Name)]
+public sealed class ProjectionQueryAgreementApiTests(ApiFixture f)
+{
+    [Fact]
+    public async Task Every_field_a_query_reads_is_in_the_projection_its_grain_writes_with_the_expected_type()
+    {
+        var (api, _, merchantId) = await f.NewMerchant("Projection fields");
+        var product = await api.Post("/v1/products", """
+            {"name":"Tee","categories":["shirts"],"default_variant":{"unit_price_money":{"amount":2000,"currency":"USD"},"initial_quantity_available":5}}
+            """);
+        Assert.True(product.Status == 201, product.ToString());
+        var variantId = product.Data.Str("default_variant_id");
+        var bundle = await api.Post("/v1/bundles", $$"""
+            {"name":"Two tees","categories":["gifts"],"unit_price_money":{"amount":3500,"currency":"USD"},"components":[{"variant_id":"{{variantId}}","quantity":2}]}
+            """);
+        Assert.True(bundle.Status == 201, bundle.ToString());
+        var customerId = await api.CreateCustomer();
+        var order = await api.NewOrder(customerId, (variantId, 1));
+        var orderId = order.Str("order_id");
+        var paid = await api.PayWith(orderId, "tok_visa");
+        Assert.True(paid.Status == 200, paid.ToString());
+        var refund = await api.RefundOf(orderId, 100);
+        Assert.True(refund.Status == 201, refund.ToString());
+
+        var docs = await Docs(merchantId);
+        foreach (var projection in Projections.Read)
+        {
+            Assert.True(docs.TryGetValue(projection.Kind, out var ofKind), $"no '{projection.Kind}' projection was written");
+            foreach (var doc in ofKind)
+                foreach (var field in projection.Fields)
+                    AssertField(projection, doc, field);
+        }
+    }
+
+    private static void AssertField(ProjectionKind projection, JsonElement doc, ProjectionField field)
+    {
+        var values = new List<JsonElement> { doc };
+        foreach (var segment in field.Path.Split('.'))
+        {
+            var each = segment.EndsWith("[]", StringComparison.Ordinal);
+            var name = each ? segment[..^2] : segment;
+            var next = new List<JsonElement>();
+            foreach (var value in values)
+            {
+                Assert.True(value.TryGetProperty(name, out var member),
+                    $"{projection.Kind} ({projection.DocType.Name}): no '{name}' on the way to '{field.Path}' in {doc}");
+                if (each) next.AddRange(member.EnumerateArray());
+                else next.Add(member);
+            }
+            values = next;
+        }
+        Assert.NotEmpty(values);
+        foreach (var value in values)
+            Assert.True(SameType(value.ValueKind, field.Type),
+                $"{projection.Kind}: '{field.Path}' is {value.ValueKind}, the query reads it as {field.Type}, in {doc}");
+    }
+
+    private static bool SameType(JsonValueKind actual, JsonValueKind expected) =>
+        actual == expected || (actual is JsonValueKind.True or JsonValueKind.False && expected is JsonValueKind.True or JsonValueKind.False);
+
+    private async Task<Dictionary<string, List<JsonElement>>> Docs(string merchantId)
+    {
+        await using var db = NpgsqlDataSource.Create(f.ConnectionString);
+        await using var cmd = db.CreateCommand("SELECT kind, doc::text FROM flint_objects WHERE merchant_id = @m AND environment = 'test'");
+        cmd.Parameters.AddWithValue("m", merchantId);
+        var docs = new Dictionary<string, List<JsonElement>>();
+        await using var r = await cmd.ExecuteReaderAsync();
+        while (await r.ReadAsync())
+        {
+            using var parsed = JsonDocument.Parse(r.GetString(1));
+            (docs.TryGetValue(r.GetString(0), out var list) ? list : docs[r.GetString(0)] = []).Add(parsed.RootElement.Clone());
+        }
+        return docs;
+    }
+}
