@@ -171,6 +171,69 @@ $do$;
 -- the effects on their own (see src/Flint.Persistence/Storage/FlintGrainStorage.cs), so that signature is gone.
 DROP FUNCTION IF EXISTS flint_apply_state_effects(bytea);
 
+-- The SKU registry for one projection that was just accepted (its row was inserted or moved to this version).
+-- Only a "skus" array says anything about SKUs ([] releases them all); a projection without one (or with null)
+-- leaves the registry alone, so kinds that share an id with a SKU owner (e.g. inventory keyed by variant id) cannot
+-- wipe its SKUs. A SKU already owned by another object raises SQLSTATE 23505 with CONSTRAINT flint_skus_pkey and the
+-- SKU alone as DETAIL (how the storage names it to the grain), which aborts the state write it belongs to.
+CREATE OR REPLACE FUNCTION flint_apply_projection_skus(p_projection jsonb)
+RETURNS void
+LANGUAGE plpgsql AS
+$fn$
+DECLARE
+    v_merchant_id text := p_projection ->> 'merchant_id';
+    v_environment text := p_projection ->> 'environment';
+    v_kind        text := p_projection ->> 'kind';
+    v_id          text := p_projection ->> 'id';
+    v_skus        text[];
+    v_current     text[];
+    v_conflict    text;
+BEGIN
+    IF jsonb_typeof(p_projection -> 'skus') <> 'array' THEN
+        RETURN;
+    END IF;
+    -- Sorted: concurrent writers then lock registry rows in the same order and cannot deadlock.
+    SELECT coalesce(array_agg(DISTINCT s ORDER BY s), '{}')
+      INTO v_skus
+      FROM jsonb_array_elements_text(p_projection -> 'skus') AS s;
+
+    SELECT coalesce(array_agg(k.sku ORDER BY k.sku), '{}')
+      INTO v_current
+      FROM flint_skus k
+     WHERE k.merchant_id = v_merchant_id AND k.environment = v_environment AND k.owner_id = v_id;
+
+    -- Most writes do not touch SKUs; then the registry is only read.
+    IF v_current IS DISTINCT FROM v_skus THEN
+        DELETE FROM flint_skus k
+         WHERE k.merchant_id = v_merchant_id AND k.environment = v_environment AND k.owner_id = v_id
+           AND k.sku <> ALL (v_skus);
+
+        INSERT INTO flint_skus (merchant_id, environment, sku, owner_kind, owner_id)
+        SELECT v_merchant_id, v_environment, s, v_kind, v_id
+          FROM unnest(v_skus) AS s
+        ON CONFLICT (merchant_id, environment, sku) DO NOTHING;
+
+        -- ON CONFLICT waited for any concurrent claimant to commit or roll back, and this statement sees committed
+        -- rows (and those of earlier items of the same batch), so a SKU held by another object is found here.
+        SELECT k.sku INTO v_conflict
+          FROM flint_skus k
+         WHERE k.merchant_id = v_merchant_id AND k.environment = v_environment
+           AND k.sku = ANY (v_skus) AND k.owner_id <> v_id
+         ORDER BY k.sku
+         LIMIT 1;
+        IF FOUND THEN
+            RAISE EXCEPTION USING
+                ERRCODE = 'unique_violation',
+                MESSAGE = format('flint_sku_conflict: SKU %s is already used by another object in %s/%s.',
+                                 v_conflict, v_merchant_id, v_environment),
+                DETAIL = v_conflict,
+                CONSTRAINT = 'flint_skus_pkey',
+                TABLE = 'flint_skus';
+        END IF;
+    END IF;
+END
+$fn$;
+
 -- Applies the side effects of one accepted grain state write. Called by flint_write_grain_states (in
 -- 003_orleans_persistence.sql) only after the state row was written, in the same transaction. p_effects is
 -- built by Flint's grain storage from the state's transient members (snake_case, like every Flint JSON); the
@@ -198,9 +261,6 @@ DECLARE
     v_kind        text;
     v_id          text;
     v_rows        bigint;
-    v_skus        text[];
-    v_current     text[];
-    v_conflict    text;
 BEGIN
     IF p_effects IS NULL OR jsonb_typeof(p_effects) <> 'object' THEN
         RETURN;
@@ -231,50 +291,9 @@ BEGIN
         GET DIAGNOSTICS v_rows = ROW_COUNT;
 
         -- The SKU set follows the projection, under the same version guard: a stale projection must not
-        -- resurrect SKUs the object has since dropped. Only a "skus" array says anything about SKUs ([] releases
-        -- them all); a projection without one (or with null) leaves the registry alone, so kinds that share an
-        -- id with a SKU owner (e.g. inventory keyed by variant id) cannot wipe its SKUs.
-        IF v_rows > 0 AND jsonb_typeof(v_projection -> 'skus') = 'array' THEN
-            -- Sorted: concurrent writers then lock registry rows in the same order and cannot deadlock.
-            SELECT coalesce(array_agg(DISTINCT s ORDER BY s), '{}')
-              INTO v_skus
-              FROM jsonb_array_elements_text(v_projection -> 'skus') AS s;
-
-            SELECT coalesce(array_agg(k.sku ORDER BY k.sku), '{}')
-              INTO v_current
-              FROM flint_skus k
-             WHERE k.merchant_id = v_merchant_id AND k.environment = v_environment AND k.owner_id = v_id;
-
-            -- Most writes do not touch SKUs; then the registry is only read.
-            IF v_current IS DISTINCT FROM v_skus THEN
-                DELETE FROM flint_skus k
-                 WHERE k.merchant_id = v_merchant_id AND k.environment = v_environment AND k.owner_id = v_id
-                   AND k.sku <> ALL (v_skus);
-
-                INSERT INTO flint_skus (merchant_id, environment, sku, owner_kind, owner_id)
-                SELECT v_merchant_id, v_environment, s, v_kind, v_id
-                  FROM unnest(v_skus) AS s
-                ON CONFLICT (merchant_id, environment, sku) DO NOTHING;
-
-                -- ON CONFLICT waited for any concurrent claimant to commit or roll back, and this statement
-                -- sees committed rows (and those of earlier items of the same batch), so a SKU held by another
-                -- object is found here.
-                SELECT k.sku INTO v_conflict
-                  FROM flint_skus k
-                 WHERE k.merchant_id = v_merchant_id AND k.environment = v_environment
-                   AND k.sku = ANY (v_skus) AND k.owner_id <> v_id
-                 ORDER BY k.sku
-                 LIMIT 1;
-                IF FOUND THEN
-                    RAISE EXCEPTION USING
-                        ERRCODE = 'unique_violation',
-                        MESSAGE = format('flint_sku_conflict: SKU %s is already used by another object in %s/%s.',
-                                         v_conflict, v_merchant_id, v_environment),
-                        DETAIL = v_conflict,
-                        CONSTRAINT = 'flint_skus_pkey',
-                        TABLE = 'flint_skus';
-                END IF;
-            END IF;
+        -- resurrect SKUs the object has since dropped.
+        IF v_rows > 0 THEN
+            PERFORM flint_apply_projection_skus(v_projection);
         END IF;
     END IF;
 

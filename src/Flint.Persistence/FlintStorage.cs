@@ -44,7 +44,7 @@ public static class FlintStorage
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
         var services = silo.Services;
-        services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+        services.AddSingleton(_ => NpgsqlDataSource.Create(PooledSessions(connectionString)));
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => new SchemaMigration(
             connectionString, sqlDirectory ?? Path.Combine(AppContext.BaseDirectory, "sql"), sp.GetRequiredService<ILoggerFactory>()));
 
@@ -93,4 +93,13 @@ public static class FlintStorage
         services.AddSingleton<IIdempotencyRecords, IdempotencyRecords>();
         return silo;
     }
+
+    /// <summary>The pool's sessions are Flint's alone and carry no session state (no SET, no temporary tables; the
+    /// schema's advisory lock is taken on an unpooled session), so a returned connection is not reset: the reset
+    /// (DISCARD ALL) was a round trip per use and threw away every cached plan, those of the storage's plpgsql
+    /// functions included, which PostgreSQL then planned again on every batch.</summary>
+    internal static string PooledSessions(string connectionString) => new NpgsqlConnectionStringBuilder(connectionString)
+    {
+        NoResetOnClose = true,
+    }.ConnectionString;
 }
