@@ -156,9 +156,9 @@ BEGIN
     IF to_regclass('flint_events_type_idx') IS NULL THEN
         CREATE INDEX flint_events_type_idx ON flint_events (merchant_id, environment, type, created_at, id);
     END IF;
-    IF to_regclass('flint_events_seq_idx') IS NULL THEN
-        CREATE UNIQUE INDEX flint_events_seq_idx ON flint_events (seq);
-    END IF;
+    -- Nothing reads by seq (readers page by (created_at, id)), and its unique index was one more index entry, and
+    -- write-ahead log, per event.
+    DROP INDEX IF EXISTS flint_events_seq_idx;
 
     -- An owner's log in time order: (created_at, id) keyset pages.
     IF to_regclass('flint_object_log_owner_idx') IS NULL THEN

@@ -38,7 +38,7 @@ public sealed partial class OrderGrain(
             s.CreatedAt = now;
             s.UpdatedAt = now;
             var v = OrderPricing.View(s, ObjectId);
-            Record(s, "order.created", v);
+            Record(s, "order.created", OrderEventObject.Of(v));
             return v;
         });
     }
@@ -270,7 +270,7 @@ public sealed partial class OrderGrain(
         mutate(s);
         s.UpdatedAt = Now;
         var v = OrderPricing.View(s, ObjectId);
-        Record(s, eventType, v);
+        Record(s, eventType, OrderEventObject.Of(v));
         return v;
     });
 
@@ -279,7 +279,7 @@ public sealed partial class OrderGrain(
     private OrderView RecordOrderMove(OrderState s, OrderStatus from)
     {
         var view = OrderPricing.View(s, ObjectId);
-        Record(s, from == s.Status ? "order.updated" : OrderStatusMachine.EventFor(from, s.Status), view);
+        Record(s, from == s.Status ? "order.updated" : OrderStatusMachine.EventFor(from, s.Status), OrderEventObject.Of(view));
         return view;
     }
 

@@ -560,7 +560,7 @@ public sealed class OrderApiTests(ApiFixture f)
     // ---------- events ----------
 
     [Fact]
-    public async Task Creating_updating_and_canceling_an_order_record_events_with_snapshots()
+    public async Task Creating_updating_and_canceling_an_order_record_events_with_the_order_summary()
     {
         var api = await Shop();
         var o = await api.CreateOrderWith("", AdHoc("Saucer", 350));
@@ -572,14 +572,19 @@ public sealed class OrderApiTests(ApiFixture f)
 
         var events = (await api.Get("/v1/events")).Data.AsArray();
         Assert.Equal(["order.canceled", "order.updated", "order.updated", "order.created"], events.Select(e => e!.Str("type")));
-        var snapshots = events.Select(e => e!["data"]!["object"]!).ToList();
-        Assert.All(snapshots, s => Assert.Equal(id, s.Str("order_id")));
-        Assert.Equal([4L, 3L, 2L, 1L], snapshots.Select(s => s.Version()));
-        Assert.Equal(("canceled", 1250L), (snapshots[0].Str("status"), snapshots[0].Net("total")));
-        Assert.Equal("b", snapshots[1]["metadata"]!.Str("a"));
-        Assert.Equal((2, 1250L), (snapshots[2].Arr("line_items").Count, snapshots[2].Net("total")));
-        Assert.Equal(added.Data.Line("Plate").Str("line_item_id"), snapshots[2].Line("Plate").Str("line_item_id"));
-        Assert.Equal(("open", 350L), (snapshots[3].Str("status"), snapshots[3].Net("total")));
+        // An order's events carry where the order stands, not its lines (README, "API conventions as built").
+        var summaries = events.Select(e => e!["data"]!["object"]!).ToList();
+        Assert.All(summaries, s => Assert.Equal(("order", id, "USD"), (s.Str("object"), s.Str("order_id"), s.Str("currency"))));
+        Assert.All(summaries, s => Assert.Null(s["line_items"]));
+        Assert.Equal([4L, 3L, 2L, 1L], summaries.Select(s => s.Version()));
+        Assert.Equal(("canceled", 1250L), (summaries[0].Str("status"), summaries[0].Net("total")));
+        Assert.Equal((2L, 1250L), (summaries[1]["line_item_count"]!.GetValue<long>(), summaries[1].Net("total")));
+        Assert.Equal((2L, 1250L), (summaries[2]["line_item_count"]!.GetValue<long>(), summaries[2].Net("total")));
+        Assert.Equal(("open", 1L, 350L), (summaries[3].Str("status"), summaries[3]["line_item_count"]!.GetValue<long>(), summaries[3].Net("total")));
+        // The whole order, at the version of the last event, is one read away.
+        var order = (await api.Get($"/v1/orders/{id}")).Data;
+        Assert.Equal((4L, "b"), (order.Version(), order["metadata"]!.Str("a")));
+        Assert.Equal(added.Data.Line("Plate").Str("line_item_id"), order.Line("Plate").Str("line_item_id"));
         Assert.Single((await api.Get("/v1/events?type=order.canceled")).Data.AsArray());
     }
 
