@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Flint.Abstractions;
@@ -9,17 +10,67 @@ public static class Responses
 {
     public static IResult Ok<T>(HttpContext ctx, T data, int status = 200, string? idField = null)
     {
-        var node = JsonSerializer.SerializeToNode(data, FlintJson.Options);
-        if (idField is not null && node is JsonObject o) node = Project(ctx, o, idField);
-        var body = new JsonObject { ["data"] = node, ["request_id"] = RequestIds.Of(ctx) };
-        return Results.Text(body.ToJsonString(FlintJson.Options), "application/json; charset=utf-8", statusCode: status);
+        if (idField is not null && ctx.Request.Query.ContainsKey("fields"))
+        {
+            // fields= needs the object as a tree to pick from.
+            var node = JsonSerializer.SerializeToNode(data, FlintJson.Options);
+            if (node is JsonObject o) node = Project(ctx, o, idField);
+            return Envelope(ctx, status, w =>
+            {
+                w.WritePropertyName("data");
+                if (node is null) w.WriteNullValue();
+                else node.WriteTo(w, FlintJson.Options);
+            });
+        }
+        // Straight from the object to the response's bytes: no tree of it, no string of the tree.
+        return Envelope(ctx, status, w =>
+        {
+            w.WritePropertyName("data");
+            JsonSerializer.Serialize(w, data, FlintJson.Options);
+        });
     }
 
-    public static IResult Objects(HttpContext ctx, IEnumerable<JsonObject> items, string? next, string? idField = null)
+    public static IResult Objects(HttpContext ctx, IEnumerable<JsonObject> items, string? next, string? idField = null) =>
+        Envelope(ctx, 200, w =>
+        {
+            w.WriteStartArray("data");
+            foreach (var item in items) (idField is null ? item : Project(ctx, item, idField)).WriteTo(w, FlintJson.Options);
+            w.WriteEndArray();
+            w.WriteString("next_page_token", next);
+        });
+
+    /// <summary>{ …, "request_id": … } written once, as UTF-8, with the writer settings FlintJson's options give
+    /// (the same bytes the options would write for the envelope as an object).</summary>
+    private static IResult Envelope(HttpContext ctx, int status, Action<Utf8JsonWriter> members)
     {
-        var array = new JsonArray(items.Select(i => (JsonNode)(idField is null ? i : Project(ctx, i, idField))).ToArray());
-        var body = new JsonObject { ["data"] = array, ["next_page_token"] = next, ["request_id"] = RequestIds.Of(ctx) };
-        return Results.Text(body.ToJsonString(FlintJson.Options), "application/json; charset=utf-8");
+        var buffer = new ArrayBufferWriter<byte>(1024);
+        using (var w = new Utf8JsonWriter(buffer, WriterOptions))
+        {
+            w.WriteStartObject();
+            members(w);
+            w.WriteString("request_id", RequestIds.Of(ctx));
+            w.WriteEndObject();
+        }
+        return new Utf8JsonResult(buffer.WrittenSpan.ToArray(), status);
+    }
+
+    private static readonly JsonWriterOptions WriterOptions = new()
+    {
+        Encoder = FlintJson.Options.Encoder,
+        Indented = FlintJson.Options.WriteIndented,
+        MaxDepth = FlintJson.Options.MaxDepth,
+    };
+
+    private sealed class Utf8JsonResult(byte[] body, int status) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            var response = httpContext.Response;
+            response.StatusCode = status;
+            response.ContentType = "application/json; charset=utf-8";
+            response.ContentLength = body.Length;
+            return response.Body.WriteAsync(body).AsTask();
+        }
     }
 
     public static IResult List<T>(HttpContext ctx, IEnumerable<T> items, string? next) =>
