@@ -74,13 +74,9 @@ public sealed record BundleView
     [Id(17)] public long Version { get; init; }
 }
 
-public interface IBundleGrain : IGrainWithStringKey
+public interface IBundleGrain : ICatalogObjectGrain<CreateBundleRequest, UpdateBundleRequest, BundleView>
 {
-    Task<BundleView> Create(CreateBundleRequest request);
-    Task<BundleView> Get();
-    Task<BundleView> Update(UpdateBundleRequest request);
     Task<BundleView> ReplaceCategories(ReplaceCategoriesRequest request);
-    Task<BundleView> Delete();
     Task<BundleView> AddComponent(BundleComponentInput request);
     Task<BundleView> UpdateComponent(string componentId, UpdateBundleComponentRequest request);
     Task<BundleView> RemoveComponent(string componentId);

@@ -42,12 +42,8 @@ public sealed record ModifierSetView
     [Id(9)] public long Version { get; init; }
 }
 
-public interface IModifierSetGrain : IGrainWithStringKey
+public interface IModifierSetGrain : ICatalogObjectGrain<ModifierSetRequest, ModifierSetRequest, ModifierSetView>
 {
-    Task<ModifierSetView> Create(ModifierSetRequest request);
-    Task<ModifierSetView> Get();
-    Task<ModifierSetView> Update(ModifierSetRequest request);
-    Task<ModifierSetView> Delete();
     /// <summary>For assignment checks: throws RESOURCE_NOT_FOUND unless the set exists and is not deleted.</summary>
     Task EnsureAssignable();
 }

@@ -107,13 +107,9 @@ public sealed record ProductView
     [Id(14)] public long Version { get; init; }
 }
 
-public interface IProductGrain : IGrainWithStringKey
+public interface IProductGrain : ICatalogObjectGrain<CreateProductRequest, UpdateProductRequest, ProductView>
 {
-    Task<ProductView> Create(CreateProductRequest request);
-    Task<ProductView> Get();
-    Task<ProductView> Update(UpdateProductRequest request);
     Task<ProductView> ReplaceCategories(ReplaceCategoriesRequest request);
-    Task<ProductView> Delete();
     Task<VariantView> AddVariant(VariantInput request);
     Task<VariantView> UpdateVariant(string variantId, UpdateVariantRequest request);
     Task<ProductView> RemoveVariant(string variantId);

@@ -70,12 +70,8 @@ public sealed record CouponApplication(
 
 /// <summary>One coupon; counts its redemptions atomically. A redemption is taken when an order is paid
 /// (idempotent by order id) and given back if the payment fails.</summary>
-public interface ICouponGrain : IGrainWithStringKey
+public interface ICouponGrain : ICatalogObjectGrain<CouponRequest, CouponRequest, CouponView>
 {
-    Task<CouponView> Create(CouponRequest request);
-    Task<CouponView> Get();
-    Task<CouponView> Update(CouponRequest request);
-    Task<CouponView> Delete();
     /// <summary>Throws RESOURCE_NOT_FOUND for a missing or deleted coupon.</summary>
     Task<CouponApplication> ForApplication(string? customerId);
     /// <summary>Takes one redemption for the order (idempotent by order id); COUPON_EXHAUSTED / COUPON_CUSTOMER_LIMIT.</summary>

@@ -195,11 +195,8 @@ public sealed record OrderView
     [Id(15)] public DateTimeOffset UpdatedAt { get; init; }
 }
 
-public interface IOrderGrain : Flint.Abstractions.Payments.IOrderPaymentsGrain
+public interface IOrderGrain : IObjectGrain<CreateOrderRequest, UpdateOrderRequest, OrderView>, Flint.Abstractions.Payments.IOrderPaymentsGrain
 {
-    Task<OrderView> Create(CreateOrderRequest request);
-    Task<OrderView> Get();
-    Task<OrderView> Update(UpdateOrderRequest request);
     Task<OrderView> AddLineItem(AddLineItemRequest request);
     Task<OrderView> UpdateLineItem(string lineItemId, UpdateLineItemRequest request);
     Task<OrderView> RemoveLineItem(string lineItemId, long? version);
