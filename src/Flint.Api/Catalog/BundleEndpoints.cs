@@ -9,6 +9,7 @@ namespace Flint.Api.Catalog;
 public static class BundleEndpoints
 {
     private static readonly ObjectKind Bundles = new("/bundles", "Bundles", IdPrefix.Bundle, "bundle_id", FieldsOn.Create | FieldsOn.Get);
+    private static readonly ObjectPart Components = new("bundle_component_id", IdPrefix.BundleComponent);
 
     public static void MapBundleEndpoints(this IEndpointRouteBuilder v1)
     {
@@ -21,30 +22,9 @@ public static class BundleEndpoints
         }, [ApiQuery.Search, ApiQuery.CatalogStatus, ApiQuery.Text("category", "Only bundles in this category.")],
             Summary: "List bundles: query (id, name, description, SKU), status, category, sort_by name|created_at|updated_at."));
 
-        g.MapPut("/{bundle_id}/categories", async (HttpContext ctx, IGrainFactory grains, string bundle_id) =>
-        {
-            var grain = Bundle(grains, ctx, bundle_id);
-            return Responses.Ok(ctx, await grain.ReplaceCategories(await JsonBody.Read<ReplaceCategoriesRequest>(ctx)));
-        }).Doc<ReplaceCategoriesRequest, BundleView>();
-
-        g.MapPost("/{bundle_id}/components", async (HttpContext ctx, IGrainFactory grains, string bundle_id) =>
-        {
-            var grain = Bundle(grains, ctx, bundle_id);
-            return Responses.Ok(ctx, await grain.AddComponent(await JsonBody.Read<BundleComponentInput>(ctx)), 201);
-        }).Doc<BundleComponentInput, BundleView>(201);
-
-        g.MapPatch("/{bundle_id}/components/{bundle_component_id}", async (HttpContext ctx, IGrainFactory grains, string bundle_id, string bundle_component_id) =>
-        {
-            var grain = Bundle(grains, ctx, bundle_id);
-            var id = Responses.PathId(bundle_component_id, IdPrefix.BundleComponent);
-            return Responses.Ok(ctx, await grain.UpdateComponent(id, await JsonBody.Read<UpdateBundleComponentRequest>(ctx)));
-        }).Doc<UpdateBundleComponentRequest, BundleView>();
-
-        g.MapDelete("/{bundle_id}/components/{bundle_component_id}", async (HttpContext ctx, IGrainFactory grains, string bundle_id, string bundle_component_id) =>
-            Responses.Ok(ctx, await Bundle(grains, ctx, bundle_id).RemoveComponent(Responses.PathId(bundle_component_id, IdPrefix.BundleComponent))))
-          .Doc<BundleView>();
+        g.MapChange(Bundles, HttpMethods.Put, "/categories", (IBundleGrain b, ReplaceCategoriesRequest r) => b.ReplaceCategories(r));
+        g.MapChange(Bundles, HttpMethods.Post, "/components", (IBundleGrain b, BundleComponentInput r) => b.AddComponent(r), 201);
+        g.MapPartChange(Bundles, HttpMethods.Patch, "/components", Components, (IBundleGrain b, string id, UpdateBundleComponentRequest r) => b.UpdateComponent(id, r));
+        g.MapPartCall(Bundles, HttpMethods.Delete, "/components", Components, (IBundleGrain b, string id, HttpContext _) => b.RemoveComponent(id));
     }
-
-    private static IBundleGrain Bundle(IGrainFactory grains, HttpContext ctx, string bundleId) =>
-        Bundles.Grain<IBundleGrain>(grains, ctx, bundleId);
 }

@@ -13,6 +13,7 @@ public static class ProductEndpoints
 {
     // Fields= on a product's update answer too, as it always has.
     private static readonly ObjectKind Products = new("/products", "Products", IdPrefix.Product, "product_id", FieldsOn.Create | FieldsOn.Get | FieldsOn.Update);
+    private static readonly ObjectPart Variants = new("variant_id", IdPrefix.Variant);
 
     public static void MapProductEndpoints(this IEndpointRouteBuilder v1)
     {
@@ -28,33 +29,11 @@ public static class ProductEndpoints
             ApiQuery.Text("category", "Only products in this category."), ApiQuery.Flag("only_in_stock", "Only products with a sellable variant in stock.")],
             Summary: "List products: query, product_type, status, category, only_in_stock, created/updated ranges, sort_by name|created_at|updated_at."));
 
-        g.MapPut("/{product_id}/categories", async (HttpContext ctx, IGrainFactory grains, string product_id) =>
-        {
-            var grain = Product(grains, ctx, product_id);
-            var body = await JsonBody.Read<ReplaceCategoriesRequest>(ctx);
-            return Responses.Ok(ctx, await grain.ReplaceCategories(body));
-        }).Doc<ReplaceCategoriesRequest, ProductView>();
-
-        g.MapPost("/{product_id}/variants", async (HttpContext ctx, IGrainFactory grains, string product_id) =>
-        {
-            var grain = Product(grains, ctx, product_id);
-            var body = await JsonBody.Read<VariantInput>(ctx);
-            return Responses.Ok(ctx, await grain.AddVariant(body), 201);
-        }).Doc<VariantInput, VariantView>(201);
-
-        g.MapGet("/{product_id}/variants/{variant_id}", async (HttpContext ctx, IGrainFactory grains, string product_id, string variant_id) =>
-            Responses.Ok(ctx, await Product(grains, ctx, product_id).GetVariant(Responses.PathId(variant_id, IdPrefix.Variant)))).Doc<VariantView>();
-
-        g.MapPatch("/{product_id}/variants/{variant_id}", async (HttpContext ctx, IGrainFactory grains, string product_id, string variant_id) =>
-        {
-            var grain = Product(grains, ctx, product_id);
-            var id = Responses.PathId(variant_id, IdPrefix.Variant);
-            var body = await JsonBody.Read<UpdateVariantRequest>(ctx);
-            return Responses.Ok(ctx, await grain.UpdateVariant(id, body));
-        }).Doc<UpdateVariantRequest, VariantView>();
-
-        g.MapDelete("/{product_id}/variants/{variant_id}", async (HttpContext ctx, IGrainFactory grains, string product_id, string variant_id) =>
-            Responses.Ok(ctx, await Product(grains, ctx, product_id).RemoveVariant(Responses.PathId(variant_id, IdPrefix.Variant)))).Doc<ProductView>();
+        g.MapChange(Products, HttpMethods.Put, "/categories", (IProductGrain p, ReplaceCategoriesRequest r) => p.ReplaceCategories(r));
+        g.MapChange(Products, HttpMethods.Post, "/variants", (IProductGrain p, VariantInput r) => p.AddVariant(r), 201);
+        g.MapPartCall(Products, HttpMethods.Get, "/variants", Variants, (IProductGrain p, string id, HttpContext _) => p.GetVariant(id));
+        g.MapPartChange(Products, HttpMethods.Patch, "/variants", Variants, (IProductGrain p, string id, UpdateVariantRequest r) => p.UpdateVariant(id, r));
+        g.MapPartCall(Products, HttpMethods.Delete, "/variants", Variants, (IProductGrain p, string id, HttpContext _) => p.RemoveVariant(id));
 
         g.MapPost("/{product_id}/variants/{variant_id}/inventory-adjustments", async (HttpContext ctx, IGrainFactory grains, string product_id, string variant_id) =>
         {
@@ -84,7 +63,4 @@ public static class ProductEndpoints
             return Responses.List(ctx, page.Items, page.NextPageToken);
         }).DocList<InventoryChangeView>().Query(ApiQuery.Paging).WithTags("Inventory").WithSummary("Every stock change of a variant, newest first.");
     }
-
-    private static IProductGrain Product(IGrainFactory grains, HttpContext ctx, string productId) =>
-        Products.Grain<IProductGrain>(grains, ctx, productId);
 }

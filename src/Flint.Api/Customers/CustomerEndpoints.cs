@@ -8,7 +8,7 @@ namespace Flint.Api.Customers;
 
 public static class CustomerEndpoints
 {
-    private static readonly ObjectKind Customers = new("/customers", "Customers", IdPrefix.Customer, "customer_id");
+    internal static readonly ObjectKind Customers = new("/customers", "Customers", IdPrefix.Customer, "customer_id");
 
     public static void MapCustomerEndpoints(this IEndpointRouteBuilder v1)
     {

@@ -33,6 +33,10 @@ public sealed record ObjectKind(string Path, string Tag, string IdPrefix, string
     internal string? FieldsFor(FieldsOn answer) => Fields.HasFlag(answer) ? IdField : null;
 }
 
+/// <summary>A part of an object named in the path after it (a product's variant, a bundle's component, an order's
+/// line): the id's field, which is also the route parameter, and its prefix.</summary>
+public sealed record ObjectPart(string IdField, string IdPrefix);
+
 /// <summary>
 /// A collection's list: <see cref="Read"/> parses its own filters from the query string and reads the page; the sorts
 /// it offers (<see cref="ListParameters.Sorts"/> unless given) and its filters are what the OpenAPI document lists.
@@ -93,7 +97,7 @@ public static class ObjectRoutes
 
         var get = g.MapGet(kind.One, async (HttpContext ctx, IGrainFactory grains) =>
             Responses.Ok(ctx, await One<TGrain>(kind, grains, ctx).Get(), idField: kind.FieldsFor(FieldsOn.Get)))
-            .Doc<TView>().PathId(kind.IdField);
+            .Doc<TView>().PathIds(kind.IdField);
         if (kind.Fields.HasFlag(FieldsOn.Get)) get.Query(ApiQuery.Fields);
 
         g.MapPatch(kind.One, async (HttpContext ctx, IGrainFactory grains) =>
@@ -101,7 +105,7 @@ public static class ObjectRoutes
             var grain = One<TGrain>(kind, grains, ctx);
             var body = await JsonBody.Read<TUpdate>(ctx);
             return Responses.Ok(ctx, await grain.Update(body), idField: kind.FieldsFor(FieldsOn.Update));
-        }).Doc<TUpdate, TView>().PathId(kind.IdField);
+        }).Doc<TUpdate, TView>().PathIds(kind.IdField);
         return g;
     }
 
@@ -114,9 +118,53 @@ public static class ObjectRoutes
     {
         var g = v1.MapObjectRoutes<TGrain, TCreate, TUpdate, TView>(kind, list);
         g.MapDelete(kind.One, async (HttpContext ctx, IGrainFactory grains) =>
-            Responses.Ok(ctx, await One<TGrain>(kind, grains, ctx).Delete())).Doc<TView>().PathId(kind.IdField);
+            Responses.Ok(ctx, await One<TGrain>(kind, grains, ctx).Delete())).Doc<TView>().PathIds(kind.IdField);
         return g;
     }
+
+    /// <summary>
+    /// A route of one object that takes a body (an action, or a part added): <c>{method} /x/{x_id}{pattern}</c>. The
+    /// object's id is checked, then the body read, then <paramref name="change"/> asked; its result is the answer.
+    /// </summary>
+    public static RouteHandlerBuilder MapChange<TGrain, TRequest, TResult>(this IEndpointRouteBuilder g, ObjectKind kind,
+        string method, string pattern, Func<TGrain, TRequest, Task<TResult>> change, int status = 200)
+        where TGrain : IGrainWithStringKey
+        where TRequest : class, new() =>
+        g.MapMethods(kind.One + pattern, [method], async (HttpContext ctx, IGrainFactory grains) =>
+        {
+            var grain = One<TGrain>(kind, grains, ctx);
+            var body = await JsonBody.Read<TRequest>(ctx);
+            return Responses.Ok(ctx, await change(grain, body), status);
+        }).Doc<TRequest, TResult>(status).PathIds(kind.IdField);
+
+    /// <summary>A route of one part of an object that takes a body: <c>{method} /x/{x_id}{pattern}/{part_id}</c>. Both
+    /// ids are checked, then the body read, then <paramref name="change"/> asked with the part's id.</summary>
+    public static RouteHandlerBuilder MapPartChange<TGrain, TRequest, TResult>(this IEndpointRouteBuilder g, ObjectKind kind,
+        string method, string pattern, ObjectPart part, Func<TGrain, string, TRequest, Task<TResult>> change)
+        where TGrain : IGrainWithStringKey
+        where TRequest : class, new() =>
+        g.MapMethods(PartRoute(kind, pattern, part), [method], async (HttpContext ctx, IGrainFactory grains) =>
+        {
+            var grain = One<TGrain>(kind, grains, ctx);
+            var id = PartId(part, ctx);
+            var body = await JsonBody.Read<TRequest>(ctx);
+            return Responses.Ok(ctx, await change(grain, id, body));
+        }).Doc<TRequest, TResult>().PathIds(kind.IdField, part.IdField);
+
+    /// <summary>A route of one part of an object without a body (read or remove it): both ids are checked, then
+    /// <paramref name="call"/> asked with the part's id (and the request, for its query).</summary>
+    public static RouteHandlerBuilder MapPartCall<TGrain, TResult>(this IEndpointRouteBuilder g, ObjectKind kind,
+        string method, string pattern, ObjectPart part, Func<TGrain, string, HttpContext, Task<TResult>> call)
+        where TGrain : IGrainWithStringKey =>
+        g.MapMethods(PartRoute(kind, pattern, part), [method], async (HttpContext ctx, IGrainFactory grains) =>
+        {
+            var grain = One<TGrain>(kind, grains, ctx);
+            return Responses.Ok(ctx, await call(grain, PartId(part, ctx), ctx));
+        }).Doc<TResult>().PathIds(kind.IdField, part.IdField);
+
+    private static string PartRoute(ObjectKind kind, string pattern, ObjectPart part) => $"{kind.One}{pattern}/{{{part.IdField}}}";
+
+    private static string PartId(ObjectPart part, HttpContext ctx) => Responses.PathId(ctx.GetRouteValue(part.IdField) as string, part.IdPrefix);
 
     private static TGrain One<TGrain>(ObjectKind kind, IGrainFactory grains, HttpContext ctx) where TGrain : IGrainWithStringKey =>
         kind.Grain<TGrain>(grains, ctx, ctx.GetRouteValue(kind.IdField) as string);

@@ -61,16 +61,19 @@ public static class OpenApiDocs
             return Task.CompletedTask;
         });
 
-    /// <summary>Lists the object's id in the path for a handler that reads it from the route values itself (one handler
-    /// serves every kind, so it cannot name the id as a parameter of its own), as a bound one would be listed.</summary>
-    public static RouteHandlerBuilder PathId(this RouteHandlerBuilder b, string name) =>
+    /// <summary>Lists the ids in the path, in order, for a handler that reads them from the route values itself (one
+    /// handler serves every kind, so it cannot name them as parameters of its own), as bound ones would be listed.</summary>
+    public static RouteHandlerBuilder PathIds(this RouteHandlerBuilder b, params string[] names) =>
         b.AddOpenApiOperationTransformer((operation, _, _) =>
         {
             operation.Parameters ??= [];
-            operation.Parameters.Insert(0, new OpenApiParameter
+            for (var i = 0; i < names.Length; i++)
             {
-                Name = name, In = ParameterLocation.Path, Required = true, Schema = new OpenApiSchema { Type = JsonSchemaType.String },
-            });
+                operation.Parameters.Insert(i, new OpenApiParameter
+                {
+                    Name = names[i], In = ParameterLocation.Path, Required = true, Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+                });
+            }
             return Task.CompletedTask;
         });
 

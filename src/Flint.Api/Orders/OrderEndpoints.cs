@@ -10,7 +10,9 @@ namespace Flint.Api.Orders;
 
 public static class OrderEndpoints
 {
-    private static readonly ObjectKind Orders = new("/orders", "Orders", IdPrefix.Order, "order_id", FieldsOn.Create | FieldsOn.Get);
+    internal static readonly ObjectKind Orders = new("/orders", "Orders", IdPrefix.Order, "order_id", FieldsOn.Create | FieldsOn.Get);
+    private static readonly ObjectPart LineItems = new("line_item_id", IdPrefix.LineItem);
+    private static readonly ObjectPart Discounts = new("discount_id", IdPrefix.Discount);
 
     public static void MapOrderEndpoints(this IEndpointRouteBuilder v1)
     {
@@ -31,22 +33,10 @@ public static class OrderEndpoints
             return Responses.Ok(ctx, await grains.Grain<IOrderQuoteGrain>(ctx, "quote").Calculate(body));
         }).Doc<CreateOrderRequest, OrderView>().WithSummary("Price an order body without saving anything (a cart preview).");
 
-        g.MapPost("/{order_id}/line-items", async (HttpContext ctx, IGrainFactory grains, string order_id) =>
-        {
-            var grain = Order(grains, ctx, order_id);
-            return Responses.Ok(ctx, await grain.AddLineItem(await JsonBody.Read<AddLineItemRequest>(ctx)), 201);
-        }).Doc<AddLineItemRequest, OrderView>(201);
-
-        g.MapPatch("/{order_id}/line-items/{line_item_id}", async (HttpContext ctx, IGrainFactory grains, string order_id, string line_item_id) =>
-        {
-            var grain = Order(grains, ctx, order_id);
-            var id = Responses.PathId(line_item_id, IdPrefix.LineItem);
-            return Responses.Ok(ctx, await grain.UpdateLineItem(id, await JsonBody.Read<UpdateLineItemRequest>(ctx)));
-        }).Doc<UpdateLineItemRequest, OrderView>();
-
-        g.MapDelete("/{order_id}/line-items/{line_item_id}", async (HttpContext ctx, IGrainFactory grains, string order_id, string line_item_id) =>
-            Responses.Ok(ctx, await Order(grains, ctx, order_id).RemoveLineItem(Responses.PathId(line_item_id, IdPrefix.LineItem), VersionParam(ctx))))
-          .Doc<OrderView>().Query(ApiQuery.Version).WithSummary("Remove a line; ?version=N checks the order's version first.");
+        g.MapChange(Orders, HttpMethods.Post, "/line-items", (IOrderGrain o, AddLineItemRequest r) => o.AddLineItem(r), 201);
+        g.MapPartChange(Orders, HttpMethods.Patch, "/line-items", LineItems, (IOrderGrain o, string id, UpdateLineItemRequest r) => o.UpdateLineItem(id, r));
+        g.MapPartCall(Orders, HttpMethods.Delete, "/line-items", LineItems, (IOrderGrain o, string id, HttpContext ctx) => o.RemoveLineItem(id, VersionParam(ctx)))
+          .Query(ApiQuery.Version).WithSummary("Remove a line; ?version=N checks the order's version first.");
 
         g.MapPost("/{order_id}/apply-coupon", async (HttpContext ctx, IGrainFactory grains, ICouponCodeIndex coupons, string order_id) =>
         {
@@ -60,15 +50,9 @@ public static class OrderEndpoints
         g.MapDelete("/{order_id}/coupons/{coupon_code}", async (HttpContext ctx, IGrainFactory grains, string order_id, string coupon_code) =>
             Responses.Ok(ctx, await Order(grains, ctx, order_id).RemoveCoupon(coupon_code, VersionParam(ctx)))).Doc<OrderView>().Query(ApiQuery.Version);
 
-        g.MapPost("/{order_id}/discounts", async (HttpContext ctx, IGrainFactory grains, string order_id) =>
-        {
-            var grain = Order(grains, ctx, order_id);
-            return Responses.Ok(ctx, await grain.AddDiscount(await JsonBody.Read<AddDiscountRequest>(ctx)), 201);
-        }).Doc<AddDiscountRequest, OrderView>(201);
-
-        g.MapDelete("/{order_id}/discounts/{discount_id}", async (HttpContext ctx, IGrainFactory grains, string order_id, string discount_id) =>
-            Responses.Ok(ctx, await Order(grains, ctx, order_id).RemoveDiscount(Responses.PathId(discount_id, IdPrefix.Discount), VersionParam(ctx))))
-          .Doc<OrderView>().Query(ApiQuery.Version);
+        g.MapChange(Orders, HttpMethods.Post, "/discounts", (IOrderGrain o, AddDiscountRequest r) => o.AddDiscount(r), 201);
+        g.MapPartCall(Orders, HttpMethods.Delete, "/discounts", Discounts, (IOrderGrain o, string id, HttpContext ctx) => o.RemoveDiscount(id, VersionParam(ctx)))
+          .Query(ApiQuery.Version);
 
         g.MapPost("/{order_id}/cancel", async (HttpContext ctx, IGrainFactory grains, string order_id) =>
         {
