@@ -109,6 +109,47 @@ public sealed class StoredStateTests
     }
 
     [Fact]
+    public void An_order_stored_with_its_tax_location_line_modifiers_discounts_and_tax_rates_loads_them_and_writes_them_back_unchanged()
+    {
+        const string stored = """
+            {
+              "status": "open", "currency": "USD", "customer_id": "cus_1", "source": "pos", "location_id": "loc_1",
+              "tax_location": { "country": "US", "region": "CA", "postal_code": "94103" },
+              "lines": [
+                { "line_item_id": "li_1", "item_type": "variant", "product_id": "prod_1", "variant_id": "var_1", "bundle_id": null,
+                  "name": "Latte (Large)", "sku": "LAT-L", "quantity": 2, "base_price_money": { "amount": 450, "currency": "USD" },
+                  "modifiers": [
+                    { "modifier_option_id": "mopt_1", "modifier_set_id": "mset_1", "name": "Oat", "price_adjustment_money": { "amount": 50, "currency": "USD" } },
+                    { "modifier_option_id": "mopt_2", "modifier_set_id": "mset_2", "name": "No lid", "price_adjustment_money": { "amount": -5, "currency": "USD" } }
+                  ],
+                  "tax_category": "prepared_food", "taxable": true, "categories": ["drinks"], "note": "hot",
+                  "components": [], "modifier_set_ids": ["mset_1", "mset_2"] }
+              ],
+              "discounts": [
+                { "discount_id": "disc_1", "name": "SPRING20", "type": "percentage", "percentage": "20", "amount_minor": null,
+                  "line_item_ids": null, "source": "coupon", "coupon_id": "cpn_1", "coupon_code": "SPRING20", "stackable": false,
+                  "applies_to_product_ids": ["prod_1"], "applies_to_categories": [], "minimum_subtotal_minor": 500 }
+              ],
+              "tax_rates": [ { "tax_rate_id": "tax_1", "name": "Sales tax", "percentage": "8.625", "inclusion": "additive", "tax_categories": [] } ],
+              "tip_minor": 0, "paid_minor": 0, "refunded_minor": 0, "metadata": { "table": "4" },
+              "created_at": "2026-11-23T09:15:00.123Z", "updated_at": "2026-11-23T09:16:00.456Z",
+              "payments": [], "refunds": [], "pending_pay": null, "pending_refund": null, "stock_committed": false, "restocked": {},
+              "version": 3
+            }
+            """;
+
+        var order = Load<OrderState>(JsonNode.Parse(stored)!);
+
+        Assert.Equal(("US", "CA", "94103"), (order.TaxLocation!.Country, order.TaxLocation.Region, order.TaxLocation.PostalCode));
+        Assert.Equal(
+            [("mopt_1", "mset_1", "Oat", 50L), ("mopt_2", "mset_2", "No lid", -5L)],
+            order.Lines.Single().Modifiers.Select(m => (m.ModifierOptionId, m.ModifierSetId, m.Name, m.PriceAdjustmentMoney.Amount)));
+        Assert.Equal("SPRING20", order.Discounts.Single().CouponCode);
+        Assert.Equal("8.625", order.TaxRates.Single().Percentage);
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(stored), Written(order)), Written(order).ToJsonString());
+    }
+
+    [Fact]
     public void A_new_payment_and_refund_are_written_pending_as_before()
     {
         var written = Written(new OrderState { Payments = [new PaymentState { PaymentId = "pay_1" }], Refunds = [new RefundState { RefundId = "ref_1" }] });

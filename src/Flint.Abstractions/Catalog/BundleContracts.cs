@@ -52,7 +52,7 @@ public sealed record BundleComponentView
 }
 
 [GenerateSerializer, Alias("flint.catalog.bundle_view")]
-public sealed record BundleView
+public sealed record BundleView : CatalogObjectView
 {
     [Id(0)] public required string BundleId { get; init; }
     [Id(1)] public required string Name { get; init; }
@@ -68,19 +68,11 @@ public sealed record BundleView
     [Id(11)] public long QuantityAvailable { get; init; }
     [Id(12)] public bool AvailableForSale { get; init; }
     [Id(13)] public required IReadOnlyList<string> ModifierSetIds { get; init; }
-    [Id(14)] public required IReadOnlyDictionary<string, string> Metadata { get; init; }
-    [Id(15)] public DateTimeOffset CreatedAt { get; init; }
-    [Id(16)] public DateTimeOffset UpdatedAt { get; init; }
-    [Id(17)] public long Version { get; init; }
 }
 
-public interface IBundleGrain : IGrainWithStringKey
+public interface IBundleGrain : ICatalogObjectGrain<CreateBundleRequest, UpdateBundleRequest, BundleView>
 {
-    Task<BundleView> Create(CreateBundleRequest request);
-    Task<BundleView> Get();
-    Task<BundleView> Update(UpdateBundleRequest request);
     Task<BundleView> ReplaceCategories(ReplaceCategoriesRequest request);
-    Task<BundleView> Delete();
     Task<BundleView> AddComponent(BundleComponentInput request);
     Task<BundleView> UpdateComponent(string componentId, UpdateBundleComponentRequest request);
     Task<BundleView> RemoveComponent(string componentId);

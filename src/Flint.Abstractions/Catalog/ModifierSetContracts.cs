@@ -28,7 +28,7 @@ public sealed record ModifierOptionView(
     [property: Id(2)] Money PriceAdjustmentMoney);
 
 [GenerateSerializer, Alias("flint.catalog.modifier_set_view")]
-public sealed record ModifierSetView
+public sealed record ModifierSetView : CatalogObjectView
 {
     [Id(0)] public required string ModifierSetId { get; init; }
     [Id(1)] public required string Name { get; init; }
@@ -36,18 +36,10 @@ public sealed record ModifierSetView
     [Id(3)] public int MaxSelections { get; init; }
     [Id(4)] public required IReadOnlyList<ModifierOptionView> Options { get; init; }
     [Id(5)] public required string Status { get; init; }
-    [Id(6)] public required IReadOnlyDictionary<string, string> Metadata { get; init; }
-    [Id(7)] public DateTimeOffset CreatedAt { get; init; }
-    [Id(8)] public DateTimeOffset UpdatedAt { get; init; }
-    [Id(9)] public long Version { get; init; }
 }
 
-public interface IModifierSetGrain : IGrainWithStringKey
+public interface IModifierSetGrain : ICatalogObjectGrain<ModifierSetRequest, ModifierSetRequest, ModifierSetView>
 {
-    Task<ModifierSetView> Create(ModifierSetRequest request);
-    Task<ModifierSetView> Get();
-    Task<ModifierSetView> Update(ModifierSetRequest request);
-    Task<ModifierSetView> Delete();
     /// <summary>For assignment checks: throws RESOURCE_NOT_FOUND unless the set exists and is not deleted.</summary>
     Task EnsureAssignable();
 }

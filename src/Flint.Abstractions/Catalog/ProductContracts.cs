@@ -88,7 +88,7 @@ public sealed record VariantView
 }
 
 [GenerateSerializer, Alias("flint.catalog.product_view")]
-public sealed record ProductView
+public sealed record ProductView : CatalogObjectView
 {
     [Id(0)] public required string ProductId { get; init; }
     [Id(1)] public required string Name { get; init; }
@@ -101,19 +101,11 @@ public sealed record ProductView
     [Id(8)] public string? DefaultVariantId { get; init; }
     [Id(9)] public VariantView? DefaultVariant { get; init; }
     [Id(10)] public required IReadOnlyList<string> ModifierSetIds { get; init; }
-    [Id(11)] public required IReadOnlyDictionary<string, string> Metadata { get; init; }
-    [Id(12)] public DateTimeOffset CreatedAt { get; init; }
-    [Id(13)] public DateTimeOffset UpdatedAt { get; init; }
-    [Id(14)] public long Version { get; init; }
 }
 
-public interface IProductGrain : IGrainWithStringKey
+public interface IProductGrain : ICatalogObjectGrain<CreateProductRequest, UpdateProductRequest, ProductView>
 {
-    Task<ProductView> Create(CreateProductRequest request);
-    Task<ProductView> Get();
-    Task<ProductView> Update(UpdateProductRequest request);
     Task<ProductView> ReplaceCategories(ReplaceCategoriesRequest request);
-    Task<ProductView> Delete();
     Task<VariantView> AddVariant(VariantInput request);
     Task<VariantView> UpdateVariant(string variantId, UpdateVariantRequest request);
     Task<ProductView> RemoveVariant(string variantId);

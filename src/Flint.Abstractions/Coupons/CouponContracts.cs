@@ -37,7 +37,7 @@ public sealed record CouponAppliesToView(
     [property: Id(1)] IReadOnlyList<string> Categories);
 
 [GenerateSerializer, Alias("flint.coupons.coupon_view")]
-public sealed record CouponView
+public sealed record CouponView : CatalogObjectView
 {
     [Id(0)] public required string CouponId { get; init; }
     /// <summary>Normalized (upper-case); matching is case-insensitive.</summary>
@@ -56,10 +56,6 @@ public sealed record CouponView
     [Id(13)] public required string Status { get; init; }
     /// <summary>Redemptions taken by paid orders.</summary>
     [Id(14)] public long TimesRedeemed { get; init; }
-    [Id(15)] public required IReadOnlyDictionary<string, string> Metadata { get; init; }
-    [Id(16)] public DateTimeOffset CreatedAt { get; init; }
-    [Id(17)] public DateTimeOffset UpdatedAt { get; init; }
-    [Id(18)] public long Version { get; init; }
 }
 
 /// <summary>What an order needs to decide whether a coupon may be applied.</summary>
@@ -70,12 +66,8 @@ public sealed record CouponApplication(
 
 /// <summary>One coupon; counts its redemptions atomically. A redemption is taken when an order is paid
 /// (idempotent by order id) and given back if the payment fails.</summary>
-public interface ICouponGrain : IGrainWithStringKey
+public interface ICouponGrain : ICatalogObjectGrain<CouponRequest, CouponRequest, CouponView>
 {
-    Task<CouponView> Create(CouponRequest request);
-    Task<CouponView> Get();
-    Task<CouponView> Update(CouponRequest request);
-    Task<CouponView> Delete();
     /// <summary>Throws RESOURCE_NOT_FOUND for a missing or deleted coupon.</summary>
     Task<CouponApplication> ForApplication(string? customerId);
     /// <summary>Takes one redemption for the order (idempotent by order id); COUPON_EXHAUSTED / COUPON_CUSTOMER_LIMIT.</summary>

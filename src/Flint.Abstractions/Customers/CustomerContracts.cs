@@ -68,19 +68,13 @@ public sealed record CustomerPaymentMethodView
     [Id(8), System.Text.Json.Serialization.JsonIgnore] public string ProcessorCustomerId { get; init; } = "";
 }
 
-public interface ICustomerGrain : IGrainWithStringKey
+public interface ICustomerGrain : ICatalogObjectGrain<CustomerRequest, CustomerRequest, CustomerView>
 {
     Task<CustomerPaymentMethodView> AddPaymentMethod(AddPaymentMethodRequest request);
     Task<IReadOnlyList<CustomerPaymentMethodView>> ListPaymentMethods();
     /// <summary>RESOURCE_NOT_FOUND unless the method belongs to this (live) customer.</summary>
     Task<CustomerPaymentMethodView> GetPaymentMethod(string customerPaymentMethodId);
     Task<CustomerPaymentMethodView> RemovePaymentMethod(string customerPaymentMethodId);
-
-    Task<CustomerView> Create(CustomerRequest request);
-    /// <summary>RESOURCE_NOT_FOUND when missing or deleted.</summary>
-    Task<CustomerView> Get();
-    Task<CustomerView> Update(CustomerRequest request);
-    Task<CustomerView> Delete();
     /// <summary>For linking an order: throws INVALID_CUSTOMER (400, param customer_id) unless the customer exists.</summary>
     Task EnsureLinkable();
 }

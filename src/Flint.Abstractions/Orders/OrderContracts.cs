@@ -30,12 +30,11 @@ public sealed class AddLineItemRequest : LineItemInput
 }
 
 [GenerateSerializer, Alias("flint.orders.update_line_item")]
-public sealed class UpdateLineItemRequest
+public sealed class UpdateLineItemRequest : OrderVersionRequest
 {
     [Id(0)] public long? Quantity { get; set; }
     [Id(1)] public List<LineModifierInput>? Modifiers { get; set; }
     [Id(2)] public string? Note { get; set; }
-    [Id(3)] public long? Version { get; set; }
 }
 
 [GenerateSerializer, Alias("flint.orders.create_order")]
@@ -52,24 +51,22 @@ public sealed class CreateOrderRequest
 }
 
 [GenerateSerializer, Alias("flint.orders.update_order")]
-public sealed class UpdateOrderRequest
+public sealed class UpdateOrderRequest : OrderVersionRequest
 {
     [Id(0)] public Dictionary<string, string>? Metadata { get; set; }
     /// <summary>"" unlinks the customer.</summary>
     [Id(1)] public string? CustomerId { get; set; }
     [Id(2)] public TaxLocationInput? TaxLocation { get; set; }
-    [Id(3)] public long? Version { get; set; }
 }
 
 [GenerateSerializer, Alias("flint.orders.apply_coupon")]
-public sealed class ApplyCouponRequest
+public sealed class ApplyCouponRequest : OrderVersionRequest
 {
     [Id(0)] public string? CouponCode { get; set; }
-    [Id(1)] public long? Version { get; set; }
 }
 
 [GenerateSerializer, Alias("flint.orders.add_discount")]
-public sealed class AddDiscountRequest
+public sealed class AddDiscountRequest : OrderVersionRequest
 {
     [Id(0)] public string? Name { get; set; }
     /// <summary>Decimal string, 0 &lt; p ≤ 100 (or use amount_money).</summary>
@@ -77,11 +74,16 @@ public sealed class AddDiscountRequest
     [Id(2)] public MoneyInput? AmountMoney { get; set; }
     /// <summary>Line scope; absent = the whole order.</summary>
     [Id(3)] public List<string>? LineItemIds { get; set; }
-    [Id(4)] public long? Version { get; set; }
 }
 
+/// <summary>
+/// What every change of an order may send: the version it expects the order to be at (409 VERSION_MISMATCH when the
+/// order has moved on). Alone, the body of a cancel; the other change requests extend it, and System.Text.Json writes
+/// (and the OpenAPI document lists) their own fields first, so <c>version</c> stays last. A line added to an order
+/// (<see cref="AddLineItemRequest"/>) extends the line input instead and declares its version itself.
+/// </summary>
 [GenerateSerializer, Alias("flint.orders.version_only")]
-public sealed class OrderVersionRequest
+public class OrderVersionRequest
 {
     [Id(0)] public long? Version { get; set; }
 }
@@ -195,11 +197,8 @@ public sealed record OrderView
     [Id(15)] public DateTimeOffset UpdatedAt { get; init; }
 }
 
-public interface IOrderGrain : Flint.Abstractions.Payments.IOrderPaymentsGrain
+public interface IOrderGrain : IObjectGrain<CreateOrderRequest, UpdateOrderRequest, OrderView>, Flint.Abstractions.Payments.IOrderPaymentsGrain
 {
-    Task<OrderView> Create(CreateOrderRequest request);
-    Task<OrderView> Get();
-    Task<OrderView> Update(UpdateOrderRequest request);
     Task<OrderView> AddLineItem(AddLineItemRequest request);
     Task<OrderView> UpdateLineItem(string lineItemId, UpdateLineItemRequest request);
     Task<OrderView> RemoveLineItem(string lineItemId, long? version);

@@ -17,7 +17,7 @@ public sealed class PaymentSourceInput
 }
 
 [GenerateSerializer, Alias("flint.payments.pay_order")]
-public sealed class PayOrderRequest
+public sealed class PayOrderRequest : OrderVersionRequest
 {
     /// <summary>Shorthand: one token pays the whole balance.</summary>
     [Id(0)] public List<string>? PaymentSourceTokens { get; set; }
@@ -28,7 +28,6 @@ public sealed class PayOrderRequest
     [Id(3)] public string? BuyerEmail { get; set; }
     /// <summary>api | checkout | payment_link | pos | subscription</summary>
     [Id(4)] public string? Source { get; set; }
-    [Id(5)] public long? Version { get; set; }
 }
 
 /// <summary>
@@ -82,13 +81,12 @@ public sealed class RestockLineInput
 }
 
 [GenerateSerializer, Alias("flint.payments.create_refund")]
-public sealed class CreateRefundRequest
+public sealed class CreateRefundRequest : OrderVersionRequest
 {
     [Id(0)] public MoneyInput? AmountMoney { get; set; }
     [Id(1)] public string? Reason { get; set; }
     [Id(2)] public string? PaymentId { get; set; }
     [Id(3)] public List<RestockLineInput>? RestockLineItems { get; set; }
-    [Id(4)] public long? Version { get; set; }
 }
 
 [GenerateSerializer, Alias("flint.payments.refund_allocation"), Immutable]

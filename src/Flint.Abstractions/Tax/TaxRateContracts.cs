@@ -31,7 +31,7 @@ public sealed record JurisdictionView(
     [property: Id(2)] IReadOnlyList<string> PostalCodePrefixes);
 
 [GenerateSerializer, Alias("flint.tax.tax_rate_view")]
-public sealed record TaxRateView
+public sealed record TaxRateView : CatalogObjectView
 {
     [Id(0)] public required string TaxRateId { get; init; }
     [Id(1)] public required string Name { get; init; }
@@ -40,10 +40,6 @@ public sealed record TaxRateView
     [Id(4)] public required IReadOnlyList<string> TaxCategories { get; init; }
     [Id(5)] public required JurisdictionView Jurisdiction { get; init; }
     [Id(6)] public required string Status { get; init; }
-    [Id(7)] public required IReadOnlyDictionary<string, string> Metadata { get; init; }
-    [Id(8)] public DateTimeOffset CreatedAt { get; init; }
-    [Id(9)] public DateTimeOffset UpdatedAt { get; init; }
-    [Id(10)] public long Version { get; init; }
 }
 
 /// <summary>Where an order is taxed.</summary>

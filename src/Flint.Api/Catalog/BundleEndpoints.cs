@@ -8,64 +8,23 @@ namespace Flint.Api.Catalog;
 
 public static class BundleEndpoints
 {
+    private static readonly ObjectKind Bundles = new("/bundles", "Bundles", IdPrefix.Bundle, "bundle_id", FieldsOn.Create | FieldsOn.Get);
+    private static readonly ObjectPart Components = new("bundle_component_id", IdPrefix.BundleComponent);
+
     public static void MapBundleEndpoints(this IEndpointRouteBuilder v1)
     {
-        var g = v1.MapGroup("/bundles").WithTags("Bundles");
-
-        g.MapPost("", async (HttpContext ctx, IGrainFactory grains) =>
+        var g = v1.MapCatalogRoutes<IBundleGrain, CreateBundleRequest, UpdateBundleRequest, BundleView>(Bundles, new(async r =>
         {
-            var body = await JsonBody.Read<CreateBundleRequest>(ctx);
-            return Responses.Ok(ctx, await grains.Grain<IBundleGrain>(ctx, FlintId.New(IdPrefix.Bundle)).Create(body), 201, "bundle_id");
-        }).Doc<CreateBundleRequest, BundleView>(201);
+            var filter = new BundleListFilter(ListParameters.Search(r.Query), ListParameters.Status(r.Query), ListParameters.Text(r.Query, "category"));
+            var page = await r.Lists.Bundles(r.Tenant, filter, r.Window, r.Aborted);
+            await r.Service<ICatalogStock>().FillBundles(r.Tenant, page.Items, r.Aborted);
+            return page;
+        }, [ApiQuery.Search, ApiQuery.CatalogStatus, ApiQuery.Text("category", "Only bundles in this category.")],
+            Summary: "List bundles: query (id, name, description, SKU), status, category, sort_by name|created_at|updated_at."));
 
-        g.MapGet("", async (HttpContext ctx, IObjectLists lists, ICatalogStock stock) =>
-        {
-            var query = ctx.Request.Query;
-            var tenant = Authentication.TenantOf(ctx);
-            var window = ListParameters.Window(query);
-            var filter = new BundleListFilter(ListParameters.Search(query), ListParameters.Status(query), ListParameters.Text(query, "category"));
-            var page = await lists.Bundles(tenant, filter, window, ctx.RequestAborted);
-            await stock.FillBundles(tenant, page.Items, ctx.RequestAborted);
-            return Responses.Objects(ctx, page.Items, page.NextPageToken, "bundle_id");
-        }).DocList<BundleView>().Query([.. ApiQuery.Listing("created_at", "updated_at", "name"), ApiQuery.Search, ApiQuery.Status("active", "inactive", "deleted"),
-            ApiQuery.Text("category", "Only bundles in this category."), ApiQuery.Fields]).WithSummary("List bundles: query (id, name, description, SKU), status, category, sort_by name|created_at|updated_at.");
-
-        g.MapGet("/{bundle_id}", async (HttpContext ctx, IGrainFactory grains, string bundle_id) =>
-            Responses.Ok(ctx, await Bundle(grains, ctx, bundle_id).Get(), idField: "bundle_id")).Doc<BundleView>().Query(ApiQuery.Fields);
-
-        g.MapPatch("/{bundle_id}", async (HttpContext ctx, IGrainFactory grains, string bundle_id) =>
-        {
-            var grain = Bundle(grains, ctx, bundle_id);
-            return Responses.Ok(ctx, await grain.Update(await JsonBody.Read<UpdateBundleRequest>(ctx)));
-        }).Doc<UpdateBundleRequest, BundleView>();
-
-        g.MapDelete("/{bundle_id}", async (HttpContext ctx, IGrainFactory grains, string bundle_id) =>
-            Responses.Ok(ctx, await Bundle(grains, ctx, bundle_id).Delete())).Doc<BundleView>();
-
-        g.MapPut("/{bundle_id}/categories", async (HttpContext ctx, IGrainFactory grains, string bundle_id) =>
-        {
-            var grain = Bundle(grains, ctx, bundle_id);
-            return Responses.Ok(ctx, await grain.ReplaceCategories(await JsonBody.Read<ReplaceCategoriesRequest>(ctx)));
-        }).Doc<ReplaceCategoriesRequest, BundleView>();
-
-        g.MapPost("/{bundle_id}/components", async (HttpContext ctx, IGrainFactory grains, string bundle_id) =>
-        {
-            var grain = Bundle(grains, ctx, bundle_id);
-            return Responses.Ok(ctx, await grain.AddComponent(await JsonBody.Read<BundleComponentInput>(ctx)), 201);
-        }).Doc<BundleComponentInput, BundleView>(201);
-
-        g.MapPatch("/{bundle_id}/components/{bundle_component_id}", async (HttpContext ctx, IGrainFactory grains, string bundle_id, string bundle_component_id) =>
-        {
-            var grain = Bundle(grains, ctx, bundle_id);
-            var id = Responses.PathId(bundle_component_id, IdPrefix.BundleComponent);
-            return Responses.Ok(ctx, await grain.UpdateComponent(id, await JsonBody.Read<UpdateBundleComponentRequest>(ctx)));
-        }).Doc<UpdateBundleComponentRequest, BundleView>();
-
-        g.MapDelete("/{bundle_id}/components/{bundle_component_id}", async (HttpContext ctx, IGrainFactory grains, string bundle_id, string bundle_component_id) =>
-            Responses.Ok(ctx, await Bundle(grains, ctx, bundle_id).RemoveComponent(Responses.PathId(bundle_component_id, IdPrefix.BundleComponent))))
-          .Doc<BundleView>();
+        g.MapChange(Bundles, HttpMethods.Put, "/categories", (IBundleGrain b, ReplaceCategoriesRequest r) => b.ReplaceCategories(r));
+        g.MapChange(Bundles, HttpMethods.Post, "/components", (IBundleGrain b, BundleComponentInput r) => b.AddComponent(r), 201);
+        g.MapPartChange(Bundles, HttpMethods.Patch, "/components", Components, (IBundleGrain b, string id, UpdateBundleComponentRequest r) => b.UpdateComponent(id, r));
+        g.MapPartCall(Bundles, HttpMethods.Delete, "/components", Components, (IBundleGrain b, string id, HttpContext _) => b.RemoveComponent(id));
     }
-
-    private static IBundleGrain Bundle(IGrainFactory grains, HttpContext ctx, string bundleId) =>
-        grains.Grain<IBundleGrain>(ctx, Responses.PathId(bundleId, IdPrefix.Bundle));
 }

@@ -11,72 +11,29 @@ namespace Flint.Api.Catalog;
 
 public static class ProductEndpoints
 {
+    // Fields= on a product's update answer too, as it always has.
+    private static readonly ObjectKind Products = new("/products", "Products", IdPrefix.Product, "product_id", FieldsOn.Create | FieldsOn.Get | FieldsOn.Update);
+    private static readonly ObjectPart Variants = new("variant_id", IdPrefix.Variant);
+
     public static void MapProductEndpoints(this IEndpointRouteBuilder v1)
     {
-        var g = v1.MapGroup("/products").WithTags("Products");
-
-        g.MapPost("", async (HttpContext ctx, IGrainFactory grains) =>
+        var g = v1.MapCatalogRoutes<IProductGrain, CreateProductRequest, UpdateProductRequest, ProductView>(Products, new(async r =>
         {
-            var body = await JsonBody.Read<CreateProductRequest>(ctx);
-            var view = await grains.Grain<IProductGrain>(ctx, FlintId.New(IdPrefix.Product)).Create(body);
-            return Responses.Ok(ctx, view, 201, "product_id");
-        }).Doc<CreateProductRequest, ProductView>(201);
+            var filter = new ProductListFilter(ListParameters.Search(r.Query), ListParameters.Status(r.Query),
+                ListParameters.Text(r.Query, "product_type") is { } type ? Validation.ParseSnakeEnum<ProductType>(type, "product_type") : null,
+                ListParameters.Text(r.Query, "category"), ListParameters.Flag(r.Query, "only_in_stock"));
+            var page = await r.Lists.Products(r.Tenant, filter, r.Window, r.Aborted);
+            await r.Service<ICatalogStock>().FillProducts(r.Tenant, page.Items, r.Aborted);
+            return page;
+        }, [ApiQuery.Search, ApiQuery.CatalogStatus, ApiQuery.EnumOf<ProductType>("product_type", "Only products of this type."),
+            ApiQuery.Text("category", "Only products in this category."), ApiQuery.Flag("only_in_stock", "Only products with a sellable variant in stock.")],
+            Summary: "List products: query, product_type, status, category, only_in_stock, created/updated ranges, sort_by name|created_at|updated_at."));
 
-        g.MapGet("", async (HttpContext ctx, IObjectLists lists, ICatalogStock stock) =>
-        {
-            var query = ctx.Request.Query;
-            var tenant = Authentication.TenantOf(ctx);
-            var window = ListParameters.Window(query);
-            var filter = new ProductListFilter(ListParameters.Search(query), ListParameters.Status(query),
-                ListParameters.Text(query, "product_type") is { } type ? Validation.ParseSnakeEnum<ProductType>(type, "product_type") : null,
-                ListParameters.Text(query, "category"), ListParameters.Flag(query, "only_in_stock"));
-            var page = await lists.Products(tenant, filter, window, ctx.RequestAborted);
-            await stock.FillProducts(tenant, page.Items, ctx.RequestAborted);
-            return Responses.Objects(ctx, page.Items, page.NextPageToken, "product_id");
-        }).DocList<ProductView>().Query([.. ApiQuery.Listing("created_at", "updated_at", "name"), ApiQuery.Search, ApiQuery.Status("active", "inactive", "deleted"),
-            ApiQuery.EnumOf<ProductType>("product_type", "Only products of this type."), ApiQuery.Text("category", "Only products in this category."),
-            ApiQuery.Flag("only_in_stock", "Only products with a sellable variant in stock."), ApiQuery.Fields]).WithSummary("List products: query, product_type, status, category, only_in_stock, created/updated ranges, sort_by name|created_at|updated_at.");
-
-        g.MapGet("/{product_id}", async (HttpContext ctx, IGrainFactory grains, string product_id) =>
-            Responses.Ok(ctx, await Product(grains, ctx, product_id).Get(), idField: "product_id")).Doc<ProductView>().Query(ApiQuery.Fields);
-
-        g.MapPatch("/{product_id}", async (HttpContext ctx, IGrainFactory grains, string product_id) =>
-        {
-            var grain = Product(grains, ctx, product_id);
-            var body = await JsonBody.Read<UpdateProductRequest>(ctx);
-            return Responses.Ok(ctx, await grain.Update(body), idField: "product_id");
-        }).Doc<UpdateProductRequest, ProductView>();
-
-        g.MapDelete("/{product_id}", async (HttpContext ctx, IGrainFactory grains, string product_id) =>
-            Responses.Ok(ctx, await Product(grains, ctx, product_id).Delete())).Doc<ProductView>();
-
-        g.MapPut("/{product_id}/categories", async (HttpContext ctx, IGrainFactory grains, string product_id) =>
-        {
-            var grain = Product(grains, ctx, product_id);
-            var body = await JsonBody.Read<ReplaceCategoriesRequest>(ctx);
-            return Responses.Ok(ctx, await grain.ReplaceCategories(body));
-        }).Doc<ReplaceCategoriesRequest, ProductView>();
-
-        g.MapPost("/{product_id}/variants", async (HttpContext ctx, IGrainFactory grains, string product_id) =>
-        {
-            var grain = Product(grains, ctx, product_id);
-            var body = await JsonBody.Read<VariantInput>(ctx);
-            return Responses.Ok(ctx, await grain.AddVariant(body), 201);
-        }).Doc<VariantInput, VariantView>(201);
-
-        g.MapGet("/{product_id}/variants/{variant_id}", async (HttpContext ctx, IGrainFactory grains, string product_id, string variant_id) =>
-            Responses.Ok(ctx, await Product(grains, ctx, product_id).GetVariant(Responses.PathId(variant_id, IdPrefix.Variant)))).Doc<VariantView>();
-
-        g.MapPatch("/{product_id}/variants/{variant_id}", async (HttpContext ctx, IGrainFactory grains, string product_id, string variant_id) =>
-        {
-            var grain = Product(grains, ctx, product_id);
-            var id = Responses.PathId(variant_id, IdPrefix.Variant);
-            var body = await JsonBody.Read<UpdateVariantRequest>(ctx);
-            return Responses.Ok(ctx, await grain.UpdateVariant(id, body));
-        }).Doc<UpdateVariantRequest, VariantView>();
-
-        g.MapDelete("/{product_id}/variants/{variant_id}", async (HttpContext ctx, IGrainFactory grains, string product_id, string variant_id) =>
-            Responses.Ok(ctx, await Product(grains, ctx, product_id).RemoveVariant(Responses.PathId(variant_id, IdPrefix.Variant)))).Doc<ProductView>();
+        g.MapChange(Products, HttpMethods.Put, "/categories", (IProductGrain p, ReplaceCategoriesRequest r) => p.ReplaceCategories(r));
+        g.MapChange(Products, HttpMethods.Post, "/variants", (IProductGrain p, VariantInput r) => p.AddVariant(r), 201);
+        g.MapPartCall(Products, HttpMethods.Get, "/variants", Variants, (IProductGrain p, string id, HttpContext _) => p.GetVariant(id));
+        g.MapPartChange(Products, HttpMethods.Patch, "/variants", Variants, (IProductGrain p, string id, UpdateVariantRequest r) => p.UpdateVariant(id, r));
+        g.MapPartCall(Products, HttpMethods.Delete, "/variants", Variants, (IProductGrain p, string id, HttpContext _) => p.RemoveVariant(id));
 
         g.MapPost("/{product_id}/variants/{variant_id}/inventory-adjustments", async (HttpContext ctx, IGrainFactory grains, string product_id, string variant_id) =>
         {
@@ -106,7 +63,4 @@ public static class ProductEndpoints
             return Responses.List(ctx, page.Items, page.NextPageToken);
         }).DocList<InventoryChangeView>().Query(ApiQuery.Paging).WithTags("Inventory").WithSummary("Every stock change of a variant, newest first.");
     }
-
-    private static IProductGrain Product(IGrainFactory grains, HttpContext ctx, string productId) =>
-        grains.Grain<IProductGrain>(ctx, Responses.PathId(productId, IdPrefix.Product));
 }

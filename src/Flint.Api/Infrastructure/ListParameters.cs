@@ -12,12 +12,13 @@ namespace Flint.Api.Infrastructure;
 /// </summary>
 public static class ListParameters
 {
-    private static readonly string[] SortColumns = ["created_at", "updated_at", "name"];
+    /// <summary>The sorts a list offers unless it says otherwise.</summary>
+    public static readonly string[] Sorts = ["created_at", "updated_at", "name"];
 
     /// <summary>Checks sort_by, sort_direction, page_size and the time ranges, in that order.</summary>
     public static ListWindow Window(IQueryCollection query, IEnumerable<string>? allowedSorts = null)
     {
-        var sorts = allowedSorts?.ToArray() ?? SortColumns;
+        var sorts = allowedSorts?.ToArray() ?? Sorts;
         var sortBy = query["sort_by"].ToString() is { Length: > 0 } s ? s : "created_at";
         if (!sorts.Contains(sortBy) || !SnakeCase.TryParse<ListSort>(sortBy, out var sort))
             throw ApiException.Invalid("INVALID_ENUM_VALUE", $"sort_by must be one of {string.Join(", ", sorts)}.", "sort_by");

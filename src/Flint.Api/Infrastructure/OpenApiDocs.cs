@@ -35,6 +35,8 @@ public static class ApiQuery
     ];
 
     public static QueryParam Status(params string[] values) => new("status", "Only objects with this status.", Enum: values);
+    /// <summary>A catalog object's status; without it, deleted objects are left out.</summary>
+    public static readonly QueryParam CatalogStatus = Status("active", "inactive", "deleted");
     public static QueryParam EnumOf<TEnum>(string name, string description) where TEnum : struct, Enum => new(name, description, Enum: SnakeCase.Names<TEnum>());
     public static QueryParam Text(string name, string description, int? maxLength = null) => new(name, description, MaxLength: maxLength);
     public static QueryParam Flag(string name, string description) => new(name, description, JsonSchemaType.Boolean);
@@ -55,6 +57,22 @@ public static class OpenApiDocs
                 if (p.Minimum is { } min) schema.Minimum = min.ToString(CultureInfo.InvariantCulture);
                 if (p.Maximum is { } max) schema.Maximum = max.ToString(CultureInfo.InvariantCulture);
                 operation.Parameters.Add(new OpenApiParameter { Name = p.Name, In = ParameterLocation.Query, Description = p.Description, Schema = schema });
+            }
+            return Task.CompletedTask;
+        });
+
+    /// <summary>Lists the ids in the path, in order, for a handler that reads them from the route values itself (one
+    /// handler serves every kind, so it cannot name them as parameters of its own), as bound ones would be listed.</summary>
+    public static RouteHandlerBuilder PathIds(this RouteHandlerBuilder b, params string[] names) =>
+        b.AddOpenApiOperationTransformer((operation, _, _) =>
+        {
+            operation.Parameters ??= [];
+            for (var i = 0; i < names.Length; i++)
+            {
+                operation.Parameters.Insert(i, new OpenApiParameter
+                {
+                    Name = names[i], In = ParameterLocation.Path, Required = true, Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+                });
             }
             return Task.CompletedTask;
         });

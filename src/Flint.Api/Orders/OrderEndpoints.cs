@@ -10,15 +10,22 @@ namespace Flint.Api.Orders;
 
 public static class OrderEndpoints
 {
+    internal static readonly ObjectKind Orders = new("/orders", "Orders", IdPrefix.Order, "order_id", FieldsOn.Create | FieldsOn.Get);
+    private static readonly ObjectPart LineItems = new("line_item_id", IdPrefix.LineItem);
+    private static readonly ObjectPart Discounts = new("discount_id", IdPrefix.Discount);
+
     public static void MapOrderEndpoints(this IEndpointRouteBuilder v1)
     {
-        var g = v1.MapGroup("/orders").WithTags("Orders");
-
-        g.MapPost("", async (HttpContext ctx, IGrainFactory grains) =>
+        var g = v1.MapObjectRoutes<IOrderGrain, CreateOrderRequest, UpdateOrderRequest, OrderView>(Orders, new(r =>
         {
-            var body = await JsonBody.Read<CreateOrderRequest>(ctx);
-            return Responses.Ok(ctx, await grains.Grain<IOrderGrain>(ctx, FlintId.New(IdPrefix.Order)).Create(body), 201, "order_id");
-        }).Doc<CreateOrderRequest, OrderView>(201).WithSummary("Create an order; every amount is computed on the server.");
+            var status = ListParameters.Text(r.Query, "status") is { } s ? Validation.ParseSnakeEnum<OrderStatus>(s, "status") : (OrderStatus?)null;
+            var customer = ListParameters.Text(r.Query, "customer_id");
+            var source = ListParameters.Text(r.Query, "source") is { } src ? Validation.ParseSnakeEnum<OrderSource>(src, "source") : (OrderSource?)null;
+            return r.Lists.Orders(r.Tenant, new OrderListFilter(status, customer, source), r.Window, r.Aborted);
+        }, [ApiQuery.EnumOf<OrderStatus>("status", "Only orders with this status."), ApiQuery.Text("customer_id", "Only this customer's orders."),
+            ApiQuery.EnumOf<OrderSource>("source", "Only orders from this source.")], Sorts: ["created_at", "updated_at"],
+            Summary: "List orders: status, customer_id, source, created/updated ranges, sort_by created_at|updated_at."),
+            createSummary: "Create an order; every amount is computed on the server.");
 
         g.MapPost("/calculate", async (HttpContext ctx, IGrainFactory grains) =>
         {
@@ -26,43 +33,10 @@ public static class OrderEndpoints
             return Responses.Ok(ctx, await grains.Grain<IOrderQuoteGrain>(ctx, "quote").Calculate(body));
         }).Doc<CreateOrderRequest, OrderView>().WithSummary("Price an order body without saving anything (a cart preview).");
 
-        g.MapGet("", async (HttpContext ctx, IObjectLists lists) =>
-        {
-            var query = ctx.Request.Query;
-            var window = ListParameters.Window(query, allowedSorts: ["created_at", "updated_at"]);
-            var status = ListParameters.Text(query, "status") is { } s ? Validation.ParseSnakeEnum<OrderStatus>(s, "status") : (OrderStatus?)null;
-            var customer = ListParameters.Text(query, "customer_id");
-            var source = ListParameters.Text(query, "source") is { } src ? Validation.ParseSnakeEnum<OrderSource>(src, "source") : (OrderSource?)null;
-            var page = await lists.Orders(Authentication.TenantOf(ctx), new OrderListFilter(status, customer, source), window, ctx.RequestAborted);
-            return Responses.Objects(ctx, page.Items, page.NextPageToken, "order_id");
-        }).DocList<OrderView>().Query([.. ApiQuery.Listing("created_at", "updated_at"), ApiQuery.EnumOf<OrderStatus>("status", "Only orders with this status."),
-            ApiQuery.Text("customer_id", "Only this customer's orders."), ApiQuery.EnumOf<OrderSource>("source", "Only orders from this source."), ApiQuery.Fields]).WithSummary("List orders: status, customer_id, source, created/updated ranges, sort_by created_at|updated_at.");
-
-        g.MapGet("/{order_id}", async (HttpContext ctx, IGrainFactory grains, string order_id) =>
-            Responses.Ok(ctx, await Order(grains, ctx, order_id).Get(), idField: "order_id")).Doc<OrderView>().Query(ApiQuery.Fields);
-
-        g.MapPatch("/{order_id}", async (HttpContext ctx, IGrainFactory grains, string order_id) =>
-        {
-            var grain = Order(grains, ctx, order_id);
-            return Responses.Ok(ctx, await grain.Update(await JsonBody.Read<UpdateOrderRequest>(ctx)));
-        }).Doc<UpdateOrderRequest, OrderView>();
-
-        g.MapPost("/{order_id}/line-items", async (HttpContext ctx, IGrainFactory grains, string order_id) =>
-        {
-            var grain = Order(grains, ctx, order_id);
-            return Responses.Ok(ctx, await grain.AddLineItem(await JsonBody.Read<AddLineItemRequest>(ctx)), 201);
-        }).Doc<AddLineItemRequest, OrderView>(201);
-
-        g.MapPatch("/{order_id}/line-items/{line_item_id}", async (HttpContext ctx, IGrainFactory grains, string order_id, string line_item_id) =>
-        {
-            var grain = Order(grains, ctx, order_id);
-            var id = Responses.PathId(line_item_id, IdPrefix.LineItem);
-            return Responses.Ok(ctx, await grain.UpdateLineItem(id, await JsonBody.Read<UpdateLineItemRequest>(ctx)));
-        }).Doc<UpdateLineItemRequest, OrderView>();
-
-        g.MapDelete("/{order_id}/line-items/{line_item_id}", async (HttpContext ctx, IGrainFactory grains, string order_id, string line_item_id) =>
-            Responses.Ok(ctx, await Order(grains, ctx, order_id).RemoveLineItem(Responses.PathId(line_item_id, IdPrefix.LineItem), VersionParam(ctx))))
-          .Doc<OrderView>().Query(ApiQuery.Version).WithSummary("Remove a line; ?version=N checks the order's version first.");
+        g.MapChange(Orders, HttpMethods.Post, "/line-items", (IOrderGrain o, AddLineItemRequest r) => o.AddLineItem(r), 201);
+        g.MapPartChange(Orders, HttpMethods.Patch, "/line-items", LineItems, (IOrderGrain o, string id, UpdateLineItemRequest r) => o.UpdateLineItem(id, r));
+        g.MapPartCall(Orders, HttpMethods.Delete, "/line-items", LineItems, (IOrderGrain o, string id, HttpContext ctx) => o.RemoveLineItem(id, VersionParam(ctx)))
+          .Query(ApiQuery.Version).WithSummary("Remove a line; ?version=N checks the order's version first.");
 
         g.MapPost("/{order_id}/apply-coupon", async (HttpContext ctx, IGrainFactory grains, ICouponCodeIndex coupons, string order_id) =>
         {
@@ -76,15 +50,9 @@ public static class OrderEndpoints
         g.MapDelete("/{order_id}/coupons/{coupon_code}", async (HttpContext ctx, IGrainFactory grains, string order_id, string coupon_code) =>
             Responses.Ok(ctx, await Order(grains, ctx, order_id).RemoveCoupon(coupon_code, VersionParam(ctx)))).Doc<OrderView>().Query(ApiQuery.Version);
 
-        g.MapPost("/{order_id}/discounts", async (HttpContext ctx, IGrainFactory grains, string order_id) =>
-        {
-            var grain = Order(grains, ctx, order_id);
-            return Responses.Ok(ctx, await grain.AddDiscount(await JsonBody.Read<AddDiscountRequest>(ctx)), 201);
-        }).Doc<AddDiscountRequest, OrderView>(201);
-
-        g.MapDelete("/{order_id}/discounts/{discount_id}", async (HttpContext ctx, IGrainFactory grains, string order_id, string discount_id) =>
-            Responses.Ok(ctx, await Order(grains, ctx, order_id).RemoveDiscount(Responses.PathId(discount_id, IdPrefix.Discount), VersionParam(ctx))))
-          .Doc<OrderView>().Query(ApiQuery.Version);
+        g.MapChange(Orders, HttpMethods.Post, "/discounts", (IOrderGrain o, AddDiscountRequest r) => o.AddDiscount(r), 201);
+        g.MapPartCall(Orders, HttpMethods.Delete, "/discounts", Discounts, (IOrderGrain o, string id, HttpContext ctx) => o.RemoveDiscount(id, VersionParam(ctx)))
+          .Query(ApiQuery.Version);
 
         g.MapPost("/{order_id}/cancel", async (HttpContext ctx, IGrainFactory grains, string order_id) =>
         {
@@ -95,7 +63,7 @@ public static class OrderEndpoints
     }
 
     private static IOrderGrain Order(IGrainFactory grains, HttpContext ctx, string orderId) =>
-        grains.Grain<IOrderGrain>(ctx, Responses.PathId(orderId, IdPrefix.Order));
+        Orders.Grain<IOrderGrain>(grains, ctx, orderId);
 
     private static long? VersionParam(HttpContext ctx)
     {

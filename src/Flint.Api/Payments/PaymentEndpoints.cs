@@ -4,7 +4,9 @@ using Flint.Abstractions.Customers;
 using Flint.Abstractions.Merchants;
 using Flint.Abstractions.Orders;
 using Flint.Abstractions.Payments;
+using Flint.Api.Customers;
 using Flint.Api.Infrastructure;
+using Flint.Api.Orders;
 using Flint.Domain;
 using Flint.Persistence.Lists;
 using Flint.Persistence.Payments;
@@ -17,7 +19,7 @@ public static class PaymentEndpoints
     {
         v1.MapPost("/orders/{order_id}/pay", async (HttpContext ctx, IGrainFactory grains, string order_id) =>
         {
-            var grain = grains.Grain<IOrderGrain>(ctx, Responses.PathId(order_id, IdPrefix.Order));
+            var grain = OrderEndpoints.Orders.Grain<IOrderGrain>(grains, ctx, order_id);
             var body = await JsonBody.Read<PayOrderRequest>(ctx);
             return Responses.Ok(ctx, await grain.Pay(body, new PayAttempt(Idempotency.KeyOf(ctx))));
         }).Doc<PayOrderRequest, PayOrderResult>().Produces<ErrorEnvelope>(402).WithTags("Payments")
@@ -25,7 +27,7 @@ public static class PaymentEndpoints
 
         v1.MapPost("/orders/{order_id}/refunds", async (HttpContext ctx, IGrainFactory grains, string order_id) =>
         {
-            var grain = grains.Grain<IOrderGrain>(ctx, Responses.PathId(order_id, IdPrefix.Order));
+            var grain = OrderEndpoints.Orders.Grain<IOrderGrain>(grains, ctx, order_id);
             return Responses.Ok(ctx, await grain.Refund(await JsonBody.Read<CreateRefundRequest>(ctx)), 201);
         }).Doc<CreateRefundRequest, RefundOrderResult>(201).WithTags("Refunds")
           .WithSummary("Refund part or all of what was paid; tax comes back proportionally, optionally restocking lines.");
@@ -53,14 +55,14 @@ public static class PaymentEndpoints
         var methods = v1.MapGroup("/customers/{customer_id}/payment-methods").WithTags("Customers");
         methods.MapPost("", async (HttpContext ctx, IGrainFactory grains, string customer_id) =>
         {
-            var grain = grains.Grain<ICustomerGrain>(ctx, Responses.PathId(customer_id, IdPrefix.Customer));
+            var grain = CustomerEndpoints.Customers.Grain<ICustomerGrain>(grains, ctx, customer_id);
             return Responses.Ok(ctx, await grain.AddPaymentMethod(await JsonBody.Read<AddPaymentMethodRequest>(ctx)), 201);
         }).Doc<AddPaymentMethodRequest, CustomerPaymentMethodView>(201).WithSummary("Save a card token as a reusable payment method.");
         methods.MapGet("", async (HttpContext ctx, IGrainFactory grains, string customer_id) =>
-            Responses.List(ctx, await grains.Grain<ICustomerGrain>(ctx, Responses.PathId(customer_id, IdPrefix.Customer)).ListPaymentMethods(), null))
+            Responses.List(ctx, await CustomerEndpoints.Customers.Grain<ICustomerGrain>(grains, ctx, customer_id).ListPaymentMethods(), null))
           .DocList<CustomerPaymentMethodView>();
         methods.MapDelete("/{payment_method_id}", async (HttpContext ctx, IGrainFactory grains, string customer_id, string payment_method_id) =>
-            Responses.Ok(ctx, await grains.Grain<ICustomerGrain>(ctx, Responses.PathId(customer_id, IdPrefix.Customer))
+            Responses.Ok(ctx, await CustomerEndpoints.Customers.Grain<ICustomerGrain>(grains, ctx, customer_id)
                 .RemovePaymentMethod(Responses.PathId(payment_method_id, IdPrefix.CustomerPaymentMethod))))
           .Doc<CustomerPaymentMethodView>();
 

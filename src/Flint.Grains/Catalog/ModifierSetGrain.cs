@@ -13,16 +13,9 @@ public sealed class ModifierSetState : CatalogObjectState
     [Id(0)] public string Name { get; set; } = "";
     [Id(1)] public int MinSelections { get; set; }
     [Id(2)] public int MaxSelections { get; set; }
-    [Id(3)] public List<ModifierOptionState> Options { get; set; } = [];
+    /// <summary>Stored as the API shows them: an option is one value, with one type.</summary>
+    [Id(3)] public List<ModifierOptionView> Options { get; set; } = [];
     [Id(4)] public override CatalogStatus Status { get; set; } = CatalogStatus.Active;
-}
-
-[GenerateSerializer, Alias("flint.catalog.modifier_option_state")]
-public sealed class ModifierOptionState
-{
-    [Id(0)] public string ModifierOptionId { get; set; } = "";
-    [Id(1)] public string Name { get; set; } = "";
-    [Id(2)] public Money PriceAdjustmentMoney { get; set; }
 }
 
 /// <summary>A set of options (e.g. "Milk": oat +0.50, soy +0.40) a buyer picks from when a product or bundle
@@ -90,10 +83,10 @@ public sealed class ModifierSetGrain(
     }
 
     /// <summary>Options are replaced as a list; an item naming an existing option id keeps that id.</summary>
-    private static List<ModifierOptionState> Options(List<ModifierOptionInput> inputs, List<ModifierOptionState> existing)
+    private static List<ModifierOptionView> Options(List<ModifierOptionInput> inputs, List<ModifierOptionView> existing)
     {
         if (inputs.Count > MaxOptions) throw DomainException.Invalid("TOO_MANY_ITEMS", $"At most {MaxOptions} options.", "options");
-        var result = new List<ModifierOptionState>();
+        var result = new List<ModifierOptionView>();
         string? currency = null;
         for (var i = 0; i < inputs.Count; i++)
         {
@@ -110,12 +103,7 @@ public sealed class ModifierSetGrain(
             currency ??= price.Currency;
             if (price.Currency != currency)
                 throw DomainException.Invalid("CURRENCY_MISMATCH", "All options of a set are priced in one currency.", $"{p}.price_adjustment_money.currency");
-            result.Add(new ModifierOptionState
-            {
-                ModifierOptionId = id ?? FlintId.New(IdPrefix.ModifierOption),
-                Name = CatalogInput.Name(o.Name, $"{p}.name"),
-                PriceAdjustmentMoney = price,
-            });
+            result.Add(new ModifierOptionView(id ?? FlintId.New(IdPrefix.ModifierOption), CatalogInput.Name(o.Name, $"{p}.name"), price));
         }
         return result;
     }
@@ -126,7 +114,7 @@ public sealed class ModifierSetGrain(
         Name = s.Name,
         MinSelections = s.MinSelections,
         MaxSelections = s.MaxSelections,
-        Options = s.Options.Select(o => new ModifierOptionView(o.ModifierOptionId, o.Name, o.PriceAdjustmentMoney)).ToList(),
+        Options = s.Options,
         Status = SnakeCase.ToSnake(s.Status),
         Metadata = s.Metadata,
         CreatedAt = s.CreatedAt,

@@ -284,7 +284,7 @@ public sealed class ProductGrain(
             ProductType = s.ProductType,
             Status = SnakeCase.ToSnake(s.Status),
             Categories = s.Categories,
-            Options = s.Options.Select(o => new ProductOptionView(o.Name, o.Values)).ToList(),
+            Options = s.Options,
             Variants = variants,
             DefaultVariantId = s.DefaultVariantId,
             DefaultVariant = variants.FirstOrDefault(v => v.VariantId == s.DefaultVariantId),

@@ -1,3 +1,4 @@
+using Flint.Abstractions.Catalog;
 using Flint.Domain;
 using Flint.Domain.Catalog;
 using Flint.Grains.Common;
@@ -12,7 +13,8 @@ public sealed class ProductState : CatalogObjectState
     [Id(2)] public string ProductType { get; set; } = "physical";
     [Id(3)] public override CatalogStatus Status { get; set; } = CatalogStatus.Active;
     [Id(4)] public List<string> Categories { get; set; } = [];
-    [Id(5)] public List<ProductOptionState> Options { get; set; } = [];
+    /// <summary>Stored as the API shows them: an option (its name and values) is one value, with one type.</summary>
+    [Id(5)] public List<ProductOptionView> Options { get; set; } = [];
     [Id(6)] public List<VariantState> Variants { get; set; } = [];
     [Id(7)] public string? DefaultVariantId { get; set; }
     [Id(8)] public List<string> ModifierSetIds { get; set; } = [];
@@ -20,13 +22,6 @@ public sealed class ProductState : CatalogObjectState
     /// new variant). Written with the change that caused it and cleared once every inventory grain confirmed,
     /// so a crash in between is finished on the next activation instead of leaving stock out of step.</summary>
     [Id(12)] public Dictionary<string, long> PendingInventory { get; set; } = [];
-}
-
-[GenerateSerializer, Alias("flint.catalog.product_option_state")]
-public sealed class ProductOptionState
-{
-    [Id(0)] public string Name { get; set; } = "";
-    [Id(1)] public List<string> Values { get; set; } = [];
 }
 
 [GenerateSerializer, Alias("flint.catalog.variant_state")]

@@ -10,10 +10,10 @@ internal static class ProductVariants
 {
     /// <summary>The options, variants and opening stock of a new product: a simple product has one
     /// <c>default_variant</c>, an optioned one its <c>options</c> and <c>variants</c>.</summary>
-    public static (List<ProductOptionState> Options, List<VariantState> Variants, List<long> Initial) OfNewProduct(
+    public static (List<ProductOptionView> Options, List<VariantState> Variants, List<long> Initial) OfNewProduct(
         CreateProductRequest request, DateTimeOffset now)
     {
-        var options = new List<ProductOptionState>();
+        var options = new List<ProductOptionView>();
         var inputs = new List<(VariantInput Input, string Param)>();
         if (request.Options is { Count: > 0 })
         {
@@ -24,7 +24,7 @@ internal static class ProductVariants
             for (var i = 0; i < request.Options.Count; i++)
             {
                 var o = request.Options[i] ?? throw DomainException.Invalid("INVALID_FIELD", "An option cannot be null.", $"options[{i}]");
-                options.Add(new ProductOptionState { Name = o.Name ?? "", Values = o.Values ?? [] });
+                options.Add(new ProductOptionView(o.Name ?? "", o.Values ?? []));
             }
             inputs.AddRange(request.Variants.Select((v, i) => (v, $"variants[{i}]")));
         }
@@ -82,7 +82,7 @@ internal static class ProductVariants
 
     /// <summary>The rules over a product's whole variant set: option combinations, one currency, distinct SKUs
     /// (uniqueness across products is the database's job). <paramref name="paramOf"/> names each variant in errors.</summary>
-    public static void ValidateSet(List<ProductOptionState> options, List<VariantState> variants, IReadOnlyList<string> paramOf)
+    public static void ValidateSet(List<ProductOptionView> options, List<VariantState> variants, IReadOnlyList<string> paramOf)
     {
         ProductOptions.Validate(
             options.Select(o => new ProductOption(o.Name, o.Values)).ToList(),

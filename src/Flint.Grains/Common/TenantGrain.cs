@@ -55,9 +55,7 @@ public abstract class TenantGrain<TState> : Grain where TState : ObjectState, ne
     {
         (Tenant, ObjectId) = Tenant.ParseGrainKey(this.GetPrimaryKeyString());
         // Whatever the outbox holds was committed with the state that holds it.
-        _store.State.Outbox.Clear();
-        _store.State.RelatedProjections = null;
-        _store.State.Log = null;
+        WithoutEffects(_store.State);
         if (GroupsWrites) _working = _copier.Copy(_store.State);
         return base.OnActivateAsync(cancellationToken);
     }
@@ -67,32 +65,14 @@ public abstract class TenantGrain<TState> : Grain where TState : ObjectState, ne
     protected async Task<TResult> Change<TResult>(Func<TState, TResult> mutate, bool bumpVersion = true)
     {
         if (_working is not null) return await ChangeGrouped(mutate, bumpVersion);
-        var draft = _copier.Copy(_store.State);
-        draft.Outbox = [];
-        draft.RelatedProjections = null;
-        draft.Log = null;
+        var draft = WithoutEffects(_copier.Copy(_store.State));
         // The new version first, so the result and the events recorded by the mutation carry the version being written.
         if (bumpVersion) draft.Version++;
         var result = mutate(draft);
         // The database keeps a projection only if its version is newer, so a write that keeps the version (bookkeeping
         // nobody outside sees) does not send one.
         draft.Projection = bumpVersion ? Project(draft) : null;
-        var previous = _store.State;
-        _store.State = draft;
-        try
-        {
-            await _store.WriteStateAsync();
-        }
-        catch (Exception e)
-        {
-            _store.State = previous;
-            if (e is InconsistentStateException)
-            {
-                // Our etag is stale (e.g. a write that timed out but committed): reload on next activation.
-                DeactivateOnIdle();
-            }
-            throw DomainErrorOf(e);
-        }
+        if (await Write(draft) is { } error) throw error;
         return result;
     }
 
@@ -117,23 +97,11 @@ public abstract class TenantGrain<TState> : Grain where TState : ObjectState, ne
             snapshot.Projection = Project(snapshot);
             var written = snapshot.Outbox.Select(e => e.Id).ToHashSet();
             var logged = snapshot.Log?.Select(e => e.Id).ToHashSet();
-            var previous = _store.State;
-            _store.State = snapshot;
-            try
-            {
-                await _store.WriteStateAsync();
-            }
-            catch (Exception e)
+            if (await Write(snapshot) is { } error)
             {
                 // Back to the last durable state; the changes of this batch and of any batch queued behind it (checked
                 // against state that is now gone) fail, and nothing of them remains.
-                _store.State = previous;
-                _working = _copier.Copy(previous);
-                _working.Outbox.Clear();
-                _working.RelatedProjections = null;
-                _working.Log = null;
-                if (e is InconsistentStateException) DeactivateOnIdle();
-                var error = DomainErrorOf(e);
+                _working = WithoutEffects(_copier.Copy(_store.State));
                 batch.SetException(error);
                 if (_nextBatch is { } queued)
                 {
@@ -146,6 +114,38 @@ public abstract class TenantGrain<TState> : Grain where TState : ObjectState, ne
             if (logged is not null) _working.Log?.RemoveAll(x => logged.Contains(x.Id));
             batch.SetResult();
         }
+    }
+
+    /// <summary>
+    /// Writes <paramref name="next"/> as the grain's state. A failed write leaves the state as it was and comes back as
+    /// the client's error (<see cref="DomainErrorOf"/>); a stale etag (e.g. a write that timed out but committed) also
+    /// deactivates the grain, so it reloads on its next call.
+    /// </summary>
+    private async Task<Exception?> Write(TState next)
+    {
+        var previous = _store.State;
+        _store.State = next;
+        try
+        {
+            await _store.WriteStateAsync();
+            return null;
+        }
+        catch (Exception e)
+        {
+            _store.State = previous;
+            if (e is InconsistentStateException) DeactivateOnIdle();
+            return DomainErrorOf(e);
+        }
+    }
+
+    /// <summary>The state without the side effects a write carried: those were committed with the write that held
+    /// them, and a new write carries only its own.</summary>
+    private static TState WithoutEffects(TState state)
+    {
+        state.Outbox.Clear();
+        state.RelatedProjections = null;
+        state.Log = null;
+        return state;
     }
 
     protected void Record(TState draft, string type, object snapshot)

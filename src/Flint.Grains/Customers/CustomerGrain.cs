@@ -19,7 +19,8 @@ public sealed class CustomerState : CatalogObjectState
     [Id(0)] public string? Email { get; set; }
     [Id(1)] public string? Name { get; set; }
     [Id(2)] public string? Phone { get; set; }
-    [Id(3)] public List<AddressState> Addresses { get; set; } = [];
+    /// <summary>Stored as the API shows them (the same six fields): an address is one value, with one type.</summary>
+    [Id(3)] public List<AddressView> Addresses { get; set; } = [];
     [Id(5)] public bool Deleted { get; set; }
     /// <summary>A customer is active or deleted, and is stored with the <c>deleted</c> flag it always had.</summary>
     [JsonIgnore]
@@ -43,17 +44,6 @@ public sealed class SavedPaymentMethodState
     [Id(4)] public int ExpMonth { get; set; }
     [Id(5)] public int ExpYear { get; set; }
     [Id(6)] public DateTimeOffset CreatedAt { get; set; }
-}
-
-[GenerateSerializer, Alias("flint.customers.address_state")]
-public sealed class AddressState
-{
-    [Id(0)] public string? Line1 { get; set; }
-    [Id(1)] public string? Line2 { get; set; }
-    [Id(2)] public string? City { get; set; }
-    [Id(3)] public string? Region { get; set; }
-    [Id(4)] public string? PostalCode { get; set; }
-    [Id(5)] public string Country { get; set; } = "";
 }
 
 /// <summary>
@@ -199,7 +189,7 @@ public sealed class CustomerGrain(
         Email = s.Email,
         Name = s.Name,
         Phone = s.Phone,
-        Addresses = s.Addresses.Select(a => new AddressView(a.Line1, a.Line2, a.City, a.Region, a.PostalCode, a.Country)).ToList(),
+        Addresses = s.Addresses,
         Metadata = s.Metadata,
         Deleted = s.Deleted,
         CreatedAt = s.CreatedAt,

@@ -62,25 +62,23 @@ internal static class CustomerInput
         return value;
     }
 
-    public static List<AddressState> Addresses(List<AddressInput>? inputs, string param = "addresses")
+    public static List<AddressView> Addresses(List<AddressInput>? inputs, string param = "addresses")
     {
         if (inputs is null) return [];
         if (inputs.Count > MaxAddresses)
             throw DomainException.Invalid("TOO_MANY_ITEMS", string.Create(CultureInfo.InvariantCulture, $"At most {MaxAddresses} addresses (got {inputs.Count})."), param);
-        var result = new List<AddressState>(inputs.Count);
+        var result = new List<AddressView>(inputs.Count);
         for (var i = 0; i < inputs.Count; i++)
         {
             var p = string.Create(CultureInfo.InvariantCulture, $"{param}[{i}]");
             var a = inputs[i] ?? throw DomainException.Invalid("INVALID_FIELD", "An address cannot be null.", p);
-            result.Add(new AddressState
-            {
-                Line1 = Line(a.Line1, $"{p}.line1", MaxAddressLineLength),
-                Line2 = Line(a.Line2, $"{p}.line2", MaxAddressLineLength),
-                City = Line(a.City, $"{p}.city", MaxAddressLineLength),
-                Region = Line(a.Region, $"{p}.region", MaxAddressLineLength),
-                PostalCode = Line(a.PostalCode, $"{p}.postal_code", MaxPostalCodeLength),
-                Country = Country(a.Country, $"{p}.country"),
-            });
+            result.Add(new AddressView(
+                Line(a.Line1, $"{p}.line1", MaxAddressLineLength),
+                Line(a.Line2, $"{p}.line2", MaxAddressLineLength),
+                Line(a.City, $"{p}.city", MaxAddressLineLength),
+                Line(a.Region, $"{p}.region", MaxAddressLineLength),
+                Line(a.PostalCode, $"{p}.postal_code", MaxPostalCodeLength),
+                Country(a.Country, $"{p}.country")));
         }
         return result;
     }

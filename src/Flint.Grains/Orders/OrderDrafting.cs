@@ -72,14 +72,14 @@ public static class OrderDrafting
         return customerId;
     }
 
-    public static TaxLocationState Location(TaxLocationInput input)
+    public static TaxLocationView Location(TaxLocationInput input)
     {
         var l = TaxLocation.Validate(input.Country, input.Region, input.PostalCode, "tax_location");
-        return new TaxLocationState { Country = l.Country, Region = l.Region, PostalCode = l.PostalCode };
+        return new TaxLocationView(l.Country, l.Region, l.PostalCode);
     }
 
     /// <summary>The active rates matching the location now; an order without a location is not taxed.</summary>
-    public static async Task<List<TaxRateSnapshot>> RatesFor(IGrainFactory grains, Tenant tenant, TaxLocationState? location)
+    public static async Task<List<TaxRateSnapshot>> RatesFor(IGrainFactory grains, Tenant tenant, TaxLocationView? location)
     {
         if (location is null) return [];
         var rates = await grains.GetGrain<ITaxRatesGrain>(tenant.GrainKey(ITaxRatesGrain.Key)).ApplicableTo(

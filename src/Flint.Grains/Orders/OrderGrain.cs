@@ -97,7 +97,7 @@ public sealed partial class OrderGrain(
         if (request.Quantity is null && request.Modifiers is null && request.Note is null) throw CatalogInput.NoFields();
         if (request.Quantity is { } q) Validation.RequireRange(q, 1, OrderLineResolver.MaxQuantity, "quantity");
         if (request.Note is not null) Validation.RequireLength(request.Note, "note", 0, 500);
-        List<LineModifierState>? modifiers = null;
+        List<LineModifierView>? modifiers = null;
         if (request.Modifiers is not null)
             modifiers = await new OrderLineResolver(GrainFactory, Tenant).Modifiers(request.Modifiers, current.ModifierSetIds, State.Currency, "modifiers");
         var rates = await OrderDrafting.RatesFor(GrainFactory, Tenant, State.TaxLocation);

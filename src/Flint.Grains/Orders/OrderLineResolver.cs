@@ -97,7 +97,7 @@ public sealed class OrderLineResolver(IGrainFactory grains, Tenant tenant)
 
     /// <summary>Picks options of the modifier sets assigned to the item, and checks every assigned set's
     /// min/max — also the sets the caller picked nothing from.</summary>
-    public async Task<List<LineModifierState>> Modifiers(List<LineModifierInput> picked, List<string> assignedSetIds, string currency, string param)
+    public async Task<List<LineModifierView>> Modifiers(List<LineModifierInput> picked, List<string> assignedSetIds, string currency, string param)
     {
         var sets = new List<ModifierSetView>();
         foreach (var id in assignedSetIds)
@@ -118,7 +118,7 @@ public sealed class OrderLineResolver(IGrainFactory grains, Tenant tenant)
                 throw DomainException.Invalid("INVALID_MODIFIER", $"'{id}' is not an option of a modifier set assigned to this item.", $"{param}[{i}].modifier_option_id");
             ids.Add(id);
         }
-        var result = new List<LineModifierState>();
+        var result = new List<LineModifierView>();
         foreach (var set in sets)
         {
             var mine = ids.Where(id => set.Options.Any(o => o.ModifierOptionId == id)).ToList();
@@ -128,13 +128,7 @@ public sealed class OrderLineResolver(IGrainFactory grains, Tenant tenant)
                 var option = set.Options.First(o => o.ModifierOptionId == id);
                 if (option.PriceAdjustmentMoney.Currency != currency)
                     throw DomainException.Invalid("CURRENCY_MISMATCH", $"Modifier '{option.Name}' is priced in {option.PriceAdjustmentMoney.Currency}.", param);
-                result.Add(new LineModifierState
-                {
-                    ModifierOptionId = id,
-                    ModifierSetId = set.ModifierSetId,
-                    Name = option.Name,
-                    PriceAdjustmentMoney = option.PriceAdjustmentMoney,
-                });
+                result.Add(new LineModifierView(id, set.ModifierSetId, option.Name, option.PriceAdjustmentMoney));
             }
         }
         return result;

@@ -67,7 +67,7 @@ public static class OrderPricing
                 Sku = l.Sku,
                 Quantity = l.Quantity,
                 BasePriceMoney = l.BasePriceMoney,
-                Modifiers = l.Modifiers.Select(m => new LineModifierView(m.ModifierOptionId, m.ModifierSetId, m.Name, m.PriceAdjustmentMoney)).ToList(),
+                Modifiers = l.Modifiers,
                 UnitPriceMoney = M(unit),
                 TaxCategory = l.TaxCategory,
                 Taxable = l.Taxable,
@@ -88,7 +88,7 @@ public static class OrderPricing
             CustomerId = s.CustomerId,
             Source = s.Source,
             LocationId = s.LocationId,
-            TaxLocation = s.TaxLocation is null ? null : new TaxLocationView(s.TaxLocation.Country, s.TaxLocation.Region, s.TaxLocation.PostalCode),
+            TaxLocation = s.TaxLocation,
             LineItems = lines,
             AppliedDiscounts = s.Discounts.Select(d => new OrderDiscountView
             {

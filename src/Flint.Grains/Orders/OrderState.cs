@@ -1,4 +1,5 @@
 using Flint.Abstractions;
+using Flint.Abstractions.Orders;
 using Flint.Domain;
 using Flint.Domain.Orders;
 
@@ -13,7 +14,8 @@ public sealed class OrderState : ObjectState
     [Id(2)] public string? CustomerId { get; set; }
     [Id(3)] public string Source { get; set; } = "api";
     [Id(4)] public string? LocationId { get; set; }
-    [Id(5)] public TaxLocationState? TaxLocation { get; set; }
+    /// <summary>Stored as the API shows it (country, region, postal code): a location is one value, with one type.</summary>
+    [Id(5)] public TaxLocationView? TaxLocation { get; set; }
     [Id(6)] public List<OrderLineState> Lines { get; set; } = [];
     /// <summary>In the order they were added: that order decides how percentages compound.</summary>
     [Id(7)] public List<OrderDiscountState> Discounts { get; set; } = [];
@@ -114,14 +116,6 @@ public sealed class RefundSaga
     [Id(0)] public string RefundId { get; set; } = "";
 }
 
-[GenerateSerializer, Alias("flint.orders.tax_location_state")]
-public sealed class TaxLocationState
-{
-    [Id(0)] public string Country { get; set; } = "";
-    [Id(1)] public string? Region { get; set; }
-    [Id(2)] public string? PostalCode { get; set; }
-}
-
 [GenerateSerializer, Alias("flint.orders.line_state")]
 public sealed class OrderLineState
 {
@@ -135,7 +129,8 @@ public sealed class OrderLineState
     [Id(6)] public string? Sku { get; set; }
     [Id(7)] public long Quantity { get; set; }
     [Id(8)] public Money BasePriceMoney { get; set; }
-    [Id(9)] public List<LineModifierState> Modifiers { get; set; } = [];
+    /// <summary>Stored as the API shows them: a picked modifier (option, set, name, price) is one value, with one type.</summary>
+    [Id(9)] public List<LineModifierView> Modifiers { get; set; } = [];
     [Id(10)] public string TaxCategory { get; set; } = "general";
     [Id(11)] public bool Taxable { get; set; } = true;
     [Id(12)] public List<string> Categories { get; set; } = [];
@@ -144,15 +139,6 @@ public sealed class OrderLineState
     [Id(14)] public List<LineComponentState> Components { get; set; } = [];
     /// <summary>The modifier sets assigned to the item when the line was added (for later modifier changes).</summary>
     [Id(15)] public List<string> ModifierSetIds { get; set; } = [];
-}
-
-[GenerateSerializer, Alias("flint.orders.line_modifier_state")]
-public sealed class LineModifierState
-{
-    [Id(0)] public string ModifierOptionId { get; set; } = "";
-    [Id(1)] public string ModifierSetId { get; set; } = "";
-    [Id(2)] public string Name { get; set; } = "";
-    [Id(3)] public Money PriceAdjustmentMoney { get; set; }
 }
 
 [GenerateSerializer, Alias("flint.orders.line_component_state")]

@@ -18,6 +18,8 @@ public sealed class SimulatedPaymentProcessor(ISimulatedProcessorLedger ledger) 
     public const string CustomerPrefix = "cus_sim_";
 
     private const string ProcessingErrorToken = "tok_processingError";
+    private const string ProcessingErrorCode = "processing_error";
+    private const string ProcessingErrorMessage = "An error occurred while processing your card. Try again in a little bit.";
     private const string InvalidToken = "invalid_token";
 
     // Stripe's test cards behind each token (the declining ones use Stripe's numbers for that decline), so
@@ -41,52 +43,44 @@ public sealed class SimulatedPaymentProcessor(ISimulatedProcessorLedger ledger) 
     public async Task<ChargeResult> Charge(ProcessorContext context, ChargeRequest request, CancellationToken ct)
     {
         ArgumentException.ThrowIfNullOrEmpty(request.IdempotencyKey);
-        var key = ChargeKey(request.IdempotencyKey);
-        if (await ledger.Get(context, key) is { } done) return ToChargeResult(done);
+        return await Once(context, ChargeKey(request.IdempotencyKey), () => DecideCharge(context, request)) is { } outcome
+            ? ToChargeResult(outcome)
+            : new ChargeResult(ChargeOutcome.Failed, null, ProcessingErrorCode, ProcessingErrorMessage, null, null);
+    }
 
+    /// <summary>A new charge's outcome, or null for the first attempt with <c>tok_processingError</c>, which fails
+    /// without charging (and without an outcome, so the retry charges).</summary>
+    private async Task<SimulatedRecord?> DecideCharge(ProcessorContext context, ChargeRequest request)
+    {
         var reference = ChargePrefix + request.IdempotencyKey;
         var currency = request.Currency.ToLowerInvariant();
-        SimulatedRecord outcome;
         if (request.AmountMinor <= 0)
         {
-            outcome = Declined(reference, request, currency, "invalid_amount", "The amount must be positive.", null, null);
+            return Declined(reference, request, currency, "invalid_amount", "The amount must be positive.", null, null);
         }
-        else
+        var (token, refusal) = await ResolveToken(context, request);
+        if (refusal is not null)
         {
-            var (token, refusal) = await ResolveToken(context, request);
-            if (refusal is not null)
-            {
-                outcome = Declined(reference, request, currency, refusal.Value.Code, refusal.Value.Message, null, null);
-            }
-            else if (token == ProcessingErrorToken)
-            {
-                // The first attempt for a key fails without charging, the next one goes through: this is what
-                // makes the pay saga's retry path run in every environment. The attempt is stored under its own
-                // key, with a unique marker, so exactly one caller sees the failure even if two race.
-                var marker = $"attempt_{Guid.NewGuid():N}";
-                var attempt = await ledger.PutIfAbsent(context, AttemptKey(request.IdempotencyKey), new SimulatedRecord(
-                    "charge_attempt", marker, nameof(ChargeOutcome.Failed), request.AmountMinor, currency,
-                    "processing_error", "An error occurred while processing your card. Try again in a little bit.", null, null, null));
-                if (attempt.Reference == marker)
-                {
-                    return new ChargeResult(ChargeOutcome.Failed, null, attempt.DeclineCode, attempt.Message, null, null);
-                }
-                outcome = Succeeded(reference, request, currency, Cards["tok_visa"]);
-            }
-            else if (token is not null && Cards.TryGetValue(token, out var card))
-            {
-                outcome = card.DeclineCode is null
-                    ? Succeeded(reference, request, currency, card)
-                    : Declined(reference, request, currency, card.DeclineCode, card.DeclineMessage, card.Brand, card.Last4);
-            }
-            else
-            {
-                outcome = Declined(reference, request, currency, InvalidToken, $"No such token: '{token}'.", null, null);
-            }
+            return Declined(reference, request, currency, refusal.Value.Code, refusal.Value.Message, null, null);
         }
-
-        // Whoever stored first wins: a concurrent charge with the same key gets that same answer.
-        return ToChargeResult(await ledger.PutIfAbsent(context, key, outcome));
+        if (token == ProcessingErrorToken)
+        {
+            // The first attempt for a key fails without charging, the next one goes through: this is what
+            // makes the pay saga's retry path run in every environment. The attempt is stored under its own
+            // key, with a unique marker, so exactly one caller sees the failure even if two race.
+            var marker = $"attempt_{Guid.NewGuid():N}";
+            var attempt = await ledger.PutIfAbsent(context, AttemptKey(request.IdempotencyKey), new SimulatedRecord(
+                "charge_attempt", marker, nameof(ChargeOutcome.Failed), request.AmountMinor, currency,
+                ProcessingErrorCode, ProcessingErrorMessage, null, null, null));
+            return attempt.Reference == marker ? null : Succeeded(reference, request, currency, Cards["tok_visa"]);
+        }
+        if (token is not null && Cards.TryGetValue(token, out var card))
+        {
+            return card.DeclineCode is null
+                ? Succeeded(reference, request, currency, card)
+                : Declined(reference, request, currency, card.DeclineCode, card.DeclineMessage, card.Brand, card.Last4);
+        }
+        return Declined(reference, request, currency, InvalidToken, $"No such token: '{token}'.", null, null);
     }
 
     public async Task<ChargeResult?> FindCharge(ProcessorContext context, string idempotencyKey, CancellationToken ct) =>
@@ -101,35 +95,40 @@ public sealed class SimulatedPaymentProcessor(ISimulatedProcessorLedger ledger) 
     public async Task<RefundResult> Refund(ProcessorContext context, RefundRequest request, CancellationToken ct)
     {
         ArgumentException.ThrowIfNullOrEmpty(request.IdempotencyKey);
-        var key = RefundKey(request.IdempotencyKey);
-        if (await ledger.Get(context, key) is { } done) return ToRefundResult(done);
+        // Every refund has an outcome (a refused one is stored too), so there is always one to answer with.
+        return ToRefundResult((await Once(context, RefundKey(request.IdempotencyKey), () => DecideRefund(context, request, ct)))!);
+    }
 
+    private async Task<SimulatedRecord?> DecideRefund(ProcessorContext context, RefundRequest request, CancellationToken ct)
+    {
         var reference = RefundPrefix + request.IdempotencyKey;
         var currency = request.Currency.ToLowerInvariant();
         var charge = request.ChargeReference.StartsWith(ChargePrefix, StringComparison.Ordinal)
             ? await ledger.Get(context, ChargeKey(request.ChargeReference[ChargePrefix.Length..]))
             : null;
-
-        SimulatedRecord outcome;
         if (charge is null || charge.Outcome != nameof(ChargeOutcome.Succeeded))
         {
-            outcome = RefundDeclined(reference, request, currency, "charge_not_found", $"No such charge: '{request.ChargeReference}'.");
+            return RefundDeclined(reference, request, currency, "charge_not_found", $"No such charge: '{request.ChargeReference}'.");
         }
-        else if (!string.Equals(charge.Currency, currency, StringComparison.Ordinal))
+        if (!string.Equals(charge.Currency, currency, StringComparison.Ordinal))
         {
-            outcome = RefundDeclined(reference, request, currency, "currency_mismatch", $"The charge is in {charge.Currency}, not {currency}.");
+            return RefundDeclined(reference, request, currency, "currency_mismatch", $"The charge is in {charge.Currency}, not {currency}.");
         }
-        else if (request.AmountMinor <= 0)
+        if (request.AmountMinor <= 0)
         {
-            outcome = RefundDeclined(reference, request, currency, "invalid_amount", "The amount must be positive.");
+            return RefundDeclined(reference, request, currency, "invalid_amount", "The amount must be positive.");
         }
-        else
-        {
-            outcome = await ClaimRefundSlot(context, request, charge, reference, currency, ct);
-        }
-
-        return ToRefundResult(await ledger.PutIfAbsent(context, key, outcome));
+        return await ClaimRefundSlot(context, request, charge, reference, currency, ct);
     }
+
+    /// <summary>
+    /// An operation done once per idempotency key: the outcome stored first under <paramref name="key"/> answers every
+    /// call with that key, a retry or a concurrent one (the ledger's put-if-absent decides which came first).
+    /// <paramref name="decide"/> runs only while nothing is stored; when it has no outcome (null), nothing is stored.
+    /// </summary>
+    private async Task<SimulatedRecord?> Once(ProcessorContext context, string key, Func<Task<SimulatedRecord?>> decide) =>
+        await ledger.Get(context, key)
+        ?? (await decide() is { } outcome ? await ledger.PutIfAbsent(context, key, outcome) : null);
 
     private async Task<SimulatedRecord> ClaimRefundSlot(
         ProcessorContext context, RefundRequest request, SimulatedRecord charge, string reference, string currency, CancellationToken ct)
