@@ -4,7 +4,7 @@ namespace Flint.Abstractions.Catalog;
 
 /// <summary>What an order line freezes from the catalog when it is added: price, name, SKU, tax treatment,
 /// and what coupons and modifiers need to know.</summary>
-[GenerateSerializer, Alias("flint.catalog.sellable_item")]
+[GenerateSerializer, Immutable, Alias("flint.catalog.sellable_item")]
 public sealed record SellableItem
 {
     /// <summary>variant | bundle</summary>

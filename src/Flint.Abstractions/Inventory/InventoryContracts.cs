@@ -15,7 +15,7 @@ public sealed record VariantPolicy(
     [property: Id(1)] bool EnforceInventoryLimit,
     [property: Id(2)] bool Sellable);
 
-[GenerateSerializer, Alias("flint.inventory.stock_view")]
+[GenerateSerializer, Immutable, Alias("flint.inventory.stock_view")]
 public sealed record StockView
 {
     [Id(0)] public required string VariantId { get; init; }

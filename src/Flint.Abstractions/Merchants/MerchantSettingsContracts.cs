@@ -15,7 +15,7 @@ public sealed class PaymentSettingsRequest
     [Id(0)] public string? StripeSecretKey { get; set; }
 }
 
-[GenerateSerializer, Alias("flint.merchants.settings_view")]
+[GenerateSerializer, Immutable, Alias("flint.merchants.settings_view")]
 public sealed record MerchantSettingsView
 {
     [Id(0)] public bool AllowPriceOverride { get; init; }

@@ -175,7 +175,7 @@ public sealed record TaxLocationView(
     [property: Id(1)] string? Region,
     [property: Id(2)] string? PostalCode);
 
-[GenerateSerializer, Alias("flint.orders.order_view")]
+[GenerateSerializer, Immutable, Alias("flint.orders.order_view")]
 public sealed record OrderView
 {
     /// <summary>Null for a calculated (unsaved) order.</summary>

@@ -42,7 +42,7 @@ public sealed record PayAttempt([property: Id(0)] string? IdempotencyKey)
     public static PayAttempt Unkeyed { get; } = new((string?)null);
 }
 
-[GenerateSerializer, Alias("flint.payments.payment_view")]
+[GenerateSerializer, Immutable, Alias("flint.payments.payment_view")]
 public sealed record PaymentView
 {
     [Id(0)] public required string PaymentId { get; init; }
@@ -68,7 +68,7 @@ public sealed record PaymentView
     [Id(17)] public DateTimeOffset UpdatedAt { get; init; }
 }
 
-[GenerateSerializer, Alias("flint.payments.pay_result")]
+[GenerateSerializer, Immutable, Alias("flint.payments.pay_result")]
 public sealed record PayOrderResult(
     [property: Id(0)] OrderView Order,
     [property: Id(1)] IReadOnlyList<PaymentView> Payments);
@@ -95,7 +95,7 @@ public sealed record RefundAllocationView([property: Id(0)] string PaymentId, [p
 [GenerateSerializer, Alias("flint.payments.restocked_line"), Immutable]
 public sealed record RestockedLineView([property: Id(0)] string LineItemId, [property: Id(1)] long Quantity);
 
-[GenerateSerializer, Alias("flint.payments.refund_view")]
+[GenerateSerializer, Immutable, Alias("flint.payments.refund_view")]
 public sealed record RefundView
 {
     [Id(0)] public required string RefundId { get; init; }
@@ -113,7 +113,7 @@ public sealed record RefundView
     [Id(10)] public DateTimeOffset UpdatedAt { get; init; }
 }
 
-[GenerateSerializer, Alias("flint.payments.refund_result")]
+[GenerateSerializer, Immutable, Alias("flint.payments.refund_result")]
 public sealed record RefundOrderResult(
     [property: Id(0)] OrderView Order,
     [property: Id(1)] RefundView Refund);

@@ -30,7 +30,7 @@ public sealed record JurisdictionView(
     [property: Id(1)] string? Region,
     [property: Id(2)] IReadOnlyList<string> PostalCodePrefixes);
 
-[GenerateSerializer, Alias("flint.tax.tax_rate_view")]
+[GenerateSerializer, Immutable, Alias("flint.tax.tax_rate_view")]
 public sealed record TaxRateView : CatalogObjectView
 {
     [Id(0)] public required string TaxRateId { get; init; }
