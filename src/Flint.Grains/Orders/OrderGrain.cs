@@ -46,8 +46,18 @@ public sealed partial class OrderGrain(
     public Task<OrderView> Get()
     {
         EnsureExists();
-        return Task.FromResult(OrderPricing.View(State, ObjectId));
+        // Every change replaces the state object (TenantGrain.Change writes a copy), so the view of this very object
+        // is still the order as it stands: reads of an active order cost no recalculation.
+        if (!ReferenceEquals(_viewOf, State))
+        {
+            _view = OrderPricing.View(State, ObjectId);
+            _viewOf = State;
+        }
+        return Task.FromResult(_view!);
     }
+
+    private OrderState? _viewOf;
+    private OrderView? _view;
 
     public async Task<OrderView> Update(UpdateOrderRequest request)
     {
