@@ -49,6 +49,7 @@ public static class FlintHost
         });
 
         builder.Services.AddSingleton(settings);
+        builder.AddFlintTelemetry();
         builder.Services.AddFlintRateLimiting(settings);
         // The OpenAPI document describes bodies with the same JSON shape the endpoints read and write.
         // Numbers are JSON numbers only, as JsonBody reads them (the web default would document "12" as an integer).
@@ -119,6 +120,7 @@ public static class FlintHost
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapScalarApiReference("/docs", o => o.WithOpenApiRoutePattern("/openapi/{documentName}.json").WithTitle("Flint API"));
         app.MapOrleansDashboard(routePrefix: "/dashboard");
+        app.MapFlintMetrics();
 
         var v1 = app.MapGroup("/v1");
         v1.MapMerchantEndpoints();
@@ -157,8 +159,8 @@ public sealed class ReadinessCheck(IHostApplicationLifetime lifetime, IDatabaseH
     }
 }
 
-/// <summary>The dashboard shows grain state, so it is for the operator only: Bearer admin token, or HTTP Basic
-/// with the admin token as password (so a browser can open it).</summary>
+/// <summary>The dashboard shows grain state and /ops/metrics the cluster's traffic, so they are for the operator only:
+/// Bearer admin token, or HTTP Basic with the admin token as password (so a browser or a scraper can open them).</summary>
 public static class OpsAuthorization
 {
     public static IApplicationBuilder UseOpsAuthorization(this IApplicationBuilder app) => app.Use(async (ctx, next) =>

@@ -60,17 +60,26 @@ public sealed partial class OrderGrain : IRemindable
     /// <summary>Finishes or undoes whatever a crashed process left in flight.</summary>
     private async Task Recover()
     {
+        var paying = State.PendingPay is not null;
         try
         {
-            if (State.PendingPay is not null) await RunPay(recovering: true);
+            if (paying) await RunPay(recovering: true);
             if (State.PendingRefund is not null) await RunRefund();
+            if (paying) PayMetrics.Recovery("completed");
         }
         catch (DomainException)
         {
             // The saga reached its end (declined, refused); its outcome is recorded in the state.
+            if (paying) PayMetrics.Recovery(State.PendingPay is null ? "undone" : "pending");
         }
         catch (FlintException)
         {
+            if (paying) PayMetrics.Recovery(State.PendingPay is null ? "undone" : "pending");
+        }
+        catch
+        {
+            if (paying) PayMetrics.Recovery("pending");
+            throw;
         }
     }
 }
