@@ -60,6 +60,7 @@ public static class FlintHost
         });
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<MerchantStore>();
+        builder.Services.AddSingleton<IdempotencyOwners>();
         // Card processing: the simulated processor (test mode default, durable through grain state) and Stripe.
         builder.Services.AddSingleton<ISimulatedProcessorLedger, GrainSimulatedLedger>();
         builder.Services.AddSingleton(new StripeProcessorOptions(builder.Configuration["FLINT_STRIPE_API_BASE"],
@@ -90,6 +91,7 @@ public static class FlintHost
             silo.ConfigureEndpoints(advertised, settings.SiloPort, settings.GatewayPort, listenOnAnyHostAddress: !IPAddress.IsLoopback(advertised));
             // Schema, membership, reminders, grain storage and the typed queries the endpoints ask.
             silo.AddFlintStorage(settings.ConnectionString);
+            silo.UseFlintLiveness();
             silo.AddIncomingGrainCallFilter<DomainErrorCallFilter>();
             silo.AddDashboard();
         });
