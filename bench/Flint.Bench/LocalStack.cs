@@ -82,6 +82,8 @@ public sealed class LocalStack(BenchOptions options, string repoRoot) : IAsyncDi
     private bool _flintBuilt, _baselineBuilt;
     private readonly List<ServerProcess> _servers = [];
     public string AdminToken { get; } = "bench-admin-" + Guid.NewGuid().ToString("N");
+    /// <summary>The loopback OTLP receiver of <c>--otlp-sink</c>, started with the first silo.</summary>
+    public OtlpSink? Sink { get; private set; }
 
     public string PgDataDir => Path.Combine(_work, "pg");
     public string PostgresUrl(string database) =>
@@ -153,6 +155,7 @@ public sealed class LocalStack(BenchOptions options, string repoRoot) : IAsyncDi
         var cluster = "bench-" + DateTime.UtcNow.ToString("yyyyMMddHHmmss", System.Globalization.CultureInfo.InvariantCulture);
         // Each silo has two pools (Flint's data source and the Orleans providers'); keep the cluster under max_connections (200).
         var pool = Math.Max(10, Math.Min(50, 90 / silos));
+        if (options.OtlpSink) Sink ??= new OtlpSink(54318);
         var list = new List<ServerProcess>();
         for (var i = 0; i < silos; i++)
         {
@@ -167,6 +170,7 @@ public sealed class LocalStack(BenchOptions options, string repoRoot) : IAsyncDi
                 ["FLINT_ADMIN_TOKEN"] = AdminToken,
                 ["Logging__LogLevel__Default"] = options.ServerLogLevel,
             };
+            foreach (var (name, value) in (Sink?.Environment ?? new Dictionary<string, string>()).Concat(options.ServerEnv)) env[name] = value;
             var server = new ServerProcess($"flint-silo-{i}", url, output, $"dotnet '{Path.Combine(output, "Flint.Api.dll")}'", env,
                 Path.Combine(_work, $"flint-silo-{i}.log"));
             server.Start();
@@ -206,6 +210,7 @@ public sealed class LocalStack(BenchOptions options, string repoRoot) : IAsyncDi
     public async ValueTask DisposeAsync()
     {
         await StopServers(_servers.Where(s => s.Running));
+        if (Sink is not null) await Sink.DisposeAsync();
         if (_pgStarted)
         {
             try
