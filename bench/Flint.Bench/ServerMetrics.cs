@@ -107,7 +107,8 @@ public static partial class ServerMetricsScrape
             if (Sum(delta, "flint_idempotency_takeovers_total", "reason", reason) is > 0 and var n) metrics.IdempotencyTakeovers[reason] = (long)n;
         foreach (var outcome in LabelValues(delta, "flint_pay_recoveries_total", "outcome"))
             if (Sum(delta, "flint_pay_recoveries_total", "outcome", outcome) is > 0 and var n) metrics.PayRecoveries[outcome] = (long)n;
-        return metrics;
+        // Nothing of Flint's own (e.g. OTEL_SDK_DISABLED=true): say nothing rather than empty figures.
+        return metrics.GroupCommits.Count + metrics.PaySteps.Count + metrics.PayByOutcome.Count > 0 ? metrics : null;
     }
 
     private static LatencyFigures? Latency(Dictionary<string, double> delta, string histogram, string label, string value)
