@@ -41,6 +41,7 @@ public sealed partial class OrderGrain
     private async Task<PayOrderResult> PayOnce(PayOrderRequest request, PayAttempt attempt)
     {
         EnsureExists();
+        await SettleLeftoverSaga();
         if (attempt.IdempotencyKey is { } key && State.Payments.Where(p => p.IdempotencyKey == key).ToList() is { Count: > 0 } earlier)
             return EarlierOutcome(earlier);
         CheckVersion(request.Version);

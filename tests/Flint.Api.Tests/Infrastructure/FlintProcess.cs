@@ -6,8 +6,20 @@ namespace Flint.Api.Tests.Infrastructure;
 /// that start it twice or kill it with SIGKILL, which an in-process host cannot survive.</summary>
 public static class FlintProcess
 {
+    /// <summary>Started and its output drained, so a chatty log never blocks it on a full pipe.</summary>
     /// <param name="settings">Environment variables (ConnectionStrings__Flint, FLINT_URLS, ports, cluster id, …).</param>
     public static Process Start(IReadOnlyDictionary<string, string?> settings)
+    {
+        var process = Process.Start(StartInfo(settings))!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    /// <summary>How ./run.sh starts a silo, output redirected (for a test that reads it).</summary>
+    public static ProcessStartInfo StartInfo(IReadOnlyDictionary<string, string?> settings)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -17,15 +29,9 @@ public static class FlintProcess
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var (name, value) in settings) start.Environment[name] = value;
         start.Environment["Logging__LogLevel__Default"] = "Warning";
-        var process = Process.Start(start)!;
-        // Drained so a chatty log never blocks the process on a full pipe.
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
+        foreach (var (name, value) in settings) start.Environment[name] = value;
+        return start;
     }
 
     public static async Task WaitReady(HttpClient http, Process process)

@@ -27,18 +27,10 @@ public sealed class DuplicateStartTests(ApiFixture f)
         Assert.Single(membership);
 
         // The same silo again, as the process ./run.sh starts.
-        var second = new ProcessStartInfo("dotnet")
-        {
-            ArgumentList = { Path.Combine(AppContext.BaseDirectory, "Flint.Api.dll") },
-            WorkingDirectory = AppContext.BaseDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        second.Environment["ConnectionStrings__Flint"] = db;
-        foreach (var name in new[] { "FLINT_URLS", "FLINT_SILO_PORT", "FLINT_GATEWAY_PORT", "FLINT_CLUSTER_ID", "FLINT_ADMIN_TOKEN" })
-            second.Environment[name] = running.Settings[name];
-        using var process = Process.Start(second)!;
+        var settings = new[] { "FLINT_URLS", "FLINT_SILO_PORT", "FLINT_GATEWAY_PORT", "FLINT_CLUSTER_ID", "FLINT_ADMIN_TOKEN" }
+            .ToDictionary(name => name, name => running.Settings[name]);
+        settings["ConnectionStrings__Flint"] = db;
+        using var process = Process.Start(FlintProcess.StartInfo(settings))!;
         var stderr = process.StandardError.ReadToEndAsync();
         var stdout = process.StandardOutput.ReadToEndAsync();
         using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60)))
