@@ -16,7 +16,7 @@ namespace Flint.Api.Infrastructure;
 /// timeouts, indirect probes, two votes, connection-liveness suppression, extension during local degradation).</para>
 /// <para>A silo killed with <c>kill -9</c> refuses connections at once, so each probe fails quickly and detection is
 /// about <see cref="MissedProbes"/> probe periods (1–2 s each here) plus one table write per vote: a few seconds instead
-/// of ~15–25 s with the defaults. Measured in <c>bench/RESULTS.md</c> (chaos).</para>
+/// of ~8–15 s with the defaults. Measured in <c>bench/RESULTS.md</c> (chaos).</para>
 /// </remarks>
 public static class ClusterLiveness
 {
