@@ -11,8 +11,8 @@ namespace Flint.Api.Infrastructure;
 
 /// <summary>
 /// OpenTelemetry for operators: the metrics the bench reads (Flint's own meter, Orleans' activations and grain calls,
-/// ASP.NET Core's requests, the database driver's commands and pool) on a Prometheus scrape endpoint behind the admin token
-/// (<see cref="MetricsPath"/>), and exported over OTLP with traces when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set.
+/// ASP.NET Core's requests, the database driver's commands and pool) on a Prometheus scrape endpoint behind the admin
+/// token (<see cref="MetricsPath"/>), and exported over OTLP with traces when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set.
 /// </summary>
 /// <remarks>
 /// <para>Traces exist only with OTLP (nothing else would read them), so a silo without an OTLP endpoint pays nothing
