@@ -26,7 +26,8 @@ public sealed record ApiResponse(int Status, JsonNode? Body, string? ErrorCode)
 public sealed class ApiClient(HttpClient http, IReadOnlyList<string> urls, string? apiKey, bool retry, Stats stats)
 {
     private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(60);
-    // Long enough to outlast Flint's 2-minute takeover of an in-flight idempotency record left by a dead silo.
+    // Long enough to outlast Flint's takeover of an in-flight idempotency record left by a dead silo (as soon as the
+    // cluster declares it dead; by age after 45 s), with room for a slow restart.
     private static readonly TimeSpan RetryBudget = TimeSpan.FromSeconds(180);
     private int _next;
 

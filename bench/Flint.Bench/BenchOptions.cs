@@ -37,6 +37,15 @@ public sealed class BenchOptions
     public int MaxSeconds { get; init; } = 900;
     public int PgPort { get; init; } = 54339;
     public string ServerLogLevel { get; init; } = "Warning";
+    /// <summary>Extra environment of the Flint silos the bench starts (<c>--server-env NAME=VALUE</c>, repeatable):
+    /// e.g. the trace sampling ratio when measuring what telemetry costs.</summary>
+    public IReadOnlyDictionary<string, string> ServerEnv { get; init; } = new Dictionary<string, string>();
+    /// <summary>Start a loopback OTLP receiver that discards what it gets and point the silos at it, so traces are
+    /// exported (and paid for) without a collector.</summary>
+    public bool OtlpSink { get; init; }
+    /// <summary>Added to every port the bench's servers listen on (HTTP, silo, gateway, baseline, OTLP sink), so two
+    /// benches on one machine (two work trees) do not take each other's ports; pair it with <c>--pg-port</c>.</summary>
+    public int PortOffset { get; init; }
     public required string RawArgs { get; init; }
 
     public static readonly string[] Scenarios = ["flash-sale", "checkout", "read-mix"];
@@ -60,6 +69,9 @@ public sealed class BenchOptions
           --no-idempotency-keys   send no Idempotency-Key headers     --no-build       reuse bench/.work builds
           --keep-data      do not reset the bench databases          --max-seconds M  hard stop for one target (default 900)
           --pg-port P      port of the bench's own PostgreSQL (54339) --server-log-level L  servers' log level (Warning)
+          --server-env NAME=VALUE   extra environment for the Flint silos the bench starts (repeatable)
+          --port-offset K  add K to the ports of the servers the bench starts (another bench runs here); with --pg-port
+          --otlp-sink      export the silos' telemetry over OTLP to a loopback receiver that discards it (tracing cost)
         """;
 
     public static BenchOptions Parse(string[] args)
@@ -72,7 +84,9 @@ public sealed class BenchOptions
         IReadOnlyList<string>? flintUrls = null;
         string? baselineUrl = null, flintDb = null, baselineDb = null, adminToken = null, logLevel = "Warning";
         int warmup = 1500, stock = 1000, buyers = 10_000, seconds = 30, variants = 1000, coupons = 20, silos = 1, maxSeconds = 900, pgPort = 54339;
-        bool chaos = false, retry = false, keys = true, build = true, keep = false;
+        bool chaos = false, retry = false, keys = true, build = true, keep = false, otlpSink = false;
+        var portOffset = 0;
+        var serverEnv = new Dictionary<string, string>(StringComparer.Ordinal);
         IReadOnlyList<int> concurrency = [64];
         for (var i = 1; i < args.Length; i++)
         {
@@ -117,6 +131,13 @@ public sealed class BenchOptions
                 case "--no-idempotency-keys": keys = false; break;
                 case "--no-build": build = false; break;
                 case "--keep-data": keep = true; break;
+                case "--otlp-sink": otlpSink = true; break;
+                case "--port-offset": portOffset = Int(); break;
+                case "--server-env":
+                    var pair = Value();
+                    if (pair.IndexOf('=') is var eq && eq < 1) throw new UsageException("--server-env needs NAME=VALUE");
+                    serverEnv[pair[..eq]] = pair[(eq + 1)..];
+                    break;
                 default: throw new UsageException($"unknown option '{args[i]}'\n{Usage}");
             }
         }
@@ -137,7 +158,7 @@ public sealed class BenchOptions
             BaselineDb = baselineDb, AdminToken = adminToken, Stock = stock, Buyers = buyers, ConcurrencyLevels = concurrency,
             Seconds = seconds, Variants = variants, Coupons = coupons, Warmup = warmup, Silos = flintUrls?.Count ?? silos, Chaos = chaos,
             Retry = retry || chaos, IdempotencyKeys = keys || chaos, Build = build, KeepData = keep, MaxSeconds = maxSeconds,
-            PgPort = pgPort, ServerLogLevel = logLevel!, RawArgs = string.Join(' ', args),
+            PgPort = pgPort, ServerLogLevel = logLevel!, ServerEnv = serverEnv, OtlpSink = otlpSink, PortOffset = portOffset, RawArgs = string.Join(' ', args),
         };
     }
 }

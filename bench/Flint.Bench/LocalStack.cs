@@ -82,6 +82,8 @@ public sealed class LocalStack(BenchOptions options, string repoRoot) : IAsyncDi
     private bool _flintBuilt, _baselineBuilt;
     private readonly List<ServerProcess> _servers = [];
     public string AdminToken { get; } = "bench-admin-" + Guid.NewGuid().ToString("N");
+    /// <summary>The loopback OTLP receiver of <c>--otlp-sink</c>, started with the first silo.</summary>
+    public OtlpSink? Sink { get; private set; }
 
     public string PgDataDir => Path.Combine(_work, "pg");
     public string PostgresUrl(string database) =>
@@ -153,20 +155,22 @@ public sealed class LocalStack(BenchOptions options, string repoRoot) : IAsyncDi
         var cluster = "bench-" + DateTime.UtcNow.ToString("yyyyMMddHHmmss", System.Globalization.CultureInfo.InvariantCulture);
         // Each silo has two pools (Flint's data source and the Orleans providers'); keep the cluster under max_connections (200).
         var pool = Math.Max(10, Math.Min(50, 90 / silos));
+        if (options.OtlpSink) Sink ??= new OtlpSink(54318 + options.PortOffset);
         var list = new List<ServerProcess>();
         for (var i = 0; i < silos; i++)
         {
-            var url = $"http://127.0.0.1:{5181 + i}";
+            var url = $"http://127.0.0.1:{5181 + options.PortOffset + i}";
             var env = new Dictionary<string, string>
             {
                 ["ConnectionStrings__Flint"] = PostgresUrl("flint").Replace("Maximum Pool Size=50", $"Maximum Pool Size={pool}", StringComparison.Ordinal),
                 ["FLINT_URLS"] = url,
-                ["FLINT_SILO_PORT"] = (11311 + i).ToString(System.Globalization.CultureInfo.InvariantCulture),
-                ["FLINT_GATEWAY_PORT"] = (30301 + i).ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["FLINT_SILO_PORT"] = (11311 + options.PortOffset + i).ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["FLINT_GATEWAY_PORT"] = (30301 + options.PortOffset + i).ToString(System.Globalization.CultureInfo.InvariantCulture),
                 ["FLINT_CLUSTER_ID"] = cluster,
                 ["FLINT_ADMIN_TOKEN"] = AdminToken,
                 ["Logging__LogLevel__Default"] = options.ServerLogLevel,
             };
+            foreach (var (name, value) in (Sink?.Environment ?? new Dictionary<string, string>()).Concat(options.ServerEnv)) env[name] = value;
             var server = new ServerProcess($"flint-silo-{i}", url, output, $"dotnet '{Path.Combine(output, "Flint.Api.dll")}'", env,
                 Path.Combine(_work, $"flint-silo-{i}.log"));
             server.Start();
@@ -184,13 +188,14 @@ public sealed class LocalStack(BenchOptions options, string repoRoot) : IAsyncDi
         await StartPostgres();
         await BuildBaseline();
         var output = Path.Combine(_work, "baseline");
+        var url = $"http://127.0.0.1:{5190 + options.PortOffset}";
         var env = new Dictionary<string, string>
         {
             ["ConnectionStrings__Baseline"] = PostgresUrl("baseline"),
-            ["BASELINE_URLS"] = "http://127.0.0.1:5190",
+            ["BASELINE_URLS"] = url,
             ["Logging__LogLevel__Default"] = options.ServerLogLevel,
         };
-        var server = new ServerProcess("baseline", "http://127.0.0.1:5190", output, $"dotnet '{Path.Combine(output, "Flint.Baseline.dll")}'", env,
+        var server = new ServerProcess("baseline", url, output, $"dotnet '{Path.Combine(output, "Flint.Baseline.dll")}'", env,
             Path.Combine(_work, "baseline.log"));
         server.Start();
         _servers.Add(server);
@@ -206,6 +211,7 @@ public sealed class LocalStack(BenchOptions options, string repoRoot) : IAsyncDi
     public async ValueTask DisposeAsync()
     {
         await StopServers(_servers.Where(s => s.Running));
+        if (Sink is not null) await Sink.DisposeAsync();
         if (_pgStarted)
         {
             try

@@ -48,6 +48,7 @@ try
             Stock = options.Stock, Buyers = options.Buyers, Concurrency = options.Concurrency, ConcurrencyLevels = options.ConcurrencyLevels, Seconds = options.Seconds,
             Variants = options.Variants, Coupons = options.Coupons, Warmup = options.Warmup, Silos = options.Silos, Chaos = options.Chaos, Retry = options.Retry,
             IdempotencyKeys = options.IdempotencyKeys, ServerLogLevel = options.ServerLogLevel,
+            ServerEnv = options.ServerEnv.Count > 0 ? options.ServerEnv.ToDictionary() : null, OtlpSink = options.OtlpSink,
             StartedByBench = options.FlintUrls is null && options.BaselineUrl is null,
         },
     };
@@ -67,6 +68,8 @@ try
                     : $"[{at}] {result.CheckoutsPerSecond:0.0} checkouts/s, p50/p95/p99 {result.CheckoutLatencyMs?.P50:0.0}/{result.CheckoutLatencyMs?.P95:0.0}/{result.CheckoutLatencyMs?.P99:0.0} ms, errors: {Results.Errors(result)}");
                 if (result.StepLatencyMs is { Count: > 0 } steps)
                     Console.Error.WriteLine($"[{at}] steps p50/p99 ms: {string.Join(", ", steps.Select(s => $"{s.Key} {s.Value.P50:0.0}/{s.Value.P99:0.0}"))}");
+                if (result.ServerMetrics is { } server)
+                    Console.Error.WriteLine($"[{at}] server (/ops/metrics): {server.Summary()}");
                 if (result.DatabasePerCheckout is { RowsWrittenByTable: { Count: > 0 } tables } cost)
                     Console.Error.WriteLine($"[{at}] per checkout: {Results.CpuPerCheckout(result)} CPU ms, {cost.CommitsPerCheckout} db transactions, {cost.WalKbPerCheckout} KB WAL; rows written by table: {string.Join(", ", tables.Select(t => $"{t.Key} {t.Value}"))}");
             }
@@ -168,6 +171,7 @@ static async Task<TargetContext> FlintTarget(BenchOptions o, LocalStack stack, H
         MerchantId = merchant.Data["merchant_id"]!.GetValue<string>(),
         PostmasterPid = o.FlintUrls is null ? stack.PostmasterPid : null,
         Http = http,
+        AdminToken = adminToken,
     };
 }
 

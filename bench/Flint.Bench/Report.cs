@@ -54,6 +54,8 @@ public static class Report
                     sb.AppendLine(CultureInfo.InvariantCulture, $"- {t.Target}: oversold {v.Oversold}; paid orders {v.PaidOrders?.ToString(CultureInfo.InvariantCulture) ?? "?"} of {v.ExpectedPaid} expected; stock left {v.StockOnHand}; succeeded charges {v.SucceededCharges?.ToString(CultureInfo.InvariantCulture) ?? "?"}; acknowledged {v.Acknowledged}; check {(v.Passed ? "passed" : "FAILED")}{(v.DatabaseChecked ? " (API + database)" : " (API only)")}");
                 if (t.Chaos is { KilledSilo: not null } c)
                     sb.AppendLine(CultureInfo.InvariantCulture, $"- chaos: kill -9 {c.KilledSilo} at {c.KilledAtSeconds:0.0} s, restarted at {c.RestartedAtSeconds:0.0} s, ready at {c.ReadyAtSeconds:0.0} s; retries: {(t.Retries.Count == 0 ? "none" : string.Join(", ", t.Retries.Select(r => $"{r.Key} ×{r.Value}")))}");
+                if (t.ServerMetrics is { } server)
+                    sb.AppendLine(CultureInfo.InvariantCulture, $"- {t.Target} (its /ops/metrics over the measurement): {server.Summary()}");
                 if (t.SelloutSeconds is { } sell)
                     sb.AppendLine(CultureInfo.InvariantCulture, $"- {t.Target}: sold out after {sell:0.0} s ({t.CheckoutsPerSecond:0.0} units/s); all {run.Settings.Buyers} buyers served in {t.ElapsedSeconds:0.0} s ({(t.BuyersPerSecond ?? run.Settings.Buyers / Math.Max(0.01, t.ElapsedSeconds)):0.0}/s)");
             }
@@ -84,10 +86,11 @@ public static class Report
     private static string Settings(RunResult run)
     {
         var s = run.Settings;
+        var env = (s.ServerEnv is { Count: > 0 } e ? ", " + string.Join(", ", e.Select(kv => $"{kv.Key}={kv.Value}")) : "") + (s.OtlpSink ? ", OTLP to a sink" : "");
         var clients = s.ConcurrencyLevels is { Count: > 1 } levels ? string.Join("/", levels) : s.Concurrency.ToString(CultureInfo.InvariantCulture);
         return run.Scenario == "flash-sale"
-            ? $"stock {s.Stock}, buyers {s.Buyers}, concurrency {clients}{(s.Silos > 1 ? $", {s.Silos} silos" : "")}"
-            : $"{s.Seconds} s, {s.Variants} variants, {s.Coupons} coupons, concurrency {clients}{(s.Silos > 1 ? $", {s.Silos} silos" : "")}";
+            ? $"stock {s.Stock}, buyers {s.Buyers}, concurrency {clients}{(s.Silos > 1 ? $", {s.Silos} silos" : "")}{env}"
+            : $"{s.Seconds} s, {s.Variants} variants, {s.Coupons} coupons, concurrency {clients}{(s.Silos > 1 ? $", {s.Silos} silos" : "")}{env}";
     }
 
     public static void WriteInto(string repoRoot)

@@ -21,6 +21,9 @@ public sealed class RunSettings
     public bool Retry { get; init; }
     public bool IdempotencyKeys { get; init; }
     public string ServerLogLevel { get; init; } = "";
+    /// <summary>--server-env: extra environment of the Flint silos (e.g. trace sampling).</summary>
+    public Dictionary<string, string>? ServerEnv { get; init; }
+    public bool OtlpSink { get; init; }
     public bool StartedByBench { get; init; }
 }
 

@@ -16,6 +16,8 @@ public sealed class TargetContext
     public required string? MerchantId { get; init; }
     public required int? PostmasterPid { get; init; }
     public required HttpClient Http { get; init; }
+    /// <summary>Flint's admin token, to read its /ops/metrics (null for the baseline).</summary>
+    public string? AdminToken { get; init; }
     public string Name => Kind == TargetKind.Flint ? "flint" : "baseline";
     /// <summary>checkout/read-mix: the catalog made by the first level's setup, reused by the next levels.</summary>
     public Catalog? Catalog { get; set; }
@@ -65,6 +67,11 @@ public sealed class TargetResult
     public bool StoppedByTimeLimit { get; set; }
     public Verification? Verification { get; set; }
     public ChaosReport? Chaos { get; set; }
+    /// <summary>Flint's own figures over the measurement, scraped from /ops/metrics (group commits, pay steps).</summary>
+    public ServerMetrics? ServerMetrics { get; set; }
+    /// <summary>With --otlp-sink: OTLP exports the sink received from the silos (whole run, warm-up included).</summary>
+    public long? OtlpExports { get; set; }
+    public double? OtlpExportKb { get; set; }
 }
 
 /// <summary>The three scenarios. Each drives one target with <c>--concurrency</c> virtual buyers and stops by itself.</summary>
@@ -127,6 +134,7 @@ public static class Scenarios
         var api = new ApiClient(t.Http, t.Api.Urls, t.Api.ApiKey, o.Retry, stats);
 
         var dbBefore = await DbCounters.Read(t.Database);
+        var metricsBefore = await ServerMetricsScrape.Snapshot(t.Http, t.Api.Urls, t.AdminToken);
         var cpu = new CpuMeter(t.Servers.Select(s => s.Pid), t.PostmasterPid);
         var clock = Stopwatch.StartNew();
         var hardStop = TimeSpan.FromSeconds(o.MaxSeconds);
@@ -186,6 +194,12 @@ public static class Scenarios
         await progress;
         await chaos;
         var (app, pg) = cpu.Stop();
+        result.ServerMetrics = ServerMetricsScrape.Between(metricsBefore, await ServerMetricsScrape.Snapshot(t.Http, t.Api.Urls, t.AdminToken));
+        if (stack?.Sink is { } sink)
+        {
+            result.OtlpExports = sink.Requests;
+            result.OtlpExportKb = Math.Round(sink.Bytes / 1024.0, 1);
+        }
         // pg_stat counters are published by backends at transaction end or within a second: let them land.
         await Task.Delay(1500);
         if (dbBefore is not null && await DbCounters.Read(t.Database) is { } dbAfter && stats.Checkouts > 0)

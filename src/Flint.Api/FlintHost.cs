@@ -49,6 +49,7 @@ public static class FlintHost
         });
 
         builder.Services.AddSingleton(settings);
+        builder.AddFlintTelemetry();
         builder.Services.AddFlintRateLimiting(settings);
         // The OpenAPI document describes bodies with the same JSON shape the endpoints read and write.
         // Numbers are JSON numbers only, as JsonBody reads them (the web default would document "12" as an integer).
@@ -59,6 +60,7 @@ public static class FlintHost
         });
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<MerchantStore>();
+        builder.Services.AddSingleton<IdempotencyOwners>();
         // Card processing: the simulated processor (test mode default, durable through grain state) and Stripe.
         builder.Services.AddSingleton<ISimulatedProcessorLedger, GrainSimulatedLedger>();
         builder.Services.AddSingleton(new StripeProcessorOptions(builder.Configuration["FLINT_STRIPE_API_BASE"],
@@ -89,6 +91,7 @@ public static class FlintHost
             silo.ConfigureEndpoints(advertised, settings.SiloPort, settings.GatewayPort, listenOnAnyHostAddress: !IPAddress.IsLoopback(advertised));
             // Schema, membership, reminders, grain storage and the typed queries the endpoints ask.
             silo.AddFlintStorage(settings.ConnectionString);
+            silo.UseFlintLiveness();
             silo.AddIncomingGrainCallFilter<DomainErrorCallFilter>();
             silo.AddDashboard();
         });
@@ -119,6 +122,7 @@ public static class FlintHost
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapScalarApiReference("/docs", o => o.WithOpenApiRoutePattern("/openapi/{documentName}.json").WithTitle("Flint API"));
         app.MapOrleansDashboard(routePrefix: "/dashboard");
+        app.MapFlintMetrics();
 
         var v1 = app.MapGroup("/v1");
         v1.MapMerchantEndpoints();
@@ -157,8 +161,8 @@ public sealed class ReadinessCheck(IHostApplicationLifetime lifetime, IDatabaseH
     }
 }
 
-/// <summary>The dashboard shows grain state, so it is for the operator only: Bearer admin token, or HTTP Basic
-/// with the admin token as password (so a browser can open it).</summary>
+/// <summary>The dashboard shows grain state and /ops/metrics the cluster's traffic, so they are for the operator only:
+/// Bearer admin token, or HTTP Basic with the admin token as password (so a browser or a scraper can open them).</summary>
 public static class OpsAuthorization
 {
     public static IApplicationBuilder UseOpsAuthorization(this IApplicationBuilder app) => app.Use(async (ctx, next) =>

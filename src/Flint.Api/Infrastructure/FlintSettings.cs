@@ -17,13 +17,14 @@ public sealed record FlintSettings(
     /// <summary>How many requests a key may make at once before the per-second rate applies (bucket size).</summary>
     public int RateLimitBurst { get; init; } = 4000;
 
-    /// <summary>How often each silo looks for payments left pending by a process that died.</summary>
-    public TimeSpan PendingSweepInterval { get; init; } = TimeSpan.FromSeconds(10);
+    /// <summary>How often each silo looks for payments left pending by a process that died (one indexed query).</summary>
+    public TimeSpan PendingSweepInterval { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>How long a payment may stay pending before its order is asked to resume it. A saga normally takes
     /// milliseconds; waking one that is still running (a slow processor) is harmless: the call waits for the order's
-    /// current call to end and then finds nothing in flight.</summary>
-    public TimeSpan PendingSweepAge { get; init; } = TimeSpan.FromSeconds(15);
+    /// current call to end and then finds nothing in flight. With the sweep interval, a saga whose silo died and whose
+    /// order nobody touches settles within 15 s (an order that is touched resumes on activation, at once).</summary>
+    public TimeSpan PendingSweepAge { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>The address other silos reach this one on: loopback by default (one machine), "auto" for the
     /// first IPv4 address of the host (containers), or an explicit IP.</summary>
@@ -53,8 +54,8 @@ public sealed record FlintSettings(
             RateLimitPerSecond = NonNegative("FLINT_RATE_LIMIT_PER_SECOND", 2000),
             // Without an explicit burst, a key may spend two seconds' worth at once.
             RateLimitBurst = NonNegative("FLINT_RATE_LIMIT_BURST", 2 * NonNegative("FLINT_RATE_LIMIT_PER_SECOND", 2000)),
-            PendingSweepInterval = TimeSpan.FromSeconds(Math.Max(1, NonNegative("FLINT_PENDING_SWEEP_SECONDS", 10))),
-            PendingSweepAge = TimeSpan.FromSeconds(NonNegative("FLINT_PENDING_AGE_SECONDS", 15)),
+            PendingSweepInterval = TimeSpan.FromSeconds(Math.Max(1, NonNegative("FLINT_PENDING_SWEEP_SECONDS", 5))),
+            PendingSweepAge = TimeSpan.FromSeconds(NonNegative("FLINT_PENDING_AGE_SECONDS", 10)),
         };
 
         int NonNegative(string key, int fallback)

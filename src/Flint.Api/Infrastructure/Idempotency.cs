@@ -9,7 +9,9 @@ namespace Flint.Api.Infrastructure;
 /// Idempotency-Key handling for every mutating /v1 call, stored in PostgreSQL so replays survive restarts and
 /// work across silos. The first request with a key inserts an in-flight row; a concurrent one with the same key
 /// finds it and gets 409; later ones get the stored response byte for byte (or 422 if the request differs).
-/// 5xx responses (and "in progress, retry" conflicts) are not kept, so the client may retry them.
+/// 5xx responses (and "in progress, retry" conflicts) are not kept, so the client may retry them. The row names the
+/// silo that runs the request (<see cref="IdempotencyOwners"/>): a retry takes over the key of a request whose silo the
+/// cluster declared dead at once, and any in-flight row after <see cref="IdempotencyRecords.StaleInFlight"/>.
 /// The claim and the completion of concurrent requests are grouped into one statement each (see
 /// <see cref="IdempotencyRecords"/>); every request still waits for its own row to be durable: the handler runs only
 /// after its claim committed, and the response is sent only after its completion committed.
@@ -39,11 +41,13 @@ public static class Idempotency
             hash = sha.GetHashAndReset();
         }
         var store = ctx.RequestServices.GetRequiredService<IIdempotencyRecords>();
+        var owners = ctx.RequestServices.GetRequiredService<IdempotencyOwners>();
+        var owner = owners.Self;
         var ct = ctx.RequestAborted;
 
         // Not cancelled with the request: the claim is part of a group statement, and a claim that committed must be
         // followed by its completion or its removal below.
-        if (!await store.TryClaim(new IdempotencyClaim(tenant.MerchantId, tenant.Environment, key, hash, method, ctx.Request.Path.ToString())))
+        if (!await store.TryClaim(new IdempotencyClaim(tenant.MerchantId, tenant.Environment, key, hash, method, ctx.Request.Path.ToString(), owner)))
         {
             var existing = await store.Load(tenant.MerchantId, tenant.Environment, key, ct);
             if (existing is null)
@@ -55,7 +59,8 @@ public static class Idempotency
                 throw new ApiException(422, "invalid_request", "IDEMPOTENCY_KEY_REUSED", "This Idempotency-Key was used with a different request.");
             if (existing.Status is null)
             {
-                if (!await store.TryTakeOver(tenant.MerchantId, tenant.Environment, key, ct))
+                var deadOwner = owners.IsDead(existing.Owner) ? existing.Owner : null;
+                if (!await store.TryTakeOver(tenant.MerchantId, tenant.Environment, key, deadOwner, owner, ct))
                     throw new ApiException(409, "conflict", "IDEMPOTENCY_KEY_IN_USE", "A request with this Idempotency-Key is in progress; retry shortly.");
             }
             else
@@ -84,13 +89,13 @@ public static class Idempotency
                 if (ctx.Response.Headers["X-Request-Id"].ToString() is { Length: > 0 } rid) headers["X-Request-Id"] = rid;
                 else headers["X-Request-Id"] = RequestIds.Of(ctx);
                 await store.Complete(new IdempotencyCompletion(tenant.MerchantId, tenant.Environment, key, status, buffer.ToArray(),
-                    JsonSerializer.Serialize(headers)));
+                    JsonSerializer.Serialize(headers), owner));
                 stored = true;
             }
         }
         finally
         {
-            if (!stored) await store.Forget(tenant.MerchantId, tenant.Environment, key);
+            if (!stored) await store.Forget(tenant.MerchantId, tenant.Environment, key, owner);
             ctx.Response.Body = original;
         }
         buffer.Position = 0;

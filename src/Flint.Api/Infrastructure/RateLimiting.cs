@@ -1,4 +1,6 @@
+using System.Diagnostics.Metrics;
 using System.Globalization;
+using Flint.Abstractions;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
 
@@ -14,6 +16,11 @@ namespace Flint.Api.Infrastructure;
 /// </summary>
 public static class RateLimiting
 {
+    /// <summary>Refusals, tagged <c>caller</c>: <c>api_key</c> or <c>ip</c> (admin token, unauthenticated). A rising
+    /// count on a key is a client to talk to; the key itself is not a tag, so the series stay few.</summary>
+    private static readonly Counter<long> Refusals = FlintMeter.Instance.CreateCounter<long>("flint.rate_limit.refusals", "{request}",
+        "Requests refused with 429 RATE_LIMITED.");
+
     public static IServiceCollection AddFlintRateLimiting(this IServiceCollection services, FlintSettings settings) =>
         services.AddRateLimiter(o =>
         {
@@ -37,6 +44,7 @@ public static class RateLimiting
                     ? Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds))
                     : 1;
                 var ctx = context.HttpContext;
+                Refusals.Add(1, new KeyValuePair<string, object?>("caller", Authentication.ActorOf(ctx) is null ? "ip" : "api_key"));
                 ctx.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
                 await ErrorMapper.Write(ctx, StatusCodes.Status429TooManyRequests, new ErrorBody("rate_limit", "RATE_LIMITED",
                     $"Too many requests with this API key; retry after {seconds} s.", null));

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Flint.Abstractions;
 using Flint.Abstractions.Coupons;
 using Flint.Abstractions.Inventory;
@@ -23,7 +24,24 @@ public sealed partial class OrderGrain
 
     public async Task<PayOrderResult> Pay(PayOrderRequest request, PayAttempt attempt)
     {
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            var result = await PayOnce(request, attempt);
+            PayMetrics.Request(started, null);
+            return result;
+        }
+        catch (Exception e)
+        {
+            PayMetrics.Request(started, e);
+            throw;
+        }
+    }
+
+    private async Task<PayOrderResult> PayOnce(PayOrderRequest request, PayAttempt attempt)
+    {
         EnsureExists();
+        await SettleLeftoverSaga();
         if (attempt.IdempotencyKey is { } key && State.Payments.Where(p => p.IdempotencyKey == key).ToList() is { Count: > 0 } earlier)
             return EarlierOutcome(earlier);
         CheckVersion(request.Version);
@@ -67,9 +85,12 @@ public sealed partial class OrderGrain
         // Stock first, before anything is written here: a refusal (sold out) then costs this order no write at all,
         // which is what most buyers of a flash sale get. A reservation held by an attempt whose process dies before
         // the plan below is written simply expires (ReservationHold).
+        var step = Stopwatch.GetTimestamp();
         await ReserveStock(saga);
+        PayMetrics.Step(PayMetrics.HoldStock, step);
         // The plan is durable before the first step that cannot be taken back by expiry (coupon, charge); a pending
         // payment row in the projection is how the PendingPaymentSweeper finds this order if its process dies.
+        step = Stopwatch.GetTimestamp();
         try
         {
             await Change(s =>
@@ -85,6 +106,7 @@ public sealed partial class OrderGrain
             await ReleaseStock(saga);
             throw;
         }
+        PayMetrics.Step(PayMetrics.WritePlan, step);
         return await WithRecoveryOnCrash(() => RunPay(recovering: false));
     }
 
@@ -131,12 +153,14 @@ public sealed partial class OrderGrain
         var saga = State.PendingPay ?? throw new InvalidOperationException("no payment in flight");
         var orderId = ObjectId;
 
-        if (!recovering)
+        var step = Stopwatch.GetTimestamp();
+        if (!recovering && saga.CouponIds.Count > 0)
         {
             try
             {
                 foreach (var couponId in saga.CouponIds)
                     await Coupon(couponId).Redeem(orderId, State.CustomerId);
+                PayMetrics.Step(PayMetrics.RedeemCoupons, step);
             }
             catch (FlintException e)
             {
@@ -145,6 +169,7 @@ public sealed partial class OrderGrain
             }
         }
 
+        step = Stopwatch.GetTimestamp();
         var outcomes = new Dictionary<string, ChargeResult>();
         foreach (var paymentId in saga.PaymentIds)
         {
@@ -170,6 +195,7 @@ public sealed partial class OrderGrain
             }
             if (outcomes[paymentId].Outcome != ChargeOutcome.Succeeded) break;
         }
+        PayMetrics.Step(recovering ? PayMetrics.FindCharge : PayMetrics.Charge, step);
 
         var failed = saga.PaymentIds.Select(id => (id, r: outcomes.GetValueOrDefault(id))).FirstOrDefault(x => x.r is null || x.r.Outcome != ChargeOutcome.Succeeded);
         if (failed.id is not null)
@@ -183,10 +209,12 @@ public sealed partial class OrderGrain
 
         // The charge happened: the sale must now complete. Reservations are committed (idempotent); one that
         // expired meanwhile is taken again, and only if the stock is truly gone is the money given back.
+        step = Stopwatch.GetTimestamp();
         try
         {
             foreach (var r in saga.Reservations)
                 await CommitReservation(r, saga.ReservationId, orderId);
+            PayMetrics.Step(PayMetrics.CommitStock, step);
         }
         catch (FlintException e) when (e.Code == "INSUFFICIENT_INVENTORY")
         {
@@ -195,7 +223,8 @@ public sealed partial class OrderGrain
             throw DomainException.Conflict("INSUFFICIENT_INVENTORY", "The stock ran out while the payment was being completed; the charge was refunded.");
         }
 
-        return await Change(s =>
+        step = Stopwatch.GetTimestamp();
+        var paid = await Change(s =>
         {
             var from = s.Status;
             long applied = 0;
@@ -220,6 +249,8 @@ public sealed partial class OrderGrain
             SetPaymentProjections(s, saga.PaymentIds);
             return new PayOrderResult(view, paymentViews);
         });
+        PayMetrics.Step(PayMetrics.FinalWrite, step);
+        return paid;
     }
 
     /// <summary>Gives every card charged in this attempt its money back (idempotent: key = payment id + "_void").</summary>
@@ -271,6 +302,7 @@ public sealed partial class OrderGrain
     /// <summary>Gives back what the saga took and records the failed attempt, in one order write.</summary>
     private async Task Undo(PaySaga saga, string? failedCode, string reason, IReadOnlyDictionary<string, ChargeResult>? outcomes = null)
     {
+        var step = Stopwatch.GetTimestamp();
         await ReleaseStock(saga);
         foreach (var couponId in saga.CouponIds)
         {
@@ -291,6 +323,7 @@ public sealed partial class OrderGrain
             SetPaymentProjections(s, saga.PaymentIds);
             return 0;
         }, bumpVersion: false);
+        PayMetrics.Step(PayMetrics.Undo, step);
     }
 
     /// <summary>The end of a payment either way: the card token is no longer kept, and the card's brand and last

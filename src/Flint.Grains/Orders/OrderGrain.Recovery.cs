@@ -57,20 +57,48 @@ public sealed partial class OrderGrain : IRemindable
         _recoveryTimer = this.RegisterGrainTimer(_ => Recover(), new GrainTimerCreationOptions(due, Timeout.InfiniteTimeSpan));
     }
 
+    /// <summary>
+    /// A saga still pending when a call starts is not running: calls to an order never interleave, so its process died
+    /// (or it failed and waits for its recovery timer). Settled first, so that the call — typically the buyer's retry of
+    /// that very payment, after its silo was killed — answers with the outcome rather than "in progress, retry"; the
+    /// activation's own recovery would do the same a moment later. If the processor cannot say yet, it stays pending.
+    /// </summary>
+    private async Task SettleLeftoverSaga()
+    {
+        if (State.PendingPay is null && State.PendingRefund is null) return;
+        try
+        {
+            await Recover();
+        }
+        catch (Exception)
+        {
+            ScheduleRecovery(TimeSpan.FromSeconds(1));
+        }
+    }
+
     /// <summary>Finishes or undoes whatever a crashed process left in flight.</summary>
     private async Task Recover()
     {
+        var paying = State.PendingPay is not null;
         try
         {
-            if (State.PendingPay is not null) await RunPay(recovering: true);
+            if (paying) await RunPay(recovering: true);
             if (State.PendingRefund is not null) await RunRefund();
+            if (paying) PayMetrics.Recovery("completed");
         }
         catch (DomainException)
         {
             // The saga reached its end (declined, refused); its outcome is recorded in the state.
+            if (paying) PayMetrics.Recovery(State.PendingPay is null ? "undone" : "pending");
         }
         catch (FlintException)
         {
+            if (paying) PayMetrics.Recovery(State.PendingPay is null ? "undone" : "pending");
+        }
+        catch
+        {
+            if (paying) PayMetrics.Recovery("pending");
+            throw;
         }
     }
 }

@@ -1,18 +1,24 @@
+using System.Diagnostics.Metrics;
 using System.Text.Json;
+using Flint.Abstractions;
 using Npgsql;
 using NpgsqlTypes;
 
 namespace Flint.Persistence.Idempotency;
 
-/// <summary>The in-flight row a request with an Idempotency-Key inserts before it runs.</summary>
-public sealed record IdempotencyClaim(string MerchantId, string Environment, string Key, byte[] Hash, string Method, string Path);
+/// <summary>The in-flight row a request with an Idempotency-Key inserts before it runs. <paramref name="Owner"/> names the
+/// silo that runs it, so that a retry can tell a request still running from one that died with its silo.</summary>
+public sealed record IdempotencyClaim(string MerchantId, string Environment, string Key, byte[] Hash, string Method, string Path,
+    string? Owner = null);
 
-/// <summary>The response stored for the request that holds a key.</summary>
-public sealed record IdempotencyCompletion(string MerchantId, string Environment, string Key, int Status, byte[] Body, string HeadersJson);
+/// <summary>The response stored for the request that holds a key (the row is completed only while
+/// <paramref name="Owner"/> still holds it).</summary>
+public sealed record IdempotencyCompletion(string MerchantId, string Environment, string Key, int Status, byte[] Body, string HeadersJson,
+    string? Owner = null);
 
 /// <summary>A stored request: the hash of what was asked and, once it finished, its response (Status null while the
-/// first request still runs).</summary>
-public sealed record IdempotencyRecord(byte[] Hash, int? Status, byte[] Body, Dictionary<string, string> Headers);
+/// first request still runs, on the silo named by Owner).</summary>
+public sealed record IdempotencyRecord(byte[] Hash, int? Status, byte[] Body, Dictionary<string, string> Headers, string? Owner = null);
 
 /// <summary>The idempotency records (flint_idempotency) behind the host's Idempotency-Key handling, kept in PostgreSQL
 /// so replays survive restarts and work across silos.</summary>
@@ -25,13 +31,17 @@ public interface IIdempotencyRecords
     /// <summary>Stores the response of the request that holds the key; returns once it is durable.</summary>
     Task Complete(IdempotencyCompletion completion);
 
-    /// <summary>Takes over an in-flight row whose request died (older than <see cref="IdempotencyRecords.StaleInFlight"/>).</summary>
-    Task<bool> TryTakeOver(string merchantId, string environment, string key, CancellationToken ct);
+    /// <summary>Takes over an in-flight row whose request died, for <paramref name="newOwner"/>: one still held by
+    /// <paramref name="deadOwner"/> (a silo the cluster declared dead; null when the caller knows of none), or any older
+    /// than <see cref="IdempotencyRecords.StaleInFlight"/>. False when another request holds it now (e.g. took it over
+    /// first).</summary>
+    Task<bool> TryTakeOver(string merchantId, string environment, string key, string? deadOwner, string? newOwner, CancellationToken ct);
 
     Task<IdempotencyRecord?> Load(string merchantId, string environment, string key, CancellationToken ct);
 
-    /// <summary>Removes the in-flight row of a request whose answer is not kept (5xx, retryable), so it can be retried.</summary>
-    Task Forget(string merchantId, string environment, string key);
+    /// <summary>Removes the in-flight row of a request whose answer is not kept (5xx, retryable), so it can be retried;
+    /// only while <paramref name="owner"/> still holds it.</summary>
+    Task Forget(string merchantId, string environment, string key, string? owner = null);
 }
 
 /// <summary>
@@ -43,8 +53,14 @@ public interface IIdempotencyRecords
 public sealed class IdempotencyRecords : IIdempotencyRecords
 {
     /// <summary>An in-flight row older than this belongs to a request whose process died; it may be taken over.
-    /// Longer than any request can run (grain calls time out after 30 s).</summary>
+    /// Longer than any request can run (grain calls time out after 30 s). The fallback for rows without an owner, or
+    /// whose owner the cluster does not know as dead (e.g. forgotten by it); a dead owner's rows go at once.</summary>
     public static readonly TimeSpan StaleInFlight = TimeSpan.FromSeconds(45);
+
+    /// <summary>In-flight rows taken over, tagged <c>reason</c>: <c>owner_dead</c> (its silo was declared dead) or
+    /// <c>stale</c> (older than <see cref="StaleInFlight"/>).</summary>
+    private static readonly Counter<long> TakeOvers = FlintMeter.Instance.CreateCounter<long>("flint.idempotency.takeovers", "{request}",
+        "In-flight idempotency records taken over by a retry because the request holding them died.");
 
     /// <summary>One item's outcome inside a group flush: an item that fails on its own (found by re-running the
     /// items one by one after the group statement failed) fails only its own request.</summary>
@@ -120,9 +136,9 @@ public sealed class IdempotencyRecords : IIdempotencyRecords
             .Select(kv => items[kv.Value]).ToList();
 
         await using var cmd = _db.CreateCommand("""
-            INSERT INTO flint_idempotency (merchant_id, environment, idem_key, request_hash, method, path, created_at)
-            SELECT u.m, u.e, u.k, u.h, u.method, u.path, now()
-            FROM unnest(@m, @e, @k, @h, @method, @path) AS u(m, e, k, h, method, path)
+            INSERT INTO flint_idempotency (merchant_id, environment, idem_key, request_hash, method, path, owner, created_at)
+            SELECT u.m, u.e, u.k, u.h, u.method, u.path, u.owner, now()
+            FROM unnest(@m, @e, @k, @h, @method, @path, @owner) AS u(m, e, k, h, method, path, owner)
             ON CONFLICT DO NOTHING
             RETURNING merchant_id, environment, idem_key
             """);
@@ -132,6 +148,7 @@ public sealed class IdempotencyRecords : IIdempotencyRecords
         cmd.Parameters.Add(new NpgsqlParameter<byte[][]>("h", NpgsqlDbType.Array | NpgsqlDbType.Bytea) { TypedValue = send.Select(c => c.Hash).ToArray() });
         cmd.Parameters.Add(TextArray("method", send.Select(c => c.Method)));
         cmd.Parameters.Add(TextArray("path", send.Select(c => c.Path)));
+        cmd.Parameters.Add(TextArray("owner", send.Select(c => c.Owner)));
         await using var r = await cmd.ExecuteReaderAsync(CancellationToken.None);
         while (await r.ReadAsync(CancellationToken.None))
             claimed[firsts[(r.GetString(0), r.GetString(1), r.GetString(2))]] = true;
@@ -158,14 +175,14 @@ public sealed class IdempotencyRecords : IIdempotencyRecords
     }
 
     /// <summary>One UPDATE for the whole group. Each row is completed only by the request that claimed it, so
-    /// two groups never hold the same row.</summary>
+    /// two groups never hold the same row; a row another silo took over (its owner changed) is left to that silo.</summary>
     private async Task UpdateCompletions(IReadOnlyList<IdempotencyCompletion> items)
     {
         await using var cmd = _db.CreateCommand("""
             UPDATE flint_idempotency AS i
             SET status = u.s, response_body = u.b, response_headers = u.hd::jsonb, completed_at = now()
-            FROM unnest(@m, @e, @k, @s, @b, @hd) AS u(m, e, k, s, b, hd)
-            WHERE i.merchant_id = u.m AND i.environment = u.e AND i.idem_key = u.k
+            FROM unnest(@m, @e, @k, @s, @b, @hd, @owner) AS u(m, e, k, s, b, hd, owner)
+            WHERE i.merchant_id = u.m AND i.environment = u.e AND i.idem_key = u.k AND i.owner IS NOT DISTINCT FROM u.owner
             """);
         cmd.Parameters.Add(TextArray("m", items.Select(c => c.MerchantId)));
         cmd.Parameters.Add(TextArray("e", items.Select(c => c.Environment)));
@@ -173,30 +190,41 @@ public sealed class IdempotencyRecords : IIdempotencyRecords
         cmd.Parameters.Add(new NpgsqlParameter<int[]>("s", NpgsqlDbType.Array | NpgsqlDbType.Integer) { TypedValue = items.Select(c => c.Status).ToArray() });
         cmd.Parameters.Add(new NpgsqlParameter<byte[][]>("b", NpgsqlDbType.Array | NpgsqlDbType.Bytea) { TypedValue = items.Select(c => c.Body).ToArray() });
         cmd.Parameters.Add(TextArray("hd", items.Select(c => c.HeadersJson)));
+        cmd.Parameters.Add(TextArray("owner", items.Select(c => c.Owner)));
         // Not tied to any request's cancellation: once the effect happened, its record must be written.
         await cmd.ExecuteNonQueryAsync(CancellationToken.None);
     }
 
-    private static NpgsqlParameter<string[]> TextArray(string name, IEnumerable<string> values) =>
+    private static NpgsqlParameter<string?[]> TextArray(string name, IEnumerable<string?> values) =>
         new(name, NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = values.ToArray() };
 
-    public async Task<bool> TryTakeOver(string m, string e, string key, CancellationToken ct)
+    private static NpgsqlParameter Text(string name, string? value) =>
+        new(name, NpgsqlDbType.Text) { Value = (object?)value ?? DBNull.Value };
+
+    /// <summary>A compare-and-set on the owner: of two retries taking over the same dead owner's row, only the first
+    /// matches it; the second finds the new (live) owner and answers 409 like any request that finds the key in use.</summary>
+    public async Task<bool> TryTakeOver(string m, string e, string key, string? deadOwner, string? newOwner, CancellationToken ct)
     {
         await using var cmd = _db.CreateCommand("""
-            UPDATE flint_idempotency SET created_at = now()
-            WHERE merchant_id = @m AND environment = @e AND idem_key = @k AND status IS NULL AND created_at < now() - @stale
+            UPDATE flint_idempotency SET created_at = now(), owner = @new
+            WHERE merchant_id = @m AND environment = @e AND idem_key = @k AND status IS NULL
+              AND (owner = @dead OR created_at < now() - @stale)
             """);
         cmd.Parameters.AddWithValue("m", m);
         cmd.Parameters.AddWithValue("e", e);
         cmd.Parameters.AddWithValue("k", key);
+        cmd.Parameters.Add(Text("dead", deadOwner));
+        cmd.Parameters.Add(Text("new", newOwner));
         cmd.Parameters.AddWithValue("stale", StaleInFlight);
-        return await cmd.ExecuteNonQueryAsync(ct) == 1;
+        if (await cmd.ExecuteNonQueryAsync(ct) != 1) return false;
+        TakeOvers.Add(1, new KeyValuePair<string, object?>("reason", deadOwner is null ? "stale" : "owner_dead"));
+        return true;
     }
 
     public async Task<IdempotencyRecord?> Load(string m, string e, string key, CancellationToken ct)
     {
         await using var cmd = _db.CreateCommand("""
-            SELECT request_hash, status, response_body, response_headers FROM flint_idempotency
+            SELECT request_hash, status, response_body, response_headers, owner FROM flint_idempotency
             WHERE merchant_id = @m AND environment = @e AND idem_key = @k
             """);
         cmd.Parameters.AddWithValue("m", m);
@@ -205,15 +233,22 @@ public sealed class IdempotencyRecords : IIdempotencyRecords
         await using var r = await cmd.ExecuteReaderAsync(ct);
         if (!await r.ReadAsync(ct)) return null;
         var headers = r.IsDBNull(3) ? [] : JsonSerializer.Deserialize<Dictionary<string, string>>(r.GetString(3)) ?? [];
-        return new IdempotencyRecord((byte[])r[0], r.IsDBNull(1) ? null : r.GetInt32(1), r.IsDBNull(2) ? [] : (byte[])r[2], headers);
+        return new IdempotencyRecord((byte[])r[0], r.IsDBNull(1) ? null : r.GetInt32(1), r.IsDBNull(2) ? [] : (byte[])r[2], headers,
+            r.IsDBNull(4) ? null : r.GetString(4));
     }
 
-    public async Task Forget(string m, string e, string key)
+    /// <summary>Only while <paramref name="owner"/> holds the row: a request that lost its key to a takeover must not
+    /// free it under the request that runs it now (that would let a third one start).</summary>
+    public async Task Forget(string m, string e, string key, string? owner = null)
     {
-        await using var cmd = _db.CreateCommand("DELETE FROM flint_idempotency WHERE merchant_id = @m AND environment = @e AND idem_key = @k AND status IS NULL");
+        await using var cmd = _db.CreateCommand("""
+            DELETE FROM flint_idempotency
+            WHERE merchant_id = @m AND environment = @e AND idem_key = @k AND status IS NULL AND owner IS NOT DISTINCT FROM @owner
+            """);
         cmd.Parameters.AddWithValue("m", m);
         cmd.Parameters.AddWithValue("e", e);
         cmd.Parameters.AddWithValue("k", key);
+        cmd.Parameters.Add(Text("owner", owner));
         await cmd.ExecuteNonQueryAsync(CancellationToken.None);
     }
 }

@@ -25,10 +25,10 @@ public sealed partial class ArchitectureTests
         // Behaviour: grains on the contracts and the payment port; storage only through Orleans' IPersistentState.
         { "Flint.Grains", ["Flint.Domain", "Flint.Abstractions", "Flint.Payments"], ["Orleans"] },
         // All the SQL: grain storage, migrations, typed queries.
-        { "Flint.Persistence", ["Flint.Domain", "Flint.Abstractions"], ["Orleans", "Npgsql", "Microsoft.AspNetCore"] },
+        { "Flint.Persistence", ["Flint.Domain", "Flint.Abstractions"], ["Orleans", "Npgsql", "Microsoft.AspNetCore", "OpenTelemetry"] },
         // Transport: HTTP in front of the grains; asks Flint.Persistence, never the database directly.
         { "Flint.Api", ["Flint.Domain", "Flint.Abstractions", "Flint.Payments", "Flint.Grains", "Flint.Persistence"],
-            ["Orleans", "Microsoft.AspNetCore", "Scalar.AspNetCore", "Microsoft.OpenApi"] },
+            ["Orleans", "Microsoft.AspNetCore", "Scalar.AspNetCore", "Microsoft.OpenApi", "OpenTelemetry"] },
     };
 
     [Theory]

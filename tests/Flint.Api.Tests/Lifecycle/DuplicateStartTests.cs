@@ -27,18 +27,10 @@ public sealed class DuplicateStartTests(ApiFixture f)
         Assert.Single(membership);
 
         // The same silo again, as the process ./run.sh starts.
-        var second = new ProcessStartInfo("dotnet")
-        {
-            ArgumentList = { Path.Combine(AppContext.BaseDirectory, "Flint.Api.dll") },
-            WorkingDirectory = AppContext.BaseDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        second.Environment["ConnectionStrings__Flint"] = db;
-        foreach (var name in new[] { "FLINT_URLS", "FLINT_SILO_PORT", "FLINT_GATEWAY_PORT", "FLINT_CLUSTER_ID", "FLINT_ADMIN_TOKEN" })
-            second.Environment[name] = running.Settings[name];
-        using var process = Process.Start(second)!;
+        var settings = new[] { "FLINT_URLS", "FLINT_SILO_PORT", "FLINT_GATEWAY_PORT", "FLINT_CLUSTER_ID", "FLINT_ADMIN_TOKEN" }
+            .ToDictionary(name => name, name => running.Settings[name]);
+        settings["ConnectionStrings__Flint"] = db;
+        using var process = Process.Start(FlintProcess.StartInfo(settings))!;
         var stderr = process.StandardError.ReadToEndAsync();
         var stdout = process.StandardOutput.ReadToEndAsync();
         using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60)))
@@ -82,27 +74,27 @@ public sealed class DuplicateStartTests(ApiFixture f)
         var settings = new Dictionary<string, string?>
         {
             ["ConnectionStrings__Flint"] = db,
-            ["FLINT_URLS"] = $"http://127.0.0.1:{FreePort()}",
-            ["FLINT_SILO_PORT"] = FreePort().ToString(),
-            ["FLINT_GATEWAY_PORT"] = FreePort().ToString(),
+            ["FLINT_URLS"] = $"http://127.0.0.1:{FlintProcess.FreePort()}",
+            ["FLINT_SILO_PORT"] = FlintProcess.FreePort().ToString(),
+            ["FLINT_GATEWAY_PORT"] = FlintProcess.FreePort().ToString(),
             ["FLINT_CLUSTER_ID"] = Cluster,
             ["FLINT_ADMIN_TOKEN"] = FlintTestHost.AdminToken,
         };
         using var http = new HttpClient { BaseAddress = new Uri(settings["FLINT_URLS"]!), Timeout = TimeSpan.FromSeconds(10) };
 
-        using (var first = StartProcess(settings))
+        using (var first = FlintProcess.Start(settings))
         {
-            await WaitReady(http, first);
+            await FlintProcess.WaitReady(http, first);
             // Connections the dead process leaves behind (TIME_WAIT) must not count as a taken port.
             for (var i = 0; i < 20; i++) Assert.Equal(200, (int)(await http.GetAsync("/health/ready")).StatusCode);
             first.Kill(entireProcessTree: true);
             await first.WaitForExitAsync();
         }
 
-        using var second = StartProcess(settings);
+        using var second = FlintProcess.Start(settings);
         try
         {
-            await WaitReady(http, second);
+            await FlintProcess.WaitReady(http, second);
             var rows = await Membership(db);
             // The killed generation is declared dead or replaced; exactly one entry of the address is active.
             Assert.Single(rows, r => r.EndsWith("/3", StringComparison.Ordinal));
@@ -112,53 +104,6 @@ public sealed class DuplicateStartTests(ApiFixture f)
             second.Kill(entireProcessTree: true);
             await second.WaitForExitAsync();
         }
-    }
-
-    private static Process StartProcess(IReadOnlyDictionary<string, string?> settings)
-    {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            ArgumentList = { Path.Combine(AppContext.BaseDirectory, "Flint.Api.dll") },
-            WorkingDirectory = AppContext.BaseDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var (name, value) in settings) start.Environment[name] = value;
-        start.Environment["Logging__LogLevel__Default"] = "Warning";
-        var process = Process.Start(start)!;
-        // Drained so a chatty log never blocks the process on a full pipe.
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
-
-    private static async Task WaitReady(HttpClient http, Process process)
-    {
-        var until = DateTime.UtcNow.AddSeconds(90);
-        while (DateTime.UtcNow < until)
-        {
-            Assert.False(process.HasExited, $"Flint exited during start with code {(process.HasExited ? process.ExitCode : 0)}.");
-            try
-            {
-                if ((await http.GetAsync("/health/ready")).IsSuccessStatusCode) return;
-            }
-            catch (HttpRequestException)
-            {
-                // not listening yet
-            }
-            await Task.Delay(250);
-        }
-        Assert.Fail("Flint did not become ready within 90 s.");
-    }
-
-    private static int FreePort()
-    {
-        using var l = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        l.Start();
-        return ((System.Net.IPEndPoint)l.LocalEndpoint).Port;
     }
 
     /// <summary>The cluster's membership rows: address, port, generation and status (3 = active).</summary>

@@ -1,10 +1,14 @@
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Flint.Api.Infrastructure;
 using Flint.Api.Tests.Infrastructure;
+using Flint.Api.Tests.Payments;
 
 namespace Flint.Api.Tests.Operations;
 
-/// <summary>What the host serves besides /v1: the OpenAPI document, human docs, health, the operator dashboard.</summary>
+/// <summary>What the host serves besides /v1: the OpenAPI document, human docs, health, the operator dashboard and
+/// metrics.</summary>
 [Collection(ApiCollection.Name)]
 public sealed class HostEndpointsApiTests(ApiFixture f)
 {
@@ -139,5 +143,37 @@ public sealed class HostEndpointsApiTests(ApiFixture f)
         basic.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String("ops:"u8.ToArray().Concat(System.Text.Encoding.UTF8.GetBytes(FlintTestHost.AdminToken)).ToArray()));
         using var response = await f.Host.Client.SendAsync(basic);
         Assert.Equal(200, (int)response.StatusCode);
+    }
+
+    [Fact]
+    public async Task The_metrics_endpoint_needs_the_admin_token()
+    {
+        (await f.Anonymous.Get(Telemetry.MetricsPath)).AssertError(401, "UNAUTHENTICATED");
+        (await f.A.Get(Telemetry.MetricsPath)).AssertError(401, "UNAUTHENTICATED");
+        (await f.With("wrong-token").Get(Telemetry.MetricsPath)).AssertError(401, "UNAUTHENTICATED");
+    }
+
+    [Fact]
+    public async Task A_paid_order_shows_in_the_metrics_with_its_saga_steps_group_commits_and_grain_activations()
+    {
+        var product = await f.A.Stocked(price: 1500, quantity: 3);
+        var order = await f.A.NewOrder((product.VariantIds[0], 1));
+        var paid = await f.A.PayWith(order.Str("order_id"), "tok_visa", idempotencyKey: CatalogData.Unique("metrics-pay"));
+        Assert.True(paid.Status == 200, paid.ToString());
+
+        var scrape = await f.Admin.Get(Telemetry.MetricsPath);
+        Assert.Equal(200, scrape.Status);
+        var text = scrape.Raw;
+        void Has(string pattern) => Assert.True(Regex.IsMatch(text, pattern, RegexOptions.Multiline), $"no line matches {pattern} in:\n{text}");
+        Has(@"^flint_pay_duration_seconds_count\{[^}]*outcome=""succeeded""[^}]*\} [1-9]");
+        foreach (var step in new[] { "hold_stock", "write_plan", "charge", "commit_stock", "final_write" })
+            Has($@"^flint_pay_step_duration_seconds_count\{{[^}}]*step=""{step}""[^}}]*\}} [1-9]");
+        Has(@"^flint_group_commit_batch_size_count\{[^}]*group=""FlintGrainStorage\.FlushWrites""");
+        Has(@"^flint_group_commit_batch_size_count\{[^}]*group=""IdempotencyRecords\.FlushClaims""");
+        Has(@"^flint_group_commit_wait_seconds_count\{");
+        Has(@"^orleans_catalog_activations\{");
+        Has(@"^http_server_request_duration_seconds_count\{");
+        // Orleans' many other instruments are dropped (Telemetry.OrleansInstruments).
+        Assert.DoesNotMatch(new Regex("^orleans_directory_", RegexOptions.Multiline), text);
     }
 }
