@@ -8,8 +8,8 @@ namespace Flint.Grains.Tests.Support;
 
 /// <summary>
 /// The grain tests' stand-in for flint_object_log: a storage that passes every call to the memory storage and,
-/// after a write succeeded, keeps the <see cref="ObjectState.Log"/> rows it carried — what the real storage puts in
-/// the log table in the same transaction. A write that fails keeps nothing, as in the database.
+/// after a write succeeded, keeps the <see cref="ObjectState.Log"/> rows it carried (and drops those it withdrew) — what
+/// the real storage does to the log table in the same transaction. A write that fails keeps nothing, as in the database.
 /// </summary>
 public sealed class LogCapturingStorage(IGrainStorage inner) : IGrainStorage
 {
@@ -22,8 +22,14 @@ public sealed class LogCapturingStorage(IGrainStorage inner) : IGrainStorage
     {
         await inner.WriteStateAsync(stateName, grainId, grainState);
         if (grainState.State is ObjectState { Log: { Count: > 0 } log })
+        {
             foreach (var row in log)
-                Rows.GetOrAdd(row.OwnerId, _ => new()).TryAdd(row.Id, row);
+            {
+                var rows = Rows.GetOrAdd(row.OwnerId, _ => new());
+                if (!row.Withdrawn) rows.TryAdd(row.Id, row);
+                else if (rows.TryGetValue(row.Id, out var held) && held.Kind == row.Kind) rows.TryRemove(row.Id, out _);
+            }
+        }
     }
 
     public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
