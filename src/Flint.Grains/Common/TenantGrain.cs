@@ -86,6 +86,7 @@ public abstract class TenantGrain<TState> : Grain where TState : ObjectState, ne
         catch (Exception e)
         {
             _store.State = previous;
+            OnChangesLost();
             if (e is InconsistentStateException)
             {
                 // Our etag is stale (e.g. a write that timed out but committed): reload on next activation.
@@ -132,6 +133,7 @@ public abstract class TenantGrain<TState> : Grain where TState : ObjectState, ne
                 _working.Outbox.Clear();
                 _working.RelatedProjections = null;
                 _working.Log = null;
+                OnChangesLost();
                 if (e is InconsistentStateException) DeactivateOnIdle();
                 var error = DomainErrorOf(e);
                 batch.SetException(error);
@@ -147,6 +149,17 @@ public abstract class TenantGrain<TState> : Grain where TState : ObjectState, ne
             batch.SetResult();
         }
     }
+
+    /// <summary>Changes this grain had applied were lost instead of written (their write failed): the state is back
+    /// to the last one written, and what a grain keeps beside its state about those changes must go too. Called in
+    /// the turn that found the failure, before anyone hears of it.</summary>
+    protected virtual void OnChangesLost()
+    {
+    }
+
+    /// <summary>Completes once every change applied so far is written or lost: a read of the database then sees all
+    /// of them that were written.</summary>
+    protected Task Written() => _flusher ?? Task.CompletedTask;
 
     protected void Record(TState draft, string type, object snapshot)
     {
