@@ -81,7 +81,8 @@ internal sealed class RecentRows<T>(int capacity, bool keysCarryTime)
         try
         {
             var epoch = _epoch;
-            await written;
+            // Written or lost alike: the read then sees what was written.
+            await Task.WhenAny(written);
             var row = await read();
             if (epoch == _epoch && !TryGet(key, out _)) Set(key, row);
         }
