@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Orleans.Concurrency;
 using Flint.Abstractions;
 using Flint.Abstractions.Inventory;
@@ -20,8 +21,8 @@ namespace Flint.Grains.Inventory;
 /// The history of changes is not kept in the
 /// state (it would make every write of a busy variant bigger): each change is a row of flint_object_log written in
 /// the same transaction as the stock it changed (the <see cref="ObjectState.Log"/> effect). Nor are the reservations
-/// it sold: each is a row too (<see cref="IFinishedReservations"/>), the proof that a saga repeating its commit after a
-/// crash, however many sales later, already has its stock. Recent ones, and any reservation made after the newest that
+/// it sold: a sale's row names its reservation (<see cref="IFinishedReservations"/>), the proof that a saga repeating
+/// its commit after a crash, however many sales later, already has its stock. Recent ones, and any reservation made after the newest that
 /// ever finished, are known from memory (<see cref="RecentRows{T}"/>); only an older one is looked up.
 /// </summary>
 [Reentrant]
@@ -180,8 +181,8 @@ public sealed class VariantInventoryGrain(
             {
                 return await _finished.Writing(reservationId, Change(draft =>
                 {
-                    Apply(draft, -r.Quantity, reason, note: null, actor: null, reference ?? reservationId);
-                    Finish(draft, reservationId, r.Quantity);
+                    var sale = Apply(draft, -r.Quantity, reason, note: null, actor: null, reference ?? reservationId);
+                    Finish(draft, sale, reservationId);
                     return View(draft);
                 }));
             }
@@ -263,15 +264,20 @@ public sealed class VariantInventoryGrain(
         }, new GrainTimerCreationOptions(due + TimeSpan.FromMilliseconds(50), Timeout.InfiniteTimeSpan) { KeepAlive = true });
     }
 
-    /// <summary>The sale's proof, a row written with it: see <see cref="IFinishedReservations"/>.</summary>
-    private void Finish(InventoryState s, string reservationId, long quantity)
+    /// <summary>The sale's history row names the reservation it committed: the proof a repeated commit finds (see
+    /// <see cref="IFinishedReservations"/>), at the cost of one index entry rather than a row of its own.</summary>
+    private void Finish(InventoryState s, InventoryChangeState sale, string reservationId)
     {
-        (s.Log ??= []).Add(FinishedRow(reservationId, ReservationOutcome.Committed, quantity, Now));
+        var row = s.Log!.Last(r => r.Id == sale.Id);
+        var doc = JsonNode.Parse(row.Doc)!.AsObject();
+        doc[IFinishedReservations.SaleReservationField] = reservationId;
+        row.Doc = doc.ToJsonString();
         s.FinishedReservationsMadeUpTo = KeyTime.Covering(s.FinishedReservationsMadeUpTo, reservationId);
         _finished.Set(reservationId, ReservationOutcome.Committed);
     }
 
-    /// <summary>Released and expired ones too: they were durable when holds were.</summary>
+    /// <summary>Rows of their own (their sales, if any, did not name them); released and expired ones too: they were
+    /// durable when holds were.</summary>
     private void MoveFinishedToLog(InventoryState s)
     {
         foreach (var (reservationId, f) in s.Finished)

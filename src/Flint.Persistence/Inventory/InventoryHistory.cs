@@ -32,7 +32,7 @@ internal sealed class InventoryHistory(NpgsqlDataSource db) : IInventoryHistory
         }
         await using var cmd = db.CreateCommand($"""
             SELECT doc::text, created_at, id FROM flint_object_log
-            WHERE merchant_id = @m AND environment = @e AND owner_id = @o AND kind = @k
+            WHERE merchant_id = @m AND environment = @e AND owner_id = @o AND kind = '{InventoryProjection.ChangeLogKind}'
             {(afterTime is null ? "" : "AND (created_at, id) < (@t, @i)")}
             ORDER BY created_at DESC, id DESC
             LIMIT @n
@@ -40,7 +40,6 @@ internal sealed class InventoryHistory(NpgsqlDataSource db) : IInventoryHistory
         cmd.Parameters.AddWithValue("m", tenant.MerchantId);
         cmd.Parameters.AddWithValue("e", tenant.Environment);
         cmd.Parameters.AddWithValue("o", variantId);
-        cmd.Parameters.AddWithValue("k", InventoryProjection.ChangeLogKind);
         cmd.Parameters.AddWithValue("n", pageSize + 1);
         if (afterTime is not null)
         {

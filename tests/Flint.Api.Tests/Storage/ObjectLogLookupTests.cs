@@ -50,29 +50,32 @@ public sealed class ObjectLogLookupTests(ApiFixture f)
     }
 
     [Fact]
-    public async Task How_a_reservation_finished_is_found_by_its_id_on_its_variant_only()
+    public async Task How_a_reservation_finished_is_found_from_the_sale_naming_it_or_its_own_row_on_its_variant_only()
     {
         await using var env = StorageEnv.Shared(f);
         var tenant = new Tenant(CatalogData.Unique("m"), "test");
         var finished = env.Host.Services.GetRequiredService<IFinishedReservations>();
-        LogEntry Finished(string reservationId, ReservationOutcome outcome) => new()
+        LogEntry Row(string kind, string id, string doc) => new()
         {
-            Kind = IFinishedReservations.LogKind, MerchantId = tenant.MerchantId, Environment = tenant.Environment, OwnerId = "var_1",
-            Id = reservationId, CreatedAt = T0, Doc = FlintJson.Serialize(new FinishedReservationRow(outcome, 2)),
+            Kind = kind, MerchantId = tenant.MerchantId, Environment = tenant.Environment, OwnerId = "var_1", Id = id, CreatedAt = T0, Doc = doc,
         };
-        var variant = new TestState { Version = 1, Name = "variant" };
-        variant.Log = [Finished("ord_a:pay_a", ReservationOutcome.Committed), Finished("ord_b:pay_b", ReservationOutcome.Released)];
-        variant.Log.Add(new LogEntry
+        var variant = new TestState
         {
-            Kind = InventoryProjection.ChangeLogKind, MerchantId = tenant.MerchantId, Environment = tenant.Environment, OwnerId = "var_1",
-            Id = "ord_c:pay_c", CreatedAt = T0, Doc = "{}",
-        });
+            Version = 1, Name = "variant", Log =
+            [
+                Row(InventoryProjection.ChangeLogKind, "invc_1", """{"quantity_delta":-2,"reservation_id":"ord_a:pay_a"}"""),
+                Row(InventoryProjection.ChangeLogKind, "invc_2", """{"quantity_delta":5}"""),
+                Row(IFinishedReservations.LogKind, "ord_b:pay_b", FlintJson.Serialize(new FinishedReservationRow(ReservationOutcome.Released, 1))),
+                // Another kind's row with a reservation's id says nothing about it.
+                Row("note", "ord_c:pay_c", "{}"),
+            ],
+        };
         await env.Storage.WriteStateAsync("inventory_test", GrainOf(tenant.MerchantId, "var_1"), new GrainState<TestState>(variant));
 
         Assert.Equal(ReservationOutcome.Committed, await finished.OutcomeOf(tenant, "var_1", "ord_a:pay_a", default));
         Assert.Equal(ReservationOutcome.Released, await finished.OutcomeOf(tenant, "var_1", "ord_b:pay_b", default));
-        // A row of another kind with that id is no finished reservation.
         Assert.Null(await finished.OutcomeOf(tenant, "var_1", "ord_c:pay_c", default));
+        Assert.Null(await finished.OutcomeOf(tenant, "var_1", "invc_1", default));
         Assert.Null(await finished.OutcomeOf(tenant, "var_2", "ord_a:pay_a", default));
     }
 }

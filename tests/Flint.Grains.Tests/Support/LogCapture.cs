@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Flint.Abstractions;
 using Flint.Abstractions.Coupons;
 using Flint.Abstractions.Inventory;
@@ -89,9 +90,15 @@ public sealed class CapturedLogLookups : ICouponRedemptions, IFinishedReservatio
     public Task<ReservationOutcome?> OutcomeOf(Tenant tenant, string variantId, string reservationId, CancellationToken ct)
     {
         Ask(variantId);
-        var row = LogCapturingStorage.Row(variantId, IFinishedReservations.LogKind, reservationId);
-        return Task.FromResult(row is null ? null : (ReservationOutcome?)JsonSerializer.Deserialize<FinishedReservationRow>(row.Doc, FlintJson.Options)!.Outcome);
+        if (LogCapturingStorage.Row(variantId, IFinishedReservations.LogKind, reservationId) is { } moved)
+            return Task.FromResult<ReservationOutcome?>(JsonSerializer.Deserialize<FinishedReservationRow>(moved.Doc, FlintJson.Options)!.Outcome);
+        var sold = LogCapturingStorage.Of(variantId).Any(r => r.Kind == InventoryProjection.ChangeLogKind && SaleReservation(r) == reservationId);
+        return Task.FromResult<ReservationOutcome?>(sold ? ReservationOutcome.Committed : null);
     }
+
+    /// <summary>The reservation a sale's inventory change names, if any.</summary>
+    public static string? SaleReservation(LogEntry change) =>
+        JsonNode.Parse(change.Doc)![IFinishedReservations.SaleReservationField]?.GetValue<string>();
 }
 
 public static class InventoryLog
