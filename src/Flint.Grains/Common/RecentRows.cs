@@ -92,11 +92,21 @@ internal sealed class RecentRows<T>(int capacity, bool keysCarryTime)
         }
     }
 
-    /// <summary>The write of a change of this key, while it is not done: a later change of the same key waits for it,
-    /// so one write never carries two entries for one row, and nobody is told of a change before it is written.</summary>
-    public Task? Unwritten(string key) => _writing.GetValueOrDefault(key);
+    /// <summary>
+    /// Null when the key's value is known now without a read (in <paramref name="value"/>) and no change of it is being
+    /// written; otherwise what to await before asking again: that change's write (so one write never carries two
+    /// entries for one row, and nobody is told of a change before it is written), or a look-up through
+    /// <paramref name="lookUp"/>. After the wait anything may have changed: the caller checks everything anew.
+    /// </summary>
+    public Task? Settle(string key, out T? value, Func<string, Task> lookUp)
+    {
+        value = default;
+        if (_writing.TryGetValue(key, out var write)) return Task.WhenAny(write);
+        return TryKnow(key, out value) ? null : lookUp(key);
+    }
 
-    /// <summary>Awaits the write of a change of <paramref name="key"/>, known as <see cref="Unwritten"/> meanwhile.</summary>
+    /// <summary>Awaits the write of a change of <paramref name="key"/>; until it is done, <see cref="Settle"/> waits
+    /// for it.</summary>
     public async Task<TResult> Writing<TResult>(string key, Task<TResult> write)
     {
         _writing[key] = write;

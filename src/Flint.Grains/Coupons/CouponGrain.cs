@@ -134,14 +134,9 @@ public sealed class CouponGrain(
         while (true)
         {
             EnsureExists();
-            if (_orders.Unwritten(orderId) is { } earlier)
+            if (_orders.Settle(orderId, out var held, LookUpRedemptionOf) is { } wait)
             {
-                await Task.WhenAny(earlier);
-                continue;
-            }
-            if (!_orders.TryKnow(orderId, out var held))
-            {
-                await LookUpRedemptionOf(orderId);
+                await wait;
                 continue;
             }
             // Taken already: a retried payment step gets the same answer, whatever changed since.
@@ -163,14 +158,9 @@ public sealed class CouponGrain(
         while (true)
         {
             EnsureExists();
-            if (_orders.Unwritten(orderId) is { } earlier)
+            if (_orders.Settle(orderId, out var held, LookUpRedemptionOf) is { } wait)
             {
-                await Task.WhenAny(earlier);
-                continue;
-            }
-            if (!_orders.TryKnow(orderId, out var held))
-            {
-                await LookUpRedemptionOf(orderId);
+                await wait;
                 continue;
             }
             if (held is null) return ToView(State);

@@ -126,14 +126,9 @@ public sealed class VariantInventoryGrain(
                 if (held.ExpiresAt > now) return View(State);
                 throw AlreadyFinished(reservationId, ReservationOutcome.Expired);
             }
-            if (_finished.Unwritten(reservationId) is { } commit)
+            if (_finished.Settle(reservationId, out var finished, LookUpFinished) is { } wait)
             {
-                await Task.WhenAny(commit);
-                continue;
-            }
-            if (!_finished.TryKnow(reservationId, out var finished))
-            {
-                await LookUpFinished(reservationId);
+                await wait;
                 continue;
             }
             if (finished is { } outcome) throw AlreadyFinished(reservationId, outcome);
@@ -155,18 +150,14 @@ public sealed class VariantInventoryGrain(
         while (true)
         {
             EnsureVariant(null);
-            if (_finished.Unwritten(reservationId) is { } earlier)
-            {
-                await Task.WhenAny(earlier);
-                continue;
-            }
             var now = Clock.GetUtcNow();
-            // A live hold was granted to a reservation known not to have finished: the common case needs no look-up.
+            // A live hold was granted to a reservation known not to have finished (and its commit, once begun, takes it
+            // away): the common case needs no look-up.
             if (!_held.TryGetValue(reservationId, out var r) || r.ExpiresAt <= now)
             {
-                if (!_finished.TryKnow(reservationId, out var finished))
+                if (_finished.Settle(reservationId, out var finished, LookUpFinished) is { } wait)
                 {
-                    await LookUpFinished(reservationId);
+                    await wait;
                     continue;
                 }
                 // Sold already: a recovering saga repeating its commit gets the same answer and takes nothing more.

@@ -25,20 +25,14 @@ internal sealed class CouponRedemptions(NpgsqlDataSource db) : ICouponRedemption
 
     public async Task<CouponRedemptionRow?> HeldBy(Tenant tenant, string couponId, string orderId, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand(HeldSql);
-        cmd.Parameters.AddWithValue("m", tenant.MerchantId);
-        cmd.Parameters.AddWithValue("e", tenant.Environment);
-        cmd.Parameters.AddWithValue("o", couponId);
+        await using var cmd = ObjectLogQuery.Of(db, HeldSql, tenant, couponId);
         cmd.Parameters.AddWithValue("id", orderId);
         return await cmd.ExecuteScalarAsync(ct) is string doc ? JsonSerializer.Deserialize<CouponRedemptionRow>(doc, FlintJson.Options) : null;
     }
 
     public async Task<long> CountOf(Tenant tenant, string couponId, string customerId, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand(CountSql);
-        cmd.Parameters.AddWithValue("m", tenant.MerchantId);
-        cmd.Parameters.AddWithValue("e", tenant.Environment);
-        cmd.Parameters.AddWithValue("o", couponId);
+        await using var cmd = ObjectLogQuery.Of(db, CountSql, tenant, couponId);
         cmd.Parameters.AddWithValue("c", customerId);
         return (long)(await cmd.ExecuteScalarAsync(ct))!;
     }

@@ -24,10 +24,7 @@ internal sealed class FinishedReservations(NpgsqlDataSource db) : IFinishedReser
 
     public async Task<ReservationOutcome?> OutcomeOf(Tenant tenant, string variantId, string reservationId, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand(Sql);
-        cmd.Parameters.AddWithValue("m", tenant.MerchantId);
-        cmd.Parameters.AddWithValue("e", tenant.Environment);
-        cmd.Parameters.AddWithValue("o", variantId);
+        await using var cmd = ObjectLogQuery.Of(db, Sql, tenant, variantId);
         cmd.Parameters.AddWithValue("r", reservationId);
         return await cmd.ExecuteScalarAsync(ct) is string outcome
             ? Validation.ParseSnakeEnum<ReservationOutcome>(outcome, "outcome")
