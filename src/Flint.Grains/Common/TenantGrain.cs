@@ -97,6 +97,14 @@ public abstract class TenantGrain<TState> : Grain where TState : ObjectState, ne
         return result;
     }
 
+    /// <summary>A bookkeeping write (no new version, so nobody outside sees it), e.g. moving what a state stored by an
+    /// older Flint held into log rows.</summary>
+    protected Task Bookkeeping(Action<TState> change) => Change(draft =>
+    {
+        change(draft);
+        return 0;
+    }, bumpVersion: false);
+
     private async Task<TResult> ChangeGrouped<TResult>(Func<TState, TResult> mutate, bool bumpVersion)
     {
         // Synchronous up to here: no other call runs between the caller's checks and this change.

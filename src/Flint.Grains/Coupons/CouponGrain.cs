@@ -86,14 +86,7 @@ public sealed class CouponGrain(
     {
         await base.OnActivateAsync(cancellationToken);
         // A state from before redemptions were rows: they move to the object log now, and the state keeps their count.
-        if (State.Redemptions.Count > 0)
-        {
-            await Change(draft =>
-            {
-                MoveRedemptionsToLog(draft);
-                return 0;
-            }, bumpVersion: false);
-        }
+        if (State.Redemptions.Count > 0) await Bookkeeping(MoveRedemptionsToLog);
         _orders.Cover(State.RedeemingOrdersMadeUpTo);
     }
 

@@ -56,14 +56,7 @@ public sealed class VariantInventoryGrain(
         foreach (var (id, r) in State.Reservations) _held[id] = r;
         State.Reservations.Clear();
         // A state from before finished reservations were rows: they move to the object log now.
-        if (State.Finished.Count > 0)
-        {
-            await Change(draft =>
-            {
-                MoveFinishedToLog(draft);
-                return 0;
-            }, bumpVersion: false);
-        }
+        if (State.Finished.Count > 0) await Bookkeeping(MoveFinishedToLog);
         _finished.Cover(State.FinishedReservationsMadeUpTo);
         ScheduleExpiryTimer();
     }
