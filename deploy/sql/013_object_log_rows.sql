@@ -17,8 +17,8 @@ BEGIN
             ON flint_object_log (merchant_id, environment, owner_id, (doc ->> 'reservation_id'))
             WHERE kind = 'inventory_change' AND (doc ->> 'reservation_id') IS NOT NULL;
     END IF;
-    -- Only the inventory history is read in time order (and by its kind); rows of other kinds, one per checkout and
-    -- coupon, need no entry in that index. An index made before it was partial is made again.
+    -- Only the inventory history is read in time order (and by its kind); rows of other kinds (a coupon's
+    -- redemptions, one per checkout) need no entry in that index. One made before it was partial is made again.
     IF EXISTS (SELECT 1 FROM pg_index i
                 WHERE i.indexrelid = to_regclass('flint_object_log_owner_idx') AND i.indpred IS NULL) THEN
         DROP INDEX flint_object_log_owner_idx;

@@ -22,7 +22,8 @@ public sealed class InventoryState : ObjectState
     /// effect): such entries are moved there by the next change. New changes never land here.</summary>
     [Id(6)] public List<InventoryChangeState> History { get; set; } = [];
     [Id(7)] public DateTimeOffset UpdatedAt { get; set; }
-    /// <summary>Keys of idempotent changes already applied (restocks), bounded like finished reservations.</summary>
+    /// <summary>Keys of idempotent changes already applied (restocks), the most recent
+    /// <see cref="VariantInventoryGrain.AppliedChangesKept"/>.</summary>
     [Id(8)] public Dictionary<string, DateTimeOffset> AppliedChanges { get; set; } = [];
     [Id(9)] public DateTimeOffset CreatedAt { get; set; }
     /// <summary>The newest creation time (in the ids it is made of) of a reservation that ever finished here: one made

@@ -22,8 +22,8 @@ namespace Flint.Grains.Inventory;
 /// state (it would make every write of a busy variant bigger): each change is a row of flint_object_log written in
 /// the same transaction as the stock it changed (the <see cref="ObjectState.Log"/> effect). Nor are the reservations
 /// it sold: a sale's row names its reservation (<see cref="IFinishedReservations"/>), the proof that a saga repeating
-/// its commit after a crash, however many sales later, already has its stock. Recent ones, and any reservation made after the newest that
-/// ever finished, are known from memory (<see cref="RecentRows{T}"/>); only an older one is looked up.
+/// its commit after a crash, however many sales later, already has its stock. Recent reservations, and any made after
+/// the newest that ever finished, are known from memory (<see cref="RecentRows{T}"/>); only an older one is looked up.
 /// </summary>
 [Reentrant]
 public sealed class VariantInventoryGrain(
