@@ -91,9 +91,10 @@ CREATE TABLE IF NOT EXISTS flint_events
     seq         bigserial   NOT NULL
 );
 
--- Append-only per-object logs (e.g. a variant's inventory history), kept out of the grain state so the state
--- stays small however long the history grows. Rows ride in their owner's state write ("log" effect) and are
--- never updated; a repeated write of the same row (same owner and id) is ignored.
+-- Per-object logs (e.g. a variant's inventory history, a coupon's redemptions), kept out of the grain state so the
+-- state stays small however long the log grows. Rows ride in their owner's state write ("log" effect) and are
+-- never updated; a repeated write of the same row (same owner and id) is ignored. A row that stands for something
+-- its owner holds (a redemption) is deleted by the owner's write that gives it back ("withdrawn").
 CREATE TABLE IF NOT EXISTS flint_object_log
 (
     merchant_id text        NOT NULL,
@@ -243,8 +244,9 @@ $fn$;
 --                            an array, the SKUs owned by (merchant_id, environment, id) become exactly that list
 --   "related_projections": [ projection without skus, .. ]        -> flint_objects, each only if newer
 --   "outbox":              [ { id, merchant_id, environment, type, created_at, data } ]  -> flint_events, once per id
---   "log":                 [ { kind, merchant_id, environment, owner_id, id, created_at, doc } ]
---                                                                  -> flint_object_log, once per (owner, id)
+--   "log":                 [ { kind, merchant_id, environment, owner_id, id, created_at, doc, withdrawn? } ]
+--                                                                  -> flint_object_log, once per (owner, id);
+--                                                                     withdrawn: true deletes that row instead
 -- Every member is optional. A SKU already owned by another object raises SQLSTATE 23505 with CONSTRAINT
 -- flint_skus_pkey and the SKU alone as DETAIL (how the storage names it to the grain), which aborts the state
 -- write it belongs to.
@@ -256,6 +258,7 @@ DECLARE
     v_projection  jsonb;
     v_outbox      jsonb;
     v_log         jsonb;
+    v_withdrawn   jsonb;
     v_merchant_id text;
     v_environment text;
     v_kind        text;
@@ -325,11 +328,19 @@ BEGIN
 
     v_log := p_effects -> 'log';
     IF jsonb_typeof(v_log) = 'array' AND jsonb_array_length(v_log) > 0 THEN
-        -- Append-only: a row written again (a retried or repeated write) keeps its first version.
+        -- Withdrawn rows (a coupon redemption given back) go first; a write carries at most one entry per row.
+        FOR v_withdrawn IN SELECT l FROM jsonb_array_elements(v_log) AS l WHERE (l ->> 'withdrawn')::boolean
+        LOOP
+            DELETE FROM flint_object_log
+             WHERE merchant_id = v_withdrawn ->> 'merchant_id' AND environment = v_withdrawn ->> 'environment'
+               AND owner_id = v_withdrawn ->> 'owner_id' AND id = v_withdrawn ->> 'id' AND kind = v_withdrawn ->> 'kind';
+        END LOOP;
+        -- A row written again (a retried or repeated write) keeps its first version.
         INSERT INTO flint_object_log (merchant_id, environment, owner_id, kind, id, created_at, doc)
         SELECT l ->> 'merchant_id', l ->> 'environment', l ->> 'owner_id', l ->> 'kind', l ->> 'id',
                (l ->> 'created_at')::timestamptz, coalesce(l -> 'doc', '{}'::jsonb)
           FROM jsonb_array_elements(v_log) AS l
+         WHERE NOT coalesce((l ->> 'withdrawn')::boolean, false)
         ON CONFLICT (merchant_id, environment, owner_id, id) DO NOTHING;
     END IF;
 END

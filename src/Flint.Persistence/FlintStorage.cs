@@ -1,4 +1,6 @@
 using Flint.Abstractions;
+using Flint.Abstractions.Coupons;
+using Flint.Abstractions.Inventory;
 using Flint.Persistence.Catalog;
 using Flint.Persistence.Coupons;
 using Flint.Persistence.Events;
@@ -85,7 +87,9 @@ public static class FlintStorage
         services.AddSingleton<ICatalogStock, CatalogStock>();
         services.AddSingleton<ISkuIndex, SkuIndex>();
         services.AddSingleton<ICouponCodeIndex, CouponCodeIndex>();
+        services.AddSingleton<ICouponRedemptions, CouponRedemptions>();
         services.AddSingleton<IInventoryHistory, InventoryHistory>();
+        services.AddSingleton<IFinishedReservations, FinishedReservations>();
         services.AddSingleton<IEventLog, EventLog>();
         services.AddSingleton<IPaymentIndex, PaymentIndex>();
         services.AddSingleton<IPendingPayments, PendingPayments>();

@@ -6,9 +6,7 @@ using Flint.Grains.Catalog;
 using Flint.Grains.Coupons;
 using Flint.Grains.Customers;
 using Flint.Grains.Tax;
-using Microsoft.Extensions.Options;
-using Orleans.Serialization;
-using Orleans.Storage;
+using Flint.Grains.Tests.Support;
 
 namespace Flint.Grains.Tests;
 
@@ -23,20 +21,11 @@ public sealed class CatalogStoredStateTests
     private static readonly DateTimeOffset Created = new(2026, 3, 1, 9, 15, 0, 123, TimeSpan.Zero);
     private static readonly DateTimeOffset Updated = new(2026, 3, 2, 10, 0, 0, 456, TimeSpan.Zero);
 
-    /// <summary>The serializer the host gives the grain storage: System.Text.Json with Flint's options.</summary>
-    private static readonly SystemTextJsonGrainStorageSerializer Storage = CreateSerializer();
-
-    private static SystemTextJsonGrainStorageSerializer CreateSerializer()
-    {
-        var options = new SystemTextJsonGrainStorageSerializerOptions();
-        FlintJson.Configure(options.JsonSerializerOptions);
-        return new SystemTextJsonGrainStorageSerializer(Options.Create(options));
-    }
-
     private static T Load<T>(string stored)
     {
-        var state = Storage.Deserialize<T>(BinaryData.FromString(stored))!;
-        var written = JsonNode.Parse(Storage.Serialize(state).ToString());
+        // Through the serializer the host gives the grain storage (StoredJson).
+        var state = StoredJson.Load<T>(stored);
+        var written = JsonNode.Parse(StoredJson.Of(state));
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse(stored), written), $"written back differently:\n{stored}\n{written!.ToJsonString()}");
         return state;
     }
@@ -110,7 +99,7 @@ public sealed class CatalogStoredStateTests
 
         s.Status = CatalogStatus.Active;
         Assert.False(s.Deleted);
-        Assert.Null(JsonNode.Parse(Storage.Serialize(s).ToString())!["status"]);
+        Assert.Null(JsonNode.Parse(StoredJson.Of(s))!["status"]);
     }
 
     [Fact]

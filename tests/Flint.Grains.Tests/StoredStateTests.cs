@@ -4,9 +4,7 @@ using Flint.Domain.Inventory;
 using Flint.Domain.Orders;
 using Flint.Grains.Inventory;
 using Flint.Grains.Orders;
-using Microsoft.Extensions.Options;
-using Orleans.Serialization;
-using Orleans.Storage;
+using Flint.Grains.Tests.Support;
 
 namespace Flint.Grains.Tests;
 
@@ -17,16 +15,6 @@ namespace Flint.Grains.Tests;
 /// </summary>
 public sealed class StoredStateTests
 {
-    /// <summary>The serializer exactly as the host configures it (FlintHost: FlintJson.Configure over Orleans' defaults).</summary>
-    private static readonly SystemTextJsonGrainStorageSerializer Serializer = HostSerializer();
-
-    private static SystemTextJsonGrainStorageSerializer HostSerializer()
-    {
-        var options = new SystemTextJsonGrainStorageSerializerOptions();
-        FlintJson.Configure(options.JsonSerializerOptions);
-        return new SystemTextJsonGrainStorageSerializer(Options.Create(options));
-    }
-
     // An order as stored before statuses were enums: paid by a card and cash, half refunded, one declined attempt,
     // one refund that failed, and a second refund still in flight.
     private const string StoredOrder = """
@@ -185,7 +173,8 @@ public sealed class StoredStateTests
             Written(inventory)["finished"]!.AsObject().Select(f => f.Value!["outcome"]!.GetValue<string>()));
     }
 
-    private static T Load<T>(JsonNode json) => Serializer.Deserialize<T>(BinaryData.FromString(json.ToJsonString()))!;
+    /// <summary>Read by the serializer exactly as the host configures it (<see cref="StoredJson"/>).</summary>
+    private static T Load<T>(JsonNode json) => StoredJson.Load<T>(json.ToJsonString());
 
-    private static JsonNode Written<T>(T state) => JsonNode.Parse(Serializer.Serialize(state).ToString())!;
+    private static JsonNode Written<T>(T state) => JsonNode.Parse(StoredJson.Of(state))!;
 }

@@ -52,13 +52,13 @@ public abstract class ObjectState
     /// <summary>Projections of objects kept inside this state (an order's payments and refunds) that this write
     /// changed; like the outbox, they are only carried by the write that produced them.</summary>
     [Id(3), JsonIgnore] public List<ProjectionRecord>? RelatedProjections { get; set; }
-    /// <summary>Append-only log rows (an inventory change) this write produced; stored in flint_object_log in the same
-    /// transaction and, like the outbox, carried only by the write that produced them.</summary>
+    /// <summary>Log rows (an inventory change, a coupon redemption taken or given back) this write produced; stored in
+    /// flint_object_log in the same transaction and, like the outbox, carried only by the write that produced them.</summary>
     [Id(4), JsonIgnore] public List<LogEntry>? Log { get; set; }
 }
 
-/// <summary>One row of an object's append-only log (e.g. a variant's inventory history), kept in flint_object_log
-/// instead of the grain state so the state stays small however long the history grows.</summary>
+/// <summary>One row of an object's log (e.g. a variant's inventory history, a coupon's redemptions), kept in
+/// flint_object_log instead of the grain state so the state stays small however long the log grows.</summary>
 [GenerateSerializer, Alias("flint.log_entry")]
 public sealed class LogEntry
 {
@@ -71,4 +71,8 @@ public sealed class LogEntry
     [Id(4)] public string Id { get; set; } = "";
     [Id(5)] public DateTimeOffset CreatedAt { get; set; }
     [Id(6), JsonConverter(typeof(RawJsonConverter))] public string Doc { get; set; } = "{}";
+    /// <summary>True: the write deletes the owner's row with this id and kind instead of adding one. For rows that
+    /// stand for something the owner holds rather than for history (a coupon redemption, given back). A write's
+    /// withdrawals are applied before its additions, so a write must carry at most one entry per row.</summary>
+    [Id(7), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] public bool Withdrawn { get; set; }
 }

@@ -76,6 +76,14 @@ public abstract class TenantGrain<TState> : Grain where TState : ObjectState, ne
         return result;
     }
 
+    /// <summary>A bookkeeping write (no new version, so nobody outside sees it), e.g. moving what a state stored by an
+    /// older Flint held into log rows.</summary>
+    protected Task Bookkeeping(Action<TState> change) => Change(draft =>
+    {
+        change(draft);
+        return 0;
+    }, bumpVersion: false);
+
     private async Task<TResult> ChangeGrouped<TResult>(Func<TState, TResult> mutate, bool bumpVersion)
     {
         // Synchronous up to here: no other call runs between the caller's checks and this change.
@@ -133,6 +141,7 @@ public abstract class TenantGrain<TState> : Grain where TState : ObjectState, ne
         catch (Exception e)
         {
             _store.State = previous;
+            OnChangesLost();
             if (e is InconsistentStateException) DeactivateOnIdle();
             return DomainErrorOf(e);
         }
@@ -147,6 +156,17 @@ public abstract class TenantGrain<TState> : Grain where TState : ObjectState, ne
         state.Log = null;
         return state;
     }
+
+    /// <summary>Changes this grain had applied were lost instead of written (their write failed): the state is back
+    /// to the last one written, and what a grain keeps beside its state about those changes must go too. Called in
+    /// the turn that found the failure, before anyone hears of it.</summary>
+    protected virtual void OnChangesLost()
+    {
+    }
+
+    /// <summary>Completes once every change applied so far is written or lost: a read of the database then sees all
+    /// of them that were written.</summary>
+    protected Task Written() => _flusher ?? Task.CompletedTask;
 
     protected void Record(TState draft, string type, object snapshot)
     {

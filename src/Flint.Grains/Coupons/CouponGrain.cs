@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Flint.Abstractions;
 using Flint.Abstractions.Coupons;
 using Flint.Domain;
@@ -28,8 +29,15 @@ public sealed class CouponState : CatalogObjectState
     [Id(11)] public List<string> Categories { get; set; } = [];
     [Id(12)] public bool Stackable { get; set; }
     [Id(13)] public override CatalogStatus Status { get; set; } = CatalogStatus.Active;
-    /// <summary>Redemptions taken, by order id: the key makes taking one idempotent per order.</summary>
+    /// <summary>Only in states written before redemptions moved to the object log: the activation moves them there
+    /// (<see cref="ICouponRedemptions"/>). New redemptions never land here.</summary>
     [Id(17)] public Dictionary<string, CouponRedemptionState> Redemptions { get; set; } = [];
+    /// <summary>Redemptions held now; each is a row of the object log (id = its order), added and withdrawn by the
+    /// writes that change this count.</summary>
+    [Id(18), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] public long TimesRedeemed { get; set; }
+    /// <summary>The newest creation time (in the id) of an order that ever took a redemption: an order made later has
+    /// no row unless this activation wrote it, so taking one for it needs no look-up.</summary>
+    [Id(19), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public DateTimeOffset? RedeemingOrdersMadeUpTo { get; set; }
 }
 
 [GenerateSerializer, Alias("flint.coupons.redemption_state")]
@@ -40,26 +48,47 @@ public sealed class CouponRedemptionState
 }
 
 /// <summary>
-/// One coupon: its terms and the redemptions paid orders have taken. The grain handles one call at a time, so
-/// "never more than max_redemptions" needs no lock: the count is checked and the redemption written in one turn.
-/// Code uniqueness is the database's job (a partial unique index over the projection's name), because two coupons
-/// are two grains and only a shared index can see both. A popular coupon is hot during a sale, so its writes are
-/// grouped like a variant's (reentrant, every check done before the change in the same turn; nobody is answered
-/// before their redemption is durable).
+/// One coupon: its terms and the redemptions paid orders have taken. "Never more than max_redemptions" needs no lock:
+/// the count is checked and the redemption taken in one turn. Code uniqueness is the database's job (a partial unique
+/// index over the projection's name), because two coupons are two grains and only a shared index can see both. A
+/// popular coupon is hot during a sale, so its writes are grouped like a variant's (reentrant, every check done before
+/// the change in the same turn; nobody is answered before their redemption is durable).
+/// <para>The state keeps counts; each redemption is a row of the object log, written in the same transaction as the
+/// count it changes (<see cref="ICouponRedemptions"/>), so a write stays small however often the coupon was used.
+/// Whether an order holds one is known from memory for recent orders and for any order made after the newest that ever
+/// redeemed (<see cref="RecentRows{T}"/>); only an older one is looked up. A per-customer limit counts the customer's
+/// rows, once per activation and customer.</para>
 /// </summary>
 [Orleans.Concurrency.Reentrant]
 public sealed class CouponGrain(
     [PersistentState("coupon", "flint")] IPersistentState<CouponState> store,
     DeepCopier<CouponState> copier,
-    TimeProvider clock) : CatalogGrain<CouponState, CouponView>(store, copier, clock), ICouponGrain
+    TimeProvider clock,
+    ICouponRedemptions redemptions) : CatalogGrain<CouponState, CouponView>(store, copier, clock), ICouponGrain
 {
     public const int MaxProductIds = 100;
     public const int MaxCategories = 100;
     public const long MaxCount = 1_000_000_000;
+    /// <summary>Orders (and customers) remembered, per half of the window: a retry or a release of a payment that
+    /// failed comes seconds after the redemption; a sale of a thousand a second still finds it in memory.</summary>
+    private const int RecentKept = 4_096;
+
+    /// <summary>The redemption each recent order holds (null: none).</summary>
+    private readonly RecentRows<CouponRedemptionRow?> _orders = new(RecentKept, keysCarryTime: true);
+    /// <summary>How many redemptions a customer's orders hold, for the customers counted in this activation.</summary>
+    private readonly RecentRows<long> _customers = new(RecentKept, keysCarryTime: false);
 
     protected override bool GroupsWrites => true;
 
     protected override string Kind => CouponProjection.Kind;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        await base.OnActivateAsync(cancellationToken);
+        // A state from before redemptions were rows: they move to the object log now, and the state keeps their count.
+        if (State.Redemptions.Count > 0) await Bookkeeping(MoveRedemptionsToLog);
+        _orders.Cover(State.RedeemingOrdersMadeUpTo);
+    }
 
     public async Task<CouponView> Create(CouponRequest r)
     {
@@ -77,32 +106,112 @@ public sealed class CouponGrain(
         return Save("updated", Resolve(r, State).ApplyTo);
     }
 
-    public Task<CouponApplication> ForApplication(string? customerId)
+    /// <remarks>The customer's redemptions are counted only where a per-customer limit needs them (0 otherwise).</remarks>
+    public async Task<CouponApplication> ForApplication(string? customerId)
     {
-        if (!Exists || State.Status == CatalogStatus.Deleted) throw NotFound("coupon");
-        var mine = customerId is null ? 0 : RedemptionsOf(State, customerId);
-        return Task.FromResult(new CouponApplication(ToView(State), mine));
+        while (true)
+        {
+            if (!Exists || State.Status == CatalogStatus.Deleted) throw NotFound("coupon");
+            if (customerId is null || State.PerCustomerLimit is null) return new CouponApplication(ToView(State), 0);
+            if (_customers.TryGet(customerId, out var mine)) return new CouponApplication(ToView(State), mine);
+            await CountRedemptionsOf(customerId);
+        }
     }
 
-    public Task<CouponView> Redeem(string orderId, string? customerId)
+    public async Task<CouponView> Redeem(string orderId, string? customerId)
     {
         FlintId.Validate(orderId, IdPrefix.Order, "order_id");
         if (customerId is not null) FlintId.Validate(customerId, IdPrefix.Customer, "customer_id");
-        EnsureExists();
-        // Taken already: a retried payment step gets the same answer, whatever changed since.
-        if (State.Redemptions.ContainsKey(orderId)) return Task.FromResult(ToView(State));
-        // The same rules that let the coupon onto the order, checked again: anything may have changed since.
-        CouponRules.CheckCanRedeem(ToView(State).ToTerms(), Clock.GetUtcNow(), State.Redemptions.Count,
-            customerId is null ? 0 : RedemptionsOf(State, customerId), hasCustomer: customerId is not null);
-        return Save("redeemed", draft => draft.Redemptions[orderId] = new CouponRedemptionState { CustomerId = customerId, RedeemedAt = Now });
+        // Each pass either answers, changes, or waits for what it needs to know and looks again: after a wait anything
+        // may have changed, so every check is made anew in the turn that takes the redemption.
+        while (true)
+        {
+            EnsureExists();
+            if (_orders.Settle(orderId, out var held, LookUpRedemptionOf) is { } wait)
+            {
+                await wait;
+                continue;
+            }
+            // Taken already: a retried payment step gets the same answer, whatever changed since.
+            if (held is not null) return ToView(State);
+            var mine = 0L;
+            if (customerId is not null && State.PerCustomerLimit is not null && !_customers.TryGet(customerId, out mine))
+            {
+                await CountRedemptionsOf(customerId);
+                continue;
+            }
+            // The same rules that let the coupon onto the order, checked again: anything may have changed since.
+            CouponRules.CheckCanRedeem(ToView(State).ToTerms(), Clock.GetUtcNow(), State.TimesRedeemed, mine, hasCustomer: customerId is not null);
+            return await _orders.Writing(orderId, Save("redeemed", draft => Take(draft, orderId, customerId)));
+        }
     }
 
-    public Task<CouponView> Release(string orderId)
+    public async Task<CouponView> Release(string orderId)
     {
-        EnsureExists();
-        if (!State.Redemptions.ContainsKey(orderId)) return Task.FromResult(ToView(State));
-        return Save("released", draft => draft.Redemptions.Remove(orderId));
+        while (true)
+        {
+            EnsureExists();
+            if (_orders.Settle(orderId, out var held, LookUpRedemptionOf) is { } wait)
+            {
+                await wait;
+                continue;
+            }
+            if (held is null) return ToView(State);
+            return await _orders.Writing(orderId, Save("released", draft => GiveBack(draft, orderId, held.CustomerId)));
+        }
     }
+
+    protected override void OnChangesLost()
+    {
+        _orders.ForgetAll();
+        _customers.ForgetAll();
+    }
+
+    private void Take(CouponState draft, string orderId, string? customerId)
+    {
+        draft.TimesRedeemed++;
+        draft.RedeemingOrdersMadeUpTo = KeyTime.Covering(draft.RedeemingOrdersMadeUpTo, orderId);
+        (draft.Log ??= []).Add(RedemptionRow(orderId, customerId, Now));
+        _orders.Set(orderId, new CouponRedemptionRow(customerId));
+        if (customerId is not null && _customers.TryGet(customerId, out var mine)) _customers.Set(customerId, mine + 1);
+    }
+
+    private void GiveBack(CouponState draft, string orderId, string? customerId)
+    {
+        draft.TimesRedeemed--;
+        (draft.Log ??= []).Add(RedemptionRow(orderId, customerId, Now, withdrawn: true));
+        _orders.Set(orderId, null);
+        if (customerId is not null && _customers.TryGet(customerId, out var mine)) _customers.Set(customerId, mine - 1);
+    }
+
+    private void MoveRedemptionsToLog(CouponState draft)
+    {
+        foreach (var (orderId, r) in draft.Redemptions)
+        {
+            (draft.Log ??= []).Add(RedemptionRow(orderId, r.CustomerId, r.RedeemedAt));
+            draft.RedeemingOrdersMadeUpTo = KeyTime.Covering(draft.RedeemingOrdersMadeUpTo, orderId);
+        }
+        draft.TimesRedeemed = draft.Redemptions.Count;
+        draft.Redemptions = [];
+    }
+
+    private LogEntry RedemptionRow(string orderId, string? customerId, DateTimeOffset at, bool withdrawn = false) => new()
+    {
+        Kind = ICouponRedemptions.LogKind,
+        MerchantId = Tenant.MerchantId,
+        Environment = Tenant.Environment,
+        OwnerId = ObjectId,
+        Id = orderId,
+        CreatedAt = at,
+        Doc = FlintJson.Serialize(new CouponRedemptionRow(customerId)),
+        Withdrawn = withdrawn,
+    };
+
+    private Task LookUpRedemptionOf(string orderId) =>
+        _orders.LookUp(orderId, Written(), () => redemptions.HeldBy(Tenant, ObjectId, orderId, CancellationToken.None));
+
+    private Task CountRedemptionsOf(string customerId) =>
+        _customers.LookUp(customerId, Written(), () => redemptions.CountOf(Tenant, ObjectId, customerId, CancellationToken.None));
 
     protected override ValueTask<Func<CouponState, CouponView>> Viewer() => new(ToView);
 
@@ -181,14 +290,6 @@ public sealed class CouponGrain(
     private static DomainException NotForType(string param, string type) =>
         DomainException.Invalid("INVALID_FIELD", $"{param} is only for {type} coupons; set discount_type to {type} or leave it out.", param);
 
-    private static long RedemptionsOf(CouponState s, string customerId)
-    {
-        var n = 0L;
-        foreach (var r in s.Redemptions.Values)
-            if (r.CustomerId == customerId) n++;
-        return n;
-    }
-
     private CouponView ToView(CouponState s) => new()
     {
         CouponId = ObjectId,
@@ -205,7 +306,7 @@ public sealed class CouponGrain(
         AppliesTo = new CouponAppliesToView(s.ProductIds, s.Categories),
         Stackable = s.Stackable,
         Status = SnakeCase.ToSnake(s.Status),
-        TimesRedeemed = s.Redemptions.Count,
+        TimesRedeemed = s.TimesRedeemed,
         Metadata = s.Metadata,
         CreatedAt = s.CreatedAt,
         UpdatedAt = s.UpdatedAt,

@@ -1,4 +1,6 @@
+using System.Text.Json.Serialization;
 using Flint.Abstractions;
+using Flint.Abstractions.Inventory;
 using Flint.Domain.Inventory;
 
 namespace Flint.Grains.Inventory;
@@ -13,16 +15,20 @@ public sealed class InventoryState : ObjectState
     /// <summary>Only in states written before holds moved to the grain's memory: such holds are taken over on
     /// activation and leave the state with its next write. New reservations never land here.</summary>
     [Id(4)] public Dictionary<string, ReservationState> Reservations { get; set; } = [];
-    /// <summary>Reservations that became sales, so a repeated commit (a recovering saga) is a no-op. Bounded to the most
-    /// recent <see cref="VariantInventoryGrain.FinishedReservationsKept"/>.</summary>
+    /// <summary>Only in states written before finished reservations moved to the object log: the activation moves them
+    /// there (<see cref="IFinishedReservations"/>). New ones never land here.</summary>
     [Id(5)] public Dictionary<string, FinishedReservation> Finished { get; set; } = [];
     /// <summary>Only in states written before the history moved to flint_object_log (the <see cref="ObjectState.Log"/>
     /// effect): such entries are moved there by the next change. New changes never land here.</summary>
     [Id(6)] public List<InventoryChangeState> History { get; set; } = [];
     [Id(7)] public DateTimeOffset UpdatedAt { get; set; }
-    /// <summary>Keys of idempotent changes already applied (restocks), bounded like finished reservations.</summary>
+    /// <summary>Keys of idempotent changes already applied (restocks), the most recent
+    /// <see cref="VariantInventoryGrain.AppliedChangesKept"/>.</summary>
     [Id(8)] public Dictionary<string, DateTimeOffset> AppliedChanges { get; set; } = [];
     [Id(9)] public DateTimeOffset CreatedAt { get; set; }
+    /// <summary>The newest creation time (in the ids it is made of) of a reservation that ever finished here: one made
+    /// later has no row unless this activation wrote it, so holding or committing it needs no look-up.</summary>
+    [Id(10), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public DateTimeOffset? FinishedReservationsMadeUpTo { get; set; }
 }
 
 [GenerateSerializer, Alias("flint.inventory.reservation")]

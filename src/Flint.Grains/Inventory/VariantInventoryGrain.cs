@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Orleans.Concurrency;
 using Flint.Abstractions;
 using Flint.Abstractions.Inventory;
@@ -19,25 +20,33 @@ namespace Flint.Grains.Inventory;
 /// against the clock) and are dropped by a timer that keeps the grain active while it holds anything.</para>
 /// The history of changes is not kept in the
 /// state (it would make every write of a busy variant bigger): each change is a row of flint_object_log written in
-/// the same transaction as the stock it changed (the <see cref="ObjectState.Log"/> effect).
+/// the same transaction as the stock it changed (the <see cref="ObjectState.Log"/> effect). Nor are the reservations
+/// it sold: a sale's row names its reservation (<see cref="IFinishedReservations"/>), the proof that a saga repeating
+/// its commit after a crash, however many sales later, already has its stock. Recent reservations, and any made after
+/// the newest that ever finished, are known from memory (<see cref="RecentRows{T}"/>); only an older one is looked up.
 /// </summary>
 [Reentrant]
 public sealed class VariantInventoryGrain(
     [PersistentState("inventory", "flint")] IPersistentState<InventoryState> store,
     DeepCopier<InventoryState> copier,
-    TimeProvider clock) : TenantGrain<InventoryState>(store, copier, clock), IVariantInventoryGrain, IRemindable
+    TimeProvider clock,
+    IFinishedReservations finishedReservations) : TenantGrain<InventoryState>(store, copier, clock), IVariantInventoryGrain, IRemindable
 {
-    public const int FinishedReservationsKept = 10_000;
+    /// <summary>Idempotency keys of restocks kept in the state.</summary>
+    public const int AppliedChangesKept = 10_000;
 
     /// <summary>The hot grain of a flash sale: one commit per burst of sales, not one per sale.</summary>
     protected override bool GroupsWrites => true;
     /// <summary>Only states written before holds moved to memory have this reminder; it is dropped when it fires.</summary>
     private const string LegacyExpiryReminder = "reservation-expiry";
-    private const int EndedHoldsKept = 10_000;
+    /// <summary>Reservations remembered per half of the window: a saga commits, releases or repeats within seconds,
+    /// and a catalog has many variants, each keeping its own.</summary>
+    private const int RecentReservationsKept = 512;
     private IGrainTimer? _expiryTimer;
     private readonly Dictionary<string, ReservationState> _held = [];
-    /// <summary>How holds of this activation ended (released, expired), so a late repeat gets the same answer.</summary>
-    private readonly Dictionary<string, ReservationOutcome> _ended = [];
+    /// <summary>How recent reservations ended: sold (also a row), or released or expired (memory only), so a late
+    /// repeat gets the same answer; null for one known never to have finished.</summary>
+    private readonly RecentRows<ReservationOutcome?> _finished = new(RecentReservationsKept, keysCarryTime: true);
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -46,6 +55,9 @@ public sealed class VariantInventoryGrain(
         // until they expire, and leave the state with its next write.
         foreach (var (id, r) in State.Reservations) _held[id] = r;
         State.Reservations.Clear();
+        // A state from before finished reservations were rows: they move to the object log now.
+        if (State.Finished.Count > 0) await Bookkeeping(MoveFinishedToLog);
+        _finished.Cover(State.FinishedReservationsMadeUpTo);
         ScheduleExpiryTimer();
     }
 
@@ -94,67 +106,80 @@ public sealed class VariantInventoryGrain(
         });
     }
 
-    public Task<StockView> Reserve(string reservationId, long quantity, DateTimeOffset expiresAt)
+    public async Task<StockView> Reserve(string reservationId, long quantity, DateTimeOffset expiresAt)
     {
-        EnsureVariant(null);
-        var now = Clock.GetUtcNow();
-        if (_held.TryGetValue(reservationId, out var held))
+        // Each pass either answers, holds, or waits for what it needs to know and looks again: after a wait anything
+        // may have changed, so every check is made anew in the turn that holds the stock.
+        while (true)
         {
-            if (held.ExpiresAt > now) return Task.FromResult(View(State));
-            throw AlreadyFinished(reservationId, ReservationOutcome.Expired);
-        }
-        if (State.Finished.TryGetValue(reservationId, out var done))
-            throw AlreadyFinished(reservationId, done.Outcome);
-        if (_ended.TryGetValue(reservationId, out var ended))
-            throw AlreadyFinished(reservationId, ended);
-        if (quantity < 1) throw DomainException.Invalid("INVALID_QUANTITY", "A reservation is for at least 1 unit.", "quantity");
-        if (!State.Sellable) throw DomainException.Conflict("ITEM_NOT_SELLABLE", "This variant is not for sale.");
-        if (expiresAt <= now) throw DomainException.Invalid("INVALID_EXPIRY", "A reservation must expire in the future.", "expires_at");
-        if (State.EnforceLimit && Available(State, now) < quantity)
-            throw DomainException.Conflict("INSUFFICIENT_INVENTORY", $"Only {Math.Max(0, Available(State, now))} available.");
+            EnsureVariant(null);
+            var now = Clock.GetUtcNow();
+            if (_held.TryGetValue(reservationId, out var held))
+            {
+                if (held.ExpiresAt > now) return View(State);
+                throw AlreadyFinished(reservationId, ReservationOutcome.Expired);
+            }
+            if (_finished.Settle(reservationId, out var finished, LookUpFinished) is { } wait)
+            {
+                await wait;
+                continue;
+            }
+            if (finished is { } outcome) throw AlreadyFinished(reservationId, outcome);
+            if (quantity < 1) throw DomainException.Invalid("INVALID_QUANTITY", "A reservation is for at least 1 unit.", "quantity");
+            if (!State.Sellable) throw DomainException.Conflict("ITEM_NOT_SELLABLE", "This variant is not for sale.");
+            if (expiresAt <= now) throw DomainException.Invalid("INVALID_EXPIRY", "A reservation must expire in the future.", "expires_at");
+            if (State.EnforceLimit && Available(State, now) < quantity)
+                throw DomainException.Conflict("INSUFFICIENT_INVENTORY", $"Only {Math.Max(0, Available(State, now))} available.");
 
-        DropExpired(now);
-        _held[reservationId] = new ReservationState { Quantity = quantity, ExpiresAt = expiresAt };
-        ScheduleExpiryTimer();
-        return Task.FromResult(View(State));
+            DropExpired(now);
+            _held[reservationId] = new ReservationState { Quantity = quantity, ExpiresAt = expiresAt };
+            ScheduleExpiryTimer();
+            return View(State);
+        }
     }
 
     public async Task<StockView> Commit(string reservationId, string changeReason, string? reference)
     {
-        EnsureVariant(null);
-        if (State.Finished.TryGetValue(reservationId, out var done))
+        while (true)
         {
-            if (done.Outcome == ReservationOutcome.Committed) return View(State);
-            if (done.Outcome == ReservationOutcome.Expired)
-                throw DomainException.Conflict("RESERVATION_NOT_FOUND", $"No active reservation {reservationId}.");
-            throw AlreadyFinished(reservationId, done.Outcome);
-        }
-        if (_ended.TryGetValue(reservationId, out var ended) && ended != ReservationOutcome.Expired)
-            throw AlreadyFinished(reservationId, ended);
-        var now = Clock.GetUtcNow();
-        if (!_held.TryGetValue(reservationId, out var r) || r.ExpiresAt <= now)
-            throw DomainException.Conflict("RESERVATION_NOT_FOUND", $"No active reservation {reservationId}.");
-        var reason = SnakeCase.ToSnake(Validation.ParseSnakeEnum<InventoryChangeReason>(changeReason, "change_reason").ToString());
-        // Off the holds in the same turn as the stock leaves, so nobody counts these units twice meanwhile.
-        _held.Remove(reservationId);
-        try
-        {
-            return await Change(draft =>
+            EnsureVariant(null);
+            var now = Clock.GetUtcNow();
+            // A live hold was granted to a reservation known not to have finished (and its commit, once begun, takes it
+            // away): the common case needs no look-up.
+            if (!_held.TryGetValue(reservationId, out var r) || r.ExpiresAt <= now)
             {
-                Apply(draft, -r.Quantity, reason, note: null, actor: null, reference ?? reservationId);
-                Finish(draft, reservationId, ReservationOutcome.Committed, r.Quantity, now);
-                return View(draft);
-            });
-        }
-        catch
-        {
-            // Not sold after all (the write failed): the hold is still the caller's until it expires.
-            if (State.Finished.ContainsKey(reservationId) is false) _held.TryAdd(reservationId, r);
-            throw;
-        }
-        finally
-        {
-            ScheduleExpiryTimer();
+                if (_finished.Settle(reservationId, out var finished, LookUpFinished) is { } wait)
+                {
+                    await wait;
+                    continue;
+                }
+                // Sold already: a recovering saga repeating its commit gets the same answer and takes nothing more.
+                if (finished == ReservationOutcome.Committed) return View(State);
+                if (finished == ReservationOutcome.Released) throw AlreadyFinished(reservationId, ReservationOutcome.Released);
+                throw DomainException.Conflict("RESERVATION_NOT_FOUND", $"No active reservation {reservationId}.");
+            }
+            var reason = SnakeCase.ToSnake(Validation.ParseSnakeEnum<InventoryChangeReason>(changeReason, "change_reason").ToString());
+            // Off the holds in the same turn as the stock leaves, so nobody counts these units twice meanwhile.
+            _held.Remove(reservationId);
+            try
+            {
+                return await _finished.Writing(reservationId, Change(draft =>
+                {
+                    var sale = Apply(draft, -r.Quantity, reason, note: null, actor: null, reference ?? reservationId);
+                    Finish(draft, sale, reservationId);
+                    return View(draft);
+                }));
+            }
+            catch
+            {
+                // Not sold after all (the write failed): the hold is still the caller's until it expires.
+                _held.TryAdd(reservationId, r);
+                throw;
+            }
+            finally
+            {
+                ScheduleExpiryTimer();
+            }
         }
     }
 
@@ -163,7 +188,7 @@ public sealed class VariantInventoryGrain(
         EnsureVariant(null);
         if (_held.Remove(reservationId))
         {
-            End(reservationId, ReservationOutcome.Released);
+            _finished.Set(reservationId, ReservationOutcome.Released);
             ScheduleExpiryTimer();
         }
         return Task.FromResult(View(State));
@@ -179,8 +204,8 @@ public sealed class VariantInventoryGrain(
         {
             Apply(draft, quantity, reason, note: null, actor: null, reference);
             draft.AppliedChanges[changeKey] = Now;
-            if (draft.AppliedChanges.Count > FinishedReservationsKept)
-                foreach (var old in draft.AppliedChanges.OrderBy(kv => kv.Value).Take(draft.AppliedChanges.Count - FinishedReservationsKept).ToList())
+            if (draft.AppliedChanges.Count > AppliedChangesKept)
+                foreach (var old in draft.AppliedChanges.OrderBy(kv => kv.Value).Take(draft.AppliedChanges.Count - AppliedChangesKept).ToList())
                     draft.AppliedChanges.Remove(old.Key);
             return View(draft);
         });
@@ -198,15 +223,14 @@ public sealed class VariantInventoryGrain(
         foreach (var (id, _) in _held.Where(kv => kv.Value.ExpiresAt <= now).ToList())
         {
             _held.Remove(id);
-            End(id, ReservationOutcome.Expired);
+            _finished.Set(id, ReservationOutcome.Expired);
         }
     }
 
-    private void End(string reservationId, ReservationOutcome outcome)
-    {
-        _ended[reservationId] = outcome;
-        if (_ended.Count > EndedHoldsKept) _ended.Clear();
-    }
+    protected override void OnChangesLost() => _finished.ForgetAll();
+
+    private Task LookUpFinished(string reservationId) =>
+        _finished.LookUp(reservationId, Written(), () => finishedReservations.OutcomeOf(Tenant, ObjectId, reservationId, CancellationToken.None));
 
     private void ScheduleExpiryTimer()
     {
@@ -224,13 +248,40 @@ public sealed class VariantInventoryGrain(
         }, new GrainTimerCreationOptions(due + TimeSpan.FromMilliseconds(50), Timeout.InfiniteTimeSpan) { KeepAlive = true });
     }
 
-    private static void Finish(InventoryState s, string reservationId, ReservationOutcome outcome, long quantity, DateTimeOffset at)
+    /// <summary>The sale's history row names the reservation it committed: the proof a repeated commit finds (see
+    /// <see cref="IFinishedReservations"/>), at the cost of one index entry rather than a row of its own.</summary>
+    private void Finish(InventoryState s, InventoryChangeState sale, string reservationId)
     {
-        s.Finished[reservationId] = new FinishedReservation { Outcome = outcome, Quantity = quantity, At = at };
-        if (s.Finished.Count > FinishedReservationsKept)
-            foreach (var old in s.Finished.OrderBy(kv => kv.Value.At).Take(s.Finished.Count - FinishedReservationsKept).ToList())
-                s.Finished.Remove(old.Key);
+        var row = s.Log!.Last(r => r.Id == sale.Id);
+        var doc = JsonNode.Parse(row.Doc)!.AsObject();
+        doc[IFinishedReservations.SaleReservationField] = reservationId;
+        row.Doc = doc.ToJsonString();
+        s.FinishedReservationsMadeUpTo = KeyTime.Covering(s.FinishedReservationsMadeUpTo, reservationId);
+        _finished.Set(reservationId, ReservationOutcome.Committed);
     }
+
+    /// <summary>Rows of their own (their sales, if any, did not name them); released and expired ones too: they were
+    /// durable when holds were.</summary>
+    private void MoveFinishedToLog(InventoryState s)
+    {
+        foreach (var (reservationId, f) in s.Finished)
+        {
+            (s.Log ??= []).Add(FinishedRow(reservationId, f.Outcome, f.Quantity, f.At));
+            s.FinishedReservationsMadeUpTo = KeyTime.Covering(s.FinishedReservationsMadeUpTo, reservationId);
+        }
+        s.Finished = [];
+    }
+
+    private LogEntry FinishedRow(string reservationId, ReservationOutcome outcome, long quantity, DateTimeOffset at) => new()
+    {
+        Kind = IFinishedReservations.LogKind,
+        MerchantId = Tenant.MerchantId,
+        Environment = Tenant.Environment,
+        OwnerId = ObjectId,
+        Id = reservationId,
+        CreatedAt = at,
+        Doc = FlintJson.Serialize(new FinishedReservationRow(outcome, quantity)),
+    };
 
     private static DomainException AlreadyFinished(string reservationId, ReservationOutcome outcome) =>
         DomainException.Conflict("RESERVATION_FINISHED", $"Reservation {reservationId} was already {SnakeCase.ToSnake(outcome)}.");

@@ -30,17 +30,13 @@ internal sealed class InventoryHistory(NpgsqlDataSource db) : IInventoryHistory
                 throw DomainException.Invalid("INVALID_PAGE_TOKEN", "The page_token is not valid.", "page_token");
             afterTime = t;
         }
-        await using var cmd = db.CreateCommand($"""
+        await using var cmd = ObjectLogQuery.Of(db, $"""
             SELECT doc::text, created_at, id FROM flint_object_log
-            WHERE merchant_id = @m AND environment = @e AND owner_id = @o AND kind = @k
+            WHERE merchant_id = @m AND environment = @e AND owner_id = @o AND kind = '{InventoryProjection.ChangeLogKind}'
             {(afterTime is null ? "" : "AND (created_at, id) < (@t, @i)")}
             ORDER BY created_at DESC, id DESC
             LIMIT @n
-            """);
-        cmd.Parameters.AddWithValue("m", tenant.MerchantId);
-        cmd.Parameters.AddWithValue("e", tenant.Environment);
-        cmd.Parameters.AddWithValue("o", variantId);
-        cmd.Parameters.AddWithValue("k", InventoryProjection.ChangeLogKind);
+            """, tenant, variantId);
         cmd.Parameters.AddWithValue("n", pageSize + 1);
         if (afterTime is not null)
         {

@@ -369,4 +369,47 @@ public sealed class GroupedStorageTests(ApiFixture f)
         Assert.Equal(["{\"delta\": -1}", "{\"delta\": 2}"], await env.Strings(
             "SELECT doc::text FROM flint_object_log WHERE merchant_id = @m ORDER BY id", ("m", merchant)));
     }
+
+    [Fact]
+    public async Task A_log_row_its_owner_withdraws_is_deleted_by_that_write_in_a_batch_and_when_written_write_by_write()
+    {
+        await using var env = await StorageEnv.Start(f);
+        var merchant = CatalogData.Unique("m");
+        var grain = GrainOf(merchant, "cpn_1");
+        var written = new GrainState<TestState>(NewState(merchant, "cpn_1", 1, "v1", withLog: true));
+        await env.Storage.WriteStateAsync(TestStateName, grain, written);
+        LogEntry Row(string id, string kind = "note", bool withdrawn = false) => new()
+        {
+            Kind = kind, MerchantId = merchant, Environment = "test", OwnerId = "cpn_1", Id = id, CreatedAt = T0, Withdrawn = withdrawn,
+        };
+        Task<List<string>> Rows() => env.Strings(
+            "SELECT id FROM flint_object_log WHERE merchant_id = @m AND owner_id = 'cpn_1' ORDER BY id", ("m", merchant));
+
+        // A write withdraws one row and adds another; a withdrawal that names another kind deletes nothing.
+        var second = NewState(merchant, "cpn_1", 2, "v2");
+        second.Log = [Row("log_cpn_1_a", withdrawn: true), Row("log_cpn_1_b", kind: "other", withdrawn: true), Row("log_cpn_1_c")];
+        written.State = second;
+        await env.Storage.WriteStateAsync(TestStateName, grain, written);
+        Assert.Equal(["log_cpn_1_b", "log_cpn_1_c"], await Rows());
+
+        // In a batch whose other write is refused, so that each write is applied on its own (the isolated path); the
+        // refused write's withdrawal deletes nothing.
+        var taken = CatalogData.Unique("SKU");
+        await env.Storage.WriteStateAsync(TestStateName, GrainOf(merchant, "owner"), new GrainState<TestState>(NewState(merchant, "owner", 1, "owner", skus: [taken])));
+        var third = NewState(merchant, "cpn_1", 3, "v3");
+        third.Log = [Row("log_cpn_1_b", withdrawn: true)];
+        written.State = third;
+        var clash = NewState(merchant, "clash", 1, "clash", skus: [taken]);
+        clash.Log = [Row("log_cpn_1_c", withdrawn: true)];
+        List<Task> tasks;
+        await using (var gate = await env.HoldWrites())
+        {
+            tasks = [env.Storage.WriteStateAsync(TestStateName, grain, written), env.Storage.WriteStateAsync(TestStateName, GrainOf(merchant, "clash"), new GrainState<TestState>(clash))];
+            await gate.Release();
+            try { await Task.WhenAll(tasks); } catch { /* the clash, looked at below */ }
+        }
+        Assert.True(tasks[0].IsCompletedSuccessfully);
+        Assert.IsType<UniqueValueTakenException>(tasks[1].Exception!.InnerException);
+        Assert.Equal(["log_cpn_1_c"], await Rows());
+    }
 }

@@ -7,7 +7,7 @@ namespace Flint.Grains.Tests.Support;
 
 /// <summary>
 /// One in-process Orleans cluster for the whole suite: memory storage named "flint" (which also keeps the log rows
-/// writes carry, see <see cref="LogCapturingStorage"/>), in-memory reminders, the
+/// writes carry, see <see cref="LogCapturingStorage"/>, and answers the look-ups of them), in-memory reminders, the
 /// domain-error filter, and a <see cref="FakeTimeProvider"/> as the silo's <see cref="TimeProvider"/>.
 /// Silos started by <see cref="TestClusterBuilder"/> live in this process, so the static <see cref="Clock"/>
 /// is the very instance the grains read.
@@ -47,6 +47,9 @@ public sealed class ClusterFixture : IAsyncLifetime
             silo.AddMemoryGrainStorage(Flint.Abstractions.StorageNames.Plain);
             silo.Services.AddKeyedSingleton<Orleans.Storage.IGrainStorage>("flint", (sp, _) =>
                 new LogCapturingStorage(sp.GetRequiredKeyedService<Orleans.Storage.IGrainStorage>("flint-memory")));
+            silo.Services.AddSingleton<CapturedLogLookups>();
+            silo.Services.AddSingleton<Flint.Abstractions.Coupons.ICouponRedemptions>(sp => sp.GetRequiredService<CapturedLogLookups>());
+            silo.Services.AddSingleton<Flint.Abstractions.Inventory.IFinishedReservations>(sp => sp.GetRequiredService<CapturedLogLookups>());
             silo.UseInMemoryReminderService();
             silo.AddIncomingGrainCallFilter<DomainErrorCallFilter>();
             silo.Services.AddSingleton<TimeProvider>(Clock);
