@@ -181,6 +181,20 @@ public abstract class TenantGrain<TState> : Grain where TState : ObjectState, ne
         });
     }
 
+    /// <summary>A row of this object's log (<c>flint_object_log</c>), to ride in a write's <c>Log</c>:
+    /// <paramref name="withdrawn"/> deletes the row with that id instead of adding one.</summary>
+    protected LogEntry LogRow(string kind, string id, DateTimeOffset at, object doc, bool withdrawn = false) => new()
+    {
+        Kind = kind,
+        MerchantId = Tenant.MerchantId,
+        Environment = Tenant.Environment,
+        OwnerId = ObjectId,
+        Id = id,
+        CreatedAt = at,
+        Doc = FlintJson.Serialize(doc),
+        Withdrawn = withdrawn,
+    };
+
     /// <summary>The list/search copy of the state, or null for grains nobody lists.</summary>
     protected abstract ProjectionRecord? Project(TState state);
 

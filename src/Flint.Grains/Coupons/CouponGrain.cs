@@ -195,17 +195,8 @@ public sealed class CouponGrain(
         draft.Redemptions = [];
     }
 
-    private LogEntry RedemptionRow(string orderId, string? customerId, DateTimeOffset at, bool withdrawn = false) => new()
-    {
-        Kind = ICouponRedemptions.LogKind,
-        MerchantId = Tenant.MerchantId,
-        Environment = Tenant.Environment,
-        OwnerId = ObjectId,
-        Id = orderId,
-        CreatedAt = at,
-        Doc = FlintJson.Serialize(new CouponRedemptionRow(customerId)),
-        Withdrawn = withdrawn,
-    };
+    private LogEntry RedemptionRow(string orderId, string? customerId, DateTimeOffset at, bool withdrawn = false) =>
+        LogRow(ICouponRedemptions.LogKind, orderId, at, new CouponRedemptionRow(customerId), withdrawn);
 
     private Task LookUpRedemptionOf(string orderId) =>
         _orders.LookUp(orderId, Written(), () => redemptions.HeldBy(Tenant, ObjectId, orderId, CancellationToken.None));

@@ -272,16 +272,8 @@ public sealed class VariantInventoryGrain(
         s.Finished = [];
     }
 
-    private LogEntry FinishedRow(string reservationId, ReservationOutcome outcome, long quantity, DateTimeOffset at) => new()
-    {
-        Kind = IFinishedReservations.LogKind,
-        MerchantId = Tenant.MerchantId,
-        Environment = Tenant.Environment,
-        OwnerId = ObjectId,
-        Id = reservationId,
-        CreatedAt = at,
-        Doc = FlintJson.Serialize(new FinishedReservationRow(outcome, quantity)),
-    };
+    private LogEntry FinishedRow(string reservationId, ReservationOutcome outcome, long quantity, DateTimeOffset at) =>
+        LogRow(IFinishedReservations.LogKind, reservationId, at, new FinishedReservationRow(outcome, quantity));
 
     private static DomainException AlreadyFinished(string reservationId, ReservationOutcome outcome) =>
         DomainException.Conflict("RESERVATION_FINISHED", $"Reservation {reservationId} was already {SnakeCase.ToSnake(outcome)}.");
@@ -315,16 +307,7 @@ public sealed class VariantInventoryGrain(
         return change;
     }
 
-    private LogEntry LogEntryOf(InventoryChangeState c) => new()
-    {
-        Kind = InventoryProjection.ChangeLogKind,
-        MerchantId = Tenant.MerchantId,
-        Environment = Tenant.Environment,
-        OwnerId = ObjectId,
-        Id = c.Id,
-        CreatedAt = c.CreatedAt,
-        Doc = FlintJson.Serialize(ToView(c)),
-    };
+    private LogEntry LogEntryOf(InventoryChangeState c) => LogRow(InventoryProjection.ChangeLogKind, c.Id, c.CreatedAt, ToView(c));
 
     private StockLedger Ledger(InventoryState s, DateTimeOffset now) => new(s.OnHand, Held(now), s.EnforceLimit);
 
