@@ -8,6 +8,7 @@ using Flint.Api.Infrastructure;
 using Flint.Api.Merchants;
 using Flint.Api.Orders;
 using Flint.Api.Payments;
+using Flint.Api.Subscriptions;
 using Flint.Api.Tax;
 using Flint.Grains.Common;
 using Flint.Grains.Payments;
@@ -133,6 +134,7 @@ public static class FlintHost
         v1.MapCustomerEndpoints();
         v1.MapTaxRateEndpoints();
         v1.MapCouponEndpoints();
+        v1.MapPlanEndpoints();
         v1.MapEventEndpoints();
         v1.MapSettingsEndpoints();
         v1.MapOrderEndpoints();

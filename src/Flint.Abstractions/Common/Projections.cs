@@ -82,6 +82,11 @@ public static class CouponProjection
     public const string Kind = "coupon";
 }
 
+public static class PlanProjection
+{
+    public const string Kind = "plan";
+}
+
 public static class CustomerProjection
 {
     public const string Kind = "customer";

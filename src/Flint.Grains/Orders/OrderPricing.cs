@@ -11,12 +11,15 @@ public static class OrderPricing
 {
     public static OrderCalculation Calculate(OrderState s) => OrderCalculator.Calculate(new OrderCalculationInput(
         s.Currency,
-        s.Lines.Select(l => new OrderLine(l.LineItemId, l.Quantity, l.BasePriceMoney.Amount,
-            l.Modifiers.Sum(m => m.PriceAdjustmentMoney.Amount), l.TaxCategory, l.Taxable)).ToList(),
+        s.Lines.Select(CalculatorLine).ToList(),
         s.Discounts.Select(d => ToCalculatorDiscount(d, s)).ToList(),
         s.TaxRates.Select(t => new OrderTaxRate(t.TaxRateId, t.Name, decimal.Parse(t.Percentage, System.Globalization.CultureInfo.InvariantCulture),
             t.Inclusion == "inclusive" ? TaxInclusion.Inclusive : TaxInclusion.Additive, t.TaxCategories)).ToList(),
         s.TipMinor, s.PaidMinor, s.RefundedMinor));
+
+    /// <summary>A line as the calculator prices it: unit price, the modifiers' adjustment per unit, quantity, tax treatment.</summary>
+    public static OrderLine CalculatorLine(OrderLineState l) => new(l.LineItemId, l.Quantity, l.BasePriceMoney.Amount,
+        l.Modifiers.Sum(m => m.PriceAdjustmentMoney.Amount), l.TaxCategory, l.Taxable);
 
     /// <summary>A coupon's terms as frozen on the order; only the parts that decide eligibility and amount matter here.</summary>
     public static CouponTerms CouponTermsOf(OrderDiscountState d, string currency) => new(

@@ -391,10 +391,10 @@ public sealed partial class BadInputFromOpenApiTests(ApiFixture f, ITestOutputHe
             $"/v1/bundles/{w.BundleId}", $"/v1/modifier-sets/{w.ModifierSetId}", $"/v1/customers/{w.CustomerId}",
             $"/v1/customers/{w.CustomerId}/payment-methods", $"/v1/customers/{w.CustomerId}/orders?page_size=100",
             $"/v1/coupons/{w.CouponId}", $"/v1/tax-rates/{w.TaxRateId}", $"/v1/orders/{w.OrderId}", $"/v1/orders/{w.PaidOrderId}",
-            $"/v1/payments/{w.PaymentId}", $"/v1/refunds/{w.RefundId}", "/v1/settings", "/v1/api-keys",
+            $"/v1/payments/{w.PaymentId}", $"/v1/refunds/{w.RefundId}", $"/v1/plans/{w.PlanId}", "/v1/settings", "/v1/api-keys",
             "/v1/products?page_size=100", "/v1/bundles?page_size=100", "/v1/modifier-sets?page_size=100", "/v1/customers?page_size=100",
             "/v1/coupons?page_size=100", "/v1/tax-rates?page_size=100", "/v1/orders?page_size=100", "/v1/payments?page_size=100",
-            "/v1/refunds?page_size=100", "/v1/events?page_size=100",
+            "/v1/refunds?page_size=100", "/v1/plans?page_size=100", "/v1/events?page_size=100",
         ];
         var result = new Dictionary<string, JsonNode?>();
         foreach (var path in paths)
@@ -413,7 +413,7 @@ public sealed partial class BadInputFromOpenApiTests(ApiFixture f, ITestOutputHe
     private sealed record World(string ProductId, string VariantId, string StockedId, string StockedVariantId, string BundleId,
         string BundleComponentId, string ModifierSetId, string CustomerId, string PaymentMethodId, string CouponId, string CouponCode,
         string TaxRateId, string OrderId, string LineItemId, string DiscountId, string PaidOrderId, string PaymentId, string RefundId,
-        string ApiKeyId, string ProductsPageToken)
+        string ApiKeyId, string ProductsPageToken, string PlanId)
     {
         public IReadOnlyDictionary<string, string> Ids(string template) => new Dictionary<string, string>
         {
@@ -423,7 +423,7 @@ public sealed partial class BadInputFromOpenApiTests(ApiFixture f, ITestOutputHe
             ["tax_rate_id"] = TaxRateId, ["line_item_id"] = LineItemId, ["discount_id"] = DiscountId,
             // Refunds need a paid order; everything else edits or pays the open one.
             ["order_id"] = template.EndsWith("/refunds", StringComparison.Ordinal) ? PaidOrderId : OrderId,
-            ["payment_id"] = PaymentId, ["refund_id"] = RefundId, ["api_key_id"] = ApiKeyId,
+            ["payment_id"] = PaymentId, ["refund_id"] = RefundId, ["api_key_id"] = ApiKeyId, ["plan_id"] = PlanId,
         };
 
         public static async Task<World> Create(ApiClient api)
@@ -455,6 +455,8 @@ public sealed partial class BadInputFromOpenApiTests(ApiFixture f, ITestOutputHe
 
             var key = await api.Post("/v1/api-keys", """{"name":"spare"}""");
             Assert.True(key.Status == 201, $"creating a key failed: {key}");
+            var plan = await api.Post("/v1/plans", $$"""{"name":"Bad input","interval":"month","line_items":[{"variant_id":"{{product.VariantId}}","quantity":1}]}""");
+            Assert.True(plan.Status == 201, $"creating a plan failed: {plan}");
             var firstPage = await api.Get("/v1/products?page_size=1");
             var token = firstPage.Body?["next_page_token"]?.GetValue<string>() ?? throw new InvalidOperationException($"no second page: {firstPage}");
 
@@ -463,7 +465,7 @@ public sealed partial class BadInputFromOpenApiTests(ApiFixture f, ITestOutputHe
                 couponId, code, taxRateId, orderId, couponed.Data.Arr("line_items")[0]!.Str("line_item_id"),
                 couponed.Data.Arr("applied_discounts").First(d => d!.Str("source") == "manual")!.Str("discount_id"),
                 paidOrder.Str("order_id"), paid.Data.Arr("payments")[0]!.Str("payment_id"), refund.Data["refund"]!.Str("refund_id"),
-                key.Data.Str("api_key_id"), token);
+                key.Data.Str("api_key_id"), token, plan.Data.Str("plan_id"));
         }
     }
 }
