@@ -41,6 +41,10 @@ public sealed partial class OrderGrain
     private async Task<PayOrderResult> PayOnce(PayOrderRequest request, PayAttempt attempt)
     {
         EnsureExists();
+        // The buyer's retry of the very payment a dead process left in flight (same Idempotency-Key): carried forward,
+        // charging now if the charge never happened, instead of undone — a retry asks for the request to be done once,
+        // and the processor's idempotency key (the payment id) makes a charge that did happen answer again, not twice.
+        if (IsLeftoverOf(attempt)) return await WithRecoveryOnCrash(() => RunPay(recovering: true, chargeIfMissing: true));
         await SettleLeftoverSaga();
         if (attempt.IdempotencyKey is { } key && State.Payments.Where(p => p.IdempotencyKey == key).ToList() is { Count: > 0 } earlier)
             return EarlierOutcome(earlier);
@@ -110,6 +114,10 @@ public sealed partial class OrderGrain
         return await WithRecoveryOnCrash(() => RunPay(recovering: false));
     }
 
+    private bool IsLeftoverOf(PayAttempt attempt) =>
+        State.PendingPay is { } saga && attempt.IdempotencyKey is { } key
+        && State.Payments.Any(p => p.IdempotencyKey == key && saga.PaymentIds.Contains(p.PaymentId));
+
     /// <summary>What a pay request already did, answered again to its retry (same Idempotency-Key).</summary>
     private PayOrderResult EarlierOutcome(List<PaymentState> payments)
     {
@@ -148,13 +156,17 @@ public sealed partial class OrderGrain
     }
 
     /// <summary>Reserve stock and coupons, charge, then commit everything in one order write — or undo.</summary>
-    private async Task<PayOrderResult> RunPay(bool recovering)
+    /// <param name="recovering">The saga was left by a process that died: what it did is learned from the processor.</param>
+    /// <param name="chargeIfMissing">With <paramref name="recovering"/>: a charge the processor never saw is made now
+    /// (the buyer is retrying) rather than taken as interrupted and undone (nobody is waiting).</param>
+    private async Task<PayOrderResult> RunPay(bool recovering, bool chargeIfMissing = false)
     {
         var saga = State.PendingPay ?? throw new InvalidOperationException("no payment in flight");
         var orderId = ObjectId;
 
         var step = Stopwatch.GetTimestamp();
-        if (!recovering && saga.CouponIds.Count > 0)
+        // Redeeming is idempotent by order: a saga carried forward takes again what its dead process may have taken.
+        if ((!recovering || chargeIfMissing) && saga.CouponIds.Count > 0)
         {
             try
             {
@@ -187,7 +199,9 @@ public sealed partial class OrderGrain
                 // stays pending and recovery asks again.
                 if (found is { Outcome: ChargeOutcome.Failed })
                     throw new ProcessorUnavailableException($"Could not learn the outcome of payment {paymentId}; will retry.");
-                outcomes[paymentId] = found ?? new ChargeResult(ChargeOutcome.Failed, null, "interrupted", "The payment was interrupted before the card was charged.", null, null);
+                outcomes[paymentId] = found
+                    ?? (chargeIfMissing ? await Charge(processor, context, p)
+                        : new ChargeResult(ChargeOutcome.Failed, null, "interrupted", "The payment was interrupted before the card was charged.", null, null));
             }
             else
             {

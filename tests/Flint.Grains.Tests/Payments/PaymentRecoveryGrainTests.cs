@@ -418,6 +418,36 @@ public sealed class PaymentRecoveryGrainTests : GrainTest
         Assert.Equal("ORDER_ALREADY_PAID", other.Code);
     }
 
+    [Fact]
+    public async Task A_pay_interrupted_before_its_charge_and_retried_with_the_same_key_is_carried_forward_charged_once_and_paid()
+    {
+        await OpenOrder();
+        var couponId = await CouponOnOrder(maxRedemptions: 1);
+        Faults.FailBeforeCharge = true;
+        await Crashes(() => Order.Pay(PayWith("tok_visa"), new PayAttempt("checkout-9")));
+        var paymentId = Assert.Single(Faults.ChargeKeys);
+        Assert.Equal(0, Faults.Charges);
+        Faults.FailBeforeCharge = false;
+
+        // The buyer retries at once (before any recovery undid the attempt): the same payment goes through.
+        var retried = await Order.Pay(PayWith("tok_visa"), new PayAttempt("checkout-9"));
+
+        Assert.Equal(("paid", 4500L), (retried.Order.Status, retried.Order.NetAmounts.PaidMoney.Amount));
+        var payment = Assert.Single(retried.Payments);
+        Assert.Equal((paymentId, "succeeded"), (payment.PaymentId, payment.Status));
+        Assert.Equal(1, Faults.Charges);
+        Assert.Equal([paymentId, paymentId], Faults.ChargeKeys);
+        Assert.Equal(("Succeeded", 4500L), ((await Ledger("charge/" + paymentId))!.Outcome, (await Ledger("charge/" + paymentId))!.AmountMinor));
+        Assert.Equal((8L, 0L, 8L), Stock(await Inventory.GetStock()));
+        Assert.Equal(1, (await Grain<ICouponGrain>(couponId).Get()).TimesRedeemed);
+
+        // Its recovery timer, firing later, finds nothing left to do; a third retry answers the same payment.
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        var again = await Order.Pay(PayWith("tok_visa"), new PayAttempt("checkout-9"));
+        Assert.Equal(paymentId, Assert.Single(again.Payments).PaymentId);
+        Assert.Equal(1, Faults.Charges);
+    }
+
     private async Task DeactivateIfActive(IAddressable grain) =>
         await Grains.GetGrain<IManagementGrain>(0).DeactivateGrain(grain.GetGrainId());
 
