@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text;
 using Flint.Abstractions;
 using Flint.Abstractions.Coupons;
 using Flint.Abstractions.Inventory;
@@ -19,8 +21,14 @@ namespace Flint.Grains.Orders;
 /// </summary>
 public sealed partial class OrderGrain
 {
-    /// <summary>Long enough for any charge; a hold whose order died before writing its plan frees itself after it.</summary>
-    private static readonly TimeSpan ReservationHold = TimeSpan.FromMinutes(15);
+    /// <summary>
+    /// How long a hold lasts: longer than a charge with its processor retries (Stripe.net's HTTP timeout is 80 s), and
+    /// what stock stays held when its order's process dies after holding and before writing its plan (nothing then
+    /// knows the hold, so it only expires). A saga whose hold expired anyway takes the stock again when it commits, and
+    /// gives the charge back only if the stock is gone. (It was 15 minutes: a chaos run's one leaked hold then kept the
+    /// last unit of a sale unsold for that long.)
+    /// </summary>
+    private static readonly TimeSpan ReservationHold = TimeSpan.FromMinutes(2);
 
     public async Task<PayOrderResult> Pay(PayOrderRequest request, PayAttempt attempt)
     {
@@ -84,13 +92,24 @@ public sealed partial class OrderGrain
             TipMinor = tip,
             Source = source,
             StartedAt = Now,
-            ReservationId = $"{ObjectId}:{payments[0].PaymentId}",
+            ReservationId = attempt.IdempotencyKey is { } k ? KeyedHoldId(ObjectId, k) : $"{ObjectId}:{payments[0].PaymentId}",
         };
         // Stock first, before anything is written here: a refusal (sold out) then costs this order no write at all,
-        // which is what most buyers of a flash sale get. A reservation held by an attempt whose process dies before
-        // the plan below is written simply expires (ReservationHold).
+        // which is what most buyers of a flash sale get. A hold taken by an attempt whose process dies before the plan
+        // below is written is known to nobody: a keyed attempt's hold is named by its key, so the buyer's retry takes
+        // the same hold again instead of a second one; an unkeyed one's simply expires (ReservationHold).
         var step = Stopwatch.GetTimestamp();
-        await ReserveStock(saga);
+        try
+        {
+            await ReserveStock(saga);
+        }
+        catch (DomainException e) when (e.Code == "RESERVATION_FINISHED" && attempt.IdempotencyKey is not null)
+        {
+            // The hold an earlier try of this key took is gone (released when its plan could not be written, or
+            // expired): this try holds under a name of its own.
+            saga.ReservationId = $"{ObjectId}:{payments[0].PaymentId}";
+            await ReserveStock(saga);
+        }
         PayMetrics.Step(PayMetrics.HoldStock, step);
         // The plan is durable before the first step that cannot be taken back by expiry (coupon, charge); a pending
         // payment row in the projection is how the PendingPaymentSweeper finds this order if its process dies.
@@ -113,6 +132,11 @@ public sealed partial class OrderGrain
         PayMetrics.Step(PayMetrics.WritePlan, step);
         return await WithRecoveryOnCrash(() => RunPay(recovering: false));
     }
+
+    /// <summary>The name of the stock hold a pay attempt with an Idempotency-Key takes: the same for every try of that
+    /// key on that order.</summary>
+    public static string KeyedHoldId(string orderId, string idempotencyKey) =>
+        $"{orderId}:key:{Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(idempotencyKey)))[..32].ToLowerInvariant()}";
 
     private bool IsLeftoverOf(PayAttempt attempt) =>
         State.PendingPay is { } saga && attempt.IdempotencyKey is { } key

@@ -5,6 +5,7 @@ using Flint.Abstractions.Inventory;
 using Flint.Abstractions.Orders;
 using Flint.Abstractions.Payments;
 using Flint.Domain;
+using Flint.Grains.Orders;
 using Flint.Grains.Payments;
 using Flint.Payments;
 using Flint.Grains.Tests.Support;
@@ -445,6 +446,36 @@ public sealed class PaymentRecoveryGrainTests : GrainTest
         await Task.Delay(TimeSpan.FromSeconds(1.5));
         var again = await Order.Pay(PayWith("tok_visa"), new PayAttempt("checkout-9"));
         Assert.Equal(paymentId, Assert.Single(again.Payments).PaymentId);
+        Assert.Equal(1, Faults.Charges);
+    }
+
+    [Fact]
+    public async Task A_hold_left_by_a_try_that_died_before_its_plan_is_taken_again_by_the_retry_with_the_same_key_not_doubled()
+    {
+        await OpenOrder();
+        // What a try of key checkout-10 leaves when its process dies between holding the stock and writing its plan.
+        await Inventory.Reserve(OrderGrain.KeyedHoldId(_orderId, "checkout-10"), 2, Clock.GetUtcNow().AddMinutes(2));
+        Assert.Equal((10L, 2L, 8L), Stock(await Inventory.GetStock()));
+
+        var paid = await Order.Pay(PayWith("tok_visa"), new PayAttempt("checkout-10"));
+
+        Assert.Equal("paid", paid.Order.Status);
+        Assert.Equal((8L, 0L, 8L), Stock(await Inventory.GetStock()));
+        Assert.Equal(1, Faults.Charges);
+    }
+
+    [Fact]
+    public async Task A_retry_whose_earlier_hold_was_released_holds_under_a_name_of_its_own()
+    {
+        await OpenOrder();
+        var earlier = OrderGrain.KeyedHoldId(_orderId, "checkout-11");
+        await Inventory.Reserve(earlier, 2, Clock.GetUtcNow().AddMinutes(2));
+        await Inventory.Release(earlier);
+
+        var paid = await Order.Pay(PayWith("tok_visa"), new PayAttempt("checkout-11"));
+
+        Assert.Equal("paid", paid.Order.Status);
+        Assert.Equal((8L, 0L, 8L), Stock(await Inventory.GetStock()));
         Assert.Equal(1, Faults.Charges);
     }
 
