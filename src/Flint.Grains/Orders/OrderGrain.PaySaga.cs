@@ -223,6 +223,8 @@ public sealed partial class OrderGrain
                 // stays pending and recovery asks again.
                 if (found is { Outcome: ChargeOutcome.Failed })
                     throw new ProcessorUnavailableException($"Could not learn the outcome of payment {paymentId}; will retry.");
+                if (found is null && !chargeIfMissing && p.IdempotencyKey is not null && saga.StartedAt + RetryGrace > Now)
+                    throw new AwaitingRetryException(saga.StartedAt + RetryGrace);
                 outcomes[paymentId] = found
                     ?? (chargeIfMissing ? await Charge(processor, context, p)
                         : new ChargeResult(ChargeOutcome.Failed, null, "interrupted", "The payment was interrupted before the card was charged.", null, null));
@@ -304,6 +306,20 @@ public sealed partial class OrderGrain
 
     /// <summary>The processor could not tell what became of a charge: nothing may be undone, recovery asks again.</summary>
     private sealed class ProcessorUnavailableException(string message) : Exception(message);
+
+    /// <summary>
+    /// How long recovery leaves a keyed attempt that never reached the processor for its buyer's retry to carry forward
+    /// before undoing it. A buyer cut off by a dying process retries within seconds (the bench's clients at once, on the
+    /// next silo); meanwhile the order answers other payments <c>409 PAYMENT_IN_PROGRESS</c> and its stock stays held.
+    /// </summary>
+    private static readonly TimeSpan RetryGrace = TimeSpan.FromSeconds(30);
+
+    /// <summary>Recovery found a keyed attempt uncharged within <see cref="RetryGrace"/>: it looks again at
+    /// <paramref name="Until"/>.</summary>
+    private sealed class AwaitingRetryException(DateTimeOffset until) : Exception("Waiting for the buyer's retry.")
+    {
+        public DateTimeOffset Until { get; } = until;
+    }
 
     /// <summary>Processors report their own failures as results; an exception means the outcome is unknown, so it
     /// propagates and leaves the saga pending for recovery (which asks the processor what happened).</summary>

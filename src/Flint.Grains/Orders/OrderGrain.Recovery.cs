@@ -86,6 +86,12 @@ public sealed partial class OrderGrain : IRemindable
             if (State.PendingRefund is not null) await RunRefund();
             if (paying) PayMetrics.Recovery("completed");
         }
+        catch (AwaitingRetryException e)
+        {
+            // Nothing charged yet, and its buyer may still retry (which carries it forward): undone only after the grace.
+            ScheduleRecovery(e.Until - Now > TimeSpan.Zero ? e.Until - Now : TimeSpan.Zero);
+            PayMetrics.Recovery("pending");
+        }
         catch (DomainException)
         {
             // The saga reached its end (declined, refused); its outcome is recorded in the state.

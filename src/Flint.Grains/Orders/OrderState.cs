@@ -79,8 +79,9 @@ public sealed class PaySaga
     [Id(3)] public long TipMinor { get; set; }
     [Id(4)] public string? Source { get; set; }
     [Id(5)] public DateTimeOffset StartedAt { get; set; }
-    /// <summary>One reservation id per attempt (order id + the attempt's first payment id): a declined attempt's
-    /// released reservation must not block the next attempt.</summary>
+    /// <summary>The attempt's stock hold: named by its Idempotency-Key when it has one (every try of that key takes the
+    /// same hold, <see cref="OrderGrain.KeyedHoldId"/>), else order id + the attempt's first payment id; a declined
+    /// attempt's released hold never blocks the next attempt, which has another key or none.</summary>
     [Id(6)] public string ReservationId { get; set; } = "";
 }
 

@@ -479,6 +479,48 @@ public sealed class PaymentRecoveryGrainTests : GrainTest
         Assert.Equal(1, Faults.Charges);
     }
 
+    [Fact]
+    public async Task A_keyed_pay_cut_off_before_its_charge_waits_for_its_buyers_retry_through_a_reactivation_and_the_retry_pays()
+    {
+        await OpenOrder();
+        Faults.FailBeforeCharge = true;
+        await Crashes(() => Order.Pay(PayWith("tok_visa"), new PayAttempt("checkout-12")));
+        var paymentId = Assert.Single(Faults.ChargeKeys);
+        await Deactivate(Order);
+
+        // The new activation's recovery runs at once and the sweeper may call too: within the grace, nothing is undone.
+        await Order.ResumePending();
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        Assert.Equal("pending", (await Order.GetPayment(paymentId)).Status);
+        await AssertFails("PAYMENT_IN_PROGRESS", () => Order.Pay(PayWith("tok_visa"), new PayAttempt("checkout-13")));
+
+        var retried = await Order.Pay(PayWith("tok_visa"), new PayAttempt("checkout-12"));
+
+        Assert.Equal(("paid", paymentId), (retried.Order.Status, Assert.Single(retried.Payments).PaymentId));
+        Assert.Equal(1, Faults.Charges);
+        Assert.Equal((8L, 0L, 8L), Stock(await Inventory.GetStock()));
+    }
+
+    [Fact]
+    public async Task A_keyed_pay_cut_off_before_its_charge_and_never_retried_is_undone_after_the_grace()
+    {
+        await OpenOrder();
+        Faults.FailBeforeCharge = true;
+        await Crashes(() => Order.Pay(PayWith("tok_visa"), new PayAttempt("checkout-14")));
+        var paymentId = Assert.Single(Faults.ChargeKeys);
+
+        Clock.Advance(TimeSpan.FromSeconds(31));
+        await Order.ResumePending();
+
+        var payment = await Order.GetPayment(paymentId);
+        Assert.Equal(("failed", "interrupted"), (payment.Status, payment.DeclineCode));
+        Assert.Equal(0, Faults.Charges);
+        Assert.Equal((10L, 0L, 10L), Stock(await Inventory.GetStock()));
+        // Its retry now gets the recorded outcome; the order stays payable with another key.
+        await AssertFails("PAYMENT_DECLINED", () => Order.Pay(PayWith("tok_visa"), new PayAttempt("checkout-14")));
+        Assert.Equal("paid", (await Order.Pay(PayWith("tok_visa"), new PayAttempt("checkout-15"))).Order.Status);
+    }
+
     private async Task DeactivateIfActive(IAddressable grain) =>
         await Grains.GetGrain<IManagementGrain>(0).DeactivateGrain(grain.GetGrainId());
 
