@@ -424,11 +424,8 @@ public sealed class PaymentRecoveryGrainTests : GrainTest
     {
         await OpenOrder();
         var couponId = await CouponOnOrder(maxRedemptions: 1);
-        Faults.FailBeforeCharge = true;
-        await Crashes(() => Order.Pay(PayWith("tok_visa"), new PayAttempt("checkout-9")));
-        var paymentId = Assert.Single(Faults.ChargeKeys);
+        var paymentId = await PayDiesBeforeCharge("checkout-9");
         Assert.Equal(0, Faults.Charges);
-        Faults.FailBeforeCharge = false;
 
         // The buyer retries at once (before any recovery undid the attempt): the same payment goes through.
         var retried = await Order.Pay(PayWith("tok_visa"), new PayAttempt("checkout-9"));
@@ -483,9 +480,7 @@ public sealed class PaymentRecoveryGrainTests : GrainTest
     public async Task A_keyed_pay_cut_off_before_its_charge_waits_for_its_buyers_retry_through_a_reactivation_and_the_retry_pays()
     {
         await OpenOrder();
-        Faults.FailBeforeCharge = true;
-        await Crashes(() => Order.Pay(PayWith("tok_visa"), new PayAttempt("checkout-12")));
-        var paymentId = Assert.Single(Faults.ChargeKeys);
+        var paymentId = await PayDiesBeforeCharge("checkout-12");
         await Deactivate(Order);
 
         // The new activation's recovery runs at once and the sweeper may call too: within the grace, nothing is undone.
@@ -505,9 +500,7 @@ public sealed class PaymentRecoveryGrainTests : GrainTest
     public async Task A_keyed_pay_cut_off_before_its_charge_and_never_retried_is_undone_after_the_grace()
     {
         await OpenOrder();
-        Faults.FailBeforeCharge = true;
-        await Crashes(() => Order.Pay(PayWith("tok_visa"), new PayAttempt("checkout-14")));
-        var paymentId = Assert.Single(Faults.ChargeKeys);
+        var paymentId = await PayDiesBeforeCharge("checkout-14");
 
         Clock.Advance(TimeSpan.FromSeconds(31));
         await Order.ResumePending();
@@ -519,6 +512,14 @@ public sealed class PaymentRecoveryGrainTests : GrainTest
         // Its retry now gets the recorded outcome; the order stays payable with another key.
         await AssertFails("PAYMENT_DECLINED", () => Order.Pay(PayWith("tok_visa"), new PayAttempt("checkout-14")));
         Assert.Equal("paid", (await Order.Pay(PayWith("tok_visa"), new PayAttempt("checkout-15"))).Order.Status);
+    }
+
+    /// <summary>A pay with <paramref name="key"/> dies before its charge, as if its process had: its payment id.</summary>
+    private async Task<string> PayDiesBeforeCharge(string key)
+    {
+        Faults.FailBeforeCharge = true;
+        await Crashes(() => Order.Pay(PayWith("tok_visa"), new PayAttempt(key)));
+        return Assert.Single(Faults.ChargeKeys);
     }
 
     private async Task DeactivateIfActive(IAddressable grain) =>
