@@ -198,7 +198,6 @@ DECLARE
     v_versions     integer[];
     v_changed      text[];
     v_sku_owner    jsonb;
-    v_withdrawn    jsonb;
 BEGIN
     IF NOT p_isolate THEN
         -- The state rows: optimistic-concurrency updates and first inserts, in one statement.
@@ -294,29 +293,12 @@ BEGIN
                                          THEN p_effects[a] -> 'outbox' ELSE '[]'::jsonb END) AS ev
         ON CONFLICT (id) DO NOTHING;
 
-        -- Log rows. Those their owner withdrew (a coupon redemption given back) are deleted, then the others added;
-        -- a write carries at most one entry per row, so the two never meet. The deletions go row by row, by primary
-        -- key: they are rare, and a join could be planned as a scan of the whole table.
-        FOR v_withdrawn IN
-            SELECT l
+        -- Log rows, the whole batch's at once (flint_write_log_rows).
+        PERFORM flint_write_log_rows((
+            SELECT jsonb_agg(l)
               FROM unnest(v_accepted) AS a,
                    jsonb_array_elements(CASE WHEN jsonb_typeof(p_effects[a] -> 'log') = 'array'
-                                             THEN p_effects[a] -> 'log' ELSE '[]'::jsonb END) AS l
-             WHERE (l ->> 'withdrawn')::boolean
-        LOOP
-            DELETE FROM flint_object_log
-             WHERE merchant_id = v_withdrawn ->> 'merchant_id' AND environment = v_withdrawn ->> 'environment'
-               AND owner_id = v_withdrawn ->> 'owner_id' AND id = v_withdrawn ->> 'id' AND kind = v_withdrawn ->> 'kind';
-        END LOOP;
-        -- The others are added; a row written again keeps its first version.
-        INSERT INTO flint_object_log (merchant_id, environment, owner_id, kind, id, created_at, doc)
-        SELECT l ->> 'merchant_id', l ->> 'environment', l ->> 'owner_id', l ->> 'kind', l ->> 'id',
-               (l ->> 'created_at')::timestamptz, coalesce(l -> 'doc', '{}'::jsonb)
-          FROM unnest(v_accepted) AS a,
-               jsonb_array_elements(CASE WHEN jsonb_typeof(p_effects[a] -> 'log') = 'array'
-                                         THEN p_effects[a] -> 'log' ELSE '[]'::jsonb END) AS l
-         WHERE NOT coalesce((l ->> 'withdrawn')::boolean, false)
-        ON CONFLICT (merchant_id, environment, owner_id, id) DO NOTHING;
+                                             THEN p_effects[a] -> 'log' ELSE '[]'::jsonb END) AS l));
 
         RETURN QUERY
         SELECT t.ord::integer, acc.version, NULL::text, NULL::text, NULL::text, NULL::text

@@ -235,6 +235,35 @@ BEGIN
 END
 $fn$;
 
+-- The "log" effect of one write or of a whole batch: rows of flint_object_log. Withdrawn rows (a coupon redemption
+-- given back) are deleted first, row by row by primary key (they are rare, and a join could be planned as a scan of
+-- the whole table); the others are added, and a row written again (a retried or repeated write) keeps its first
+-- version. A write carries at most one entry per row, so a deletion and an addition never meet.
+CREATE OR REPLACE FUNCTION flint_write_log_rows(p_log jsonb)
+RETURNS void
+LANGUAGE plpgsql AS
+$fn$
+DECLARE
+    v_withdrawn jsonb;
+BEGIN
+    IF jsonb_typeof(p_log) IS DISTINCT FROM 'array' OR jsonb_array_length(p_log) = 0 THEN
+        RETURN;
+    END IF;
+    FOR v_withdrawn IN SELECT l FROM jsonb_array_elements(p_log) AS l WHERE (l ->> 'withdrawn')::boolean
+    LOOP
+        DELETE FROM flint_object_log
+         WHERE merchant_id = v_withdrawn ->> 'merchant_id' AND environment = v_withdrawn ->> 'environment'
+           AND owner_id = v_withdrawn ->> 'owner_id' AND id = v_withdrawn ->> 'id' AND kind = v_withdrawn ->> 'kind';
+    END LOOP;
+    INSERT INTO flint_object_log (merchant_id, environment, owner_id, kind, id, created_at, doc)
+    SELECT l ->> 'merchant_id', l ->> 'environment', l ->> 'owner_id', l ->> 'kind', l ->> 'id',
+           (l ->> 'created_at')::timestamptz, coalesce(l -> 'doc', '{}'::jsonb)
+      FROM jsonb_array_elements(p_log) AS l
+     WHERE NOT coalesce((l ->> 'withdrawn')::boolean, false)
+    ON CONFLICT (merchant_id, environment, owner_id, id) DO NOTHING;
+END
+$fn$;
+
 -- Applies the side effects of one accepted grain state write. Called by flint_write_grain_states (in
 -- 003_orleans_persistence.sql) only after the state row was written, in the same transaction. p_effects is
 -- built by Flint's grain storage from the state's transient members (snake_case, like every Flint JSON); the
@@ -257,8 +286,6 @@ $fn$
 DECLARE
     v_projection  jsonb;
     v_outbox      jsonb;
-    v_log         jsonb;
-    v_withdrawn   jsonb;
     v_merchant_id text;
     v_environment text;
     v_kind        text;
@@ -326,22 +353,6 @@ BEGIN
         ON CONFLICT (id) DO NOTHING;
     END IF;
 
-    v_log := p_effects -> 'log';
-    IF jsonb_typeof(v_log) = 'array' AND jsonb_array_length(v_log) > 0 THEN
-        -- Withdrawn rows (a coupon redemption given back) go first; a write carries at most one entry per row.
-        FOR v_withdrawn IN SELECT l FROM jsonb_array_elements(v_log) AS l WHERE (l ->> 'withdrawn')::boolean
-        LOOP
-            DELETE FROM flint_object_log
-             WHERE merchant_id = v_withdrawn ->> 'merchant_id' AND environment = v_withdrawn ->> 'environment'
-               AND owner_id = v_withdrawn ->> 'owner_id' AND id = v_withdrawn ->> 'id' AND kind = v_withdrawn ->> 'kind';
-        END LOOP;
-        -- A row written again (a retried or repeated write) keeps its first version.
-        INSERT INTO flint_object_log (merchant_id, environment, owner_id, kind, id, created_at, doc)
-        SELECT l ->> 'merchant_id', l ->> 'environment', l ->> 'owner_id', l ->> 'kind', l ->> 'id',
-               (l ->> 'created_at')::timestamptz, coalesce(l -> 'doc', '{}'::jsonb)
-          FROM jsonb_array_elements(v_log) AS l
-         WHERE NOT coalesce((l ->> 'withdrawn')::boolean, false)
-        ON CONFLICT (merchant_id, environment, owner_id, id) DO NOTHING;
-    END IF;
+    PERFORM flint_write_log_rows(p_effects -> 'log');
 END
 $fn$;
