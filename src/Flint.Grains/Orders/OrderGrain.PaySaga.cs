@@ -84,6 +84,7 @@ public sealed partial class OrderGrain
         foreach (var p in payments) p.IdempotencyKey = attempt.IdempotencyKey;
 
         // Coupons and stock are taken by the first payment that succeeds; later partial payments only charge.
+        var ownHold = $"{ObjectId}:{payments[0].PaymentId}";
         var saga = new PaySaga
         {
             PaymentIds = payments.Select(p => p.PaymentId).ToList(),
@@ -92,7 +93,7 @@ public sealed partial class OrderGrain
             TipMinor = tip,
             Source = source,
             StartedAt = Now,
-            ReservationId = attempt.IdempotencyKey is { } k ? KeyedHoldId(ObjectId, k) : $"{ObjectId}:{payments[0].PaymentId}",
+            ReservationId = attempt.IdempotencyKey is { } k ? KeyedHoldId(ObjectId, k) : ownHold,
         };
         // Stock first, before anything is written here: a refusal (sold out) then costs this order no write at all,
         // which is what most buyers of a flash sale get. A hold taken by an attempt whose process dies before the plan
@@ -107,7 +108,7 @@ public sealed partial class OrderGrain
         {
             // The hold an earlier try of this key took is gone (released when its plan could not be written, or
             // expired): this try holds under a name of its own.
-            saga.ReservationId = $"{ObjectId}:{payments[0].PaymentId}";
+            saga.ReservationId = ownHold;
             await ReserveStock(saga);
         }
         PayMetrics.Step(PayMetrics.HoldStock, step);

@@ -89,7 +89,8 @@ public sealed partial class OrderGrain : IRemindable
         catch (AwaitingRetryException e)
         {
             // Nothing charged yet, and its buyer may still retry (which carries it forward): undone only after the grace.
-            ScheduleRecovery(e.Until - Now > TimeSpan.Zero ? e.Until - Now : TimeSpan.Zero);
+            var wait = e.Until - Now;
+            ScheduleRecovery(wait > TimeSpan.Zero ? wait : TimeSpan.Zero);
             PayMetrics.Recovery("pending");
         }
         catch (DomainException)
