@@ -92,6 +92,9 @@ public static class FlintHost
             silo.ConfigureEndpoints(advertised, settings.SiloPort, settings.GatewayPort, listenOnAnyHostAddress: !IPAddress.IsLoopback(advertised));
             // Schema, membership, reminders, grain storage and the typed queries the endpoints ask.
             silo.AddFlintStorage(settings.ConnectionString);
+            // Only when set (tests): Orleans then warns that such short reminders are not for production.
+            if (settings.ReminderMinimumPeriod is { } minimum)
+                silo.Services.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = minimum);
             silo.UseFlintLiveness();
             silo.AddIncomingGrainCallFilter<DomainErrorCallFilter>();
             silo.AddDashboard();
@@ -135,6 +138,8 @@ public static class FlintHost
         v1.MapTaxRateEndpoints();
         v1.MapCouponEndpoints();
         v1.MapPlanEndpoints();
+        v1.MapSubscriptionEndpoints();
+        v1.MapInvoiceEndpoints();
         v1.MapEventEndpoints();
         v1.MapSettingsEndpoints();
         v1.MapOrderEndpoints();

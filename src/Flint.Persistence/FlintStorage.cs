@@ -11,6 +11,7 @@ using Flint.Persistence.Merchants;
 using Flint.Persistence.Payments;
 using Flint.Persistence.Schema;
 using Flint.Persistence.Storage;
+using Flint.Persistence.Subscriptions;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -92,6 +93,7 @@ public static class FlintStorage
         services.AddSingleton<IFinishedReservations, FinishedReservations>();
         services.AddSingleton<IEventLog, EventLog>();
         services.AddSingleton<IPaymentIndex, PaymentIndex>();
+        services.AddSingleton<IInvoiceIndex, InvoiceIndex>();
         services.AddSingleton<IPendingPayments, PendingPayments>();
         services.AddSingleton<IMerchantDirectory, MerchantDirectory>();
         services.AddSingleton<IIdempotencyRecords, IdempotencyRecords>();

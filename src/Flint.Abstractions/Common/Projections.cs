@@ -87,6 +87,26 @@ public static class PlanProjection
     public const string Kind = "plan";
 }
 
+/// <summary>Subscriptions: the doc is the <see cref="Subscriptions.SubscriptionView"/>; lists filter by customer and plan
+/// (status is the row's status column).</summary>
+public static class SubscriptionProjection
+{
+    public const string Kind = "subscription";
+    public static readonly ProjectionField CustomerId = ProjectionField.Of(nameof(Subscriptions.SubscriptionView.CustomerId), JsonValueKind.String);
+    public static readonly ProjectionField PlanId = ProjectionField.Of(nameof(Subscriptions.SubscriptionView.PlanId), JsonValueKind.String);
+    public static readonly ProjectionKind Read = new(Kind, typeof(Subscriptions.SubscriptionView), [CustomerId, PlanId]);
+}
+
+/// <summary>Invoices live in their subscription's state; their projections (written with the subscription) say which
+/// subscription and customer (status is the row's status column).</summary>
+public static class InvoiceProjection
+{
+    public const string Kind = "invoice";
+    public static readonly ProjectionField SubscriptionId = ProjectionField.Of(nameof(Subscriptions.InvoiceView.SubscriptionId), JsonValueKind.String);
+    public static readonly ProjectionField CustomerId = ProjectionField.Of(nameof(Subscriptions.InvoiceView.CustomerId), JsonValueKind.String);
+    public static readonly ProjectionKind Read = new(Kind, typeof(Subscriptions.InvoiceView), [SubscriptionId, CustomerId]);
+}
+
 public static class CustomerProjection
 {
     public const string Kind = "customer";
@@ -111,7 +131,9 @@ public static class OrderProjection
     public const string Kind = "order";
     public static readonly ProjectionField CustomerId = ProjectionField.Of(nameof(OrderView.CustomerId), JsonValueKind.String);
     public static readonly ProjectionField Source = ProjectionField.Of(nameof(OrderView.Source), JsonValueKind.String);
-    public static readonly ProjectionKind Read = new(Kind, typeof(OrderView), [CustomerId, Source]);
+    /// <summary>Null unless the order bills a subscription's cycle.</summary>
+    public static readonly ProjectionField SubscriptionId = ProjectionField.Of(nameof(OrderView.SubscriptionId), JsonValueKind.String);
+    public static readonly ProjectionKind Read = new(Kind, typeof(OrderView), [CustomerId, Source, SubscriptionId]);
 }
 
 /// <summary>Payments and refunds live in their order's state; their projections (written with the order) say which
@@ -134,6 +156,6 @@ public static class Projections
     public static IReadOnlyList<ProjectionKind> Read =>
     [
         ProductProjection.Read, BundleProjection.Read, InventoryProjection.Read, OrderProjection.Read,
-        PaymentProjection.Read, PaymentProjection.ReadRefund,
+        PaymentProjection.Read, PaymentProjection.ReadRefund, SubscriptionProjection.Read, InvoiceProjection.Read,
     ];
 }

@@ -31,8 +31,10 @@ public sealed record AddressView(
     [property: Id(4)] string? PostalCode,
     [property: Id(5)] string Country);
 
+/// <summary>Not sealed: GET /v1/customers/{id} answers it extended with the customer's subscriptions (the grain's view
+/// stays the customer alone).</summary>
 [GenerateSerializer, Alias("flint.customers.customer_view")]
-public sealed record CustomerView
+public record CustomerView
 {
     [Id(0)] public required string CustomerId { get; init; }
     [Id(1)] public string? Email { get; init; }

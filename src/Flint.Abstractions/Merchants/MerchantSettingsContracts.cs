@@ -5,6 +5,11 @@ public sealed class MerchantSettingsRequest
 {
     /// <summary>Lets order lines for catalog items carry a caller-sent unit_price_money.</summary>
     [Id(0)] public bool? AllowPriceOverride { get; set; }
+    /// <summary>Days after a subscription cycle's first failed charge on which it is charged again (1–8 retries,
+    /// each 1–60 days, strictly increasing; default [1, 3, 5]).</summary>
+    [Id(1)] public List<long>? SubscriptionRetryAfterDays { get; set; }
+    /// <summary>What a subscription becomes when its retries are used up: cancel (default) | mark_unpaid.</summary>
+    [Id(2)] public string? SubscriptionRetriesExhausted { get; set; }
 }
 
 [GenerateSerializer, Alias("flint.merchants.payment_settings_request")]
@@ -25,6 +30,9 @@ public sealed record MerchantSettingsView
     [Id(3)] public string PaymentProcessor { get; init; } = "simulated";
     /// <summary>The last 4 characters of the configured Stripe key, to recognise it.</summary>
     [Id(4)] public string? StripeKeyLast4 { get; init; }
+    [Id(5)] public IReadOnlyList<int> SubscriptionRetryAfterDays { get; init; } = [];
+    /// <summary>cancel | mark_unpaid</summary>
+    [Id(6)] public string SubscriptionRetriesExhausted { get; init; } = "cancel";
 }
 
 /// <summary>Per merchant+environment settings (key: <c>tenant.GrainKey(IMerchantSettingsGrain.Key)</c>).</summary>

@@ -195,6 +195,8 @@ public sealed record OrderView
     [Id(13)] public long Version { get; init; }
     [Id(14)] public DateTimeOffset CreatedAt { get; init; }
     [Id(15)] public DateTimeOffset UpdatedAt { get; init; }
+    /// <summary>The subscription whose cycle this order bills.</summary>
+    [Id(16)] public string? SubscriptionId { get; init; }
 }
 
 public interface IOrderGrain : IObjectGrain<CreateOrderRequest, UpdateOrderRequest, OrderView>, Flint.Abstractions.Payments.IOrderPaymentsGrain
@@ -208,6 +210,8 @@ public interface IOrderGrain : IObjectGrain<CreateOrderRequest, UpdateOrderReque
     Task<OrderView> AddDiscount(AddDiscountRequest request);
     Task<OrderView> RemoveDiscount(string discountId, long? version);
     Task<OrderView> Cancel(long? version);
+    /// <summary>Creates the order of a subscription's cycle (once: called again, answers with the order as it is).</summary>
+    Task<OrderView> CreateForCycle(Flint.Abstractions.Subscriptions.CycleOrderRequest request);
 }
 
 /// <summary>Prices an order body without saving anything (a cart preview). Stateless: any silo, many at once.</summary>

@@ -1,5 +1,10 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Flint.Abstractions;
 using Flint.Abstractions.Customers;
 using Flint.Abstractions.Orders;
+using Flint.Abstractions.Subscriptions;
 using Flint.Api.Infrastructure;
 using Flint.Domain;
 using Flint.Persistence.Lists;
@@ -14,7 +19,20 @@ public static class CustomerEndpoints
     {
         // Deleted customers are gone for good (GET is 404), so there is no status filter to bring them back.
         var g = v1.MapCatalogRoutes<ICustomerGrain, CustomerRequest, CustomerRequest, CustomerView>(Customers,
-            new(r => r.Lists.Customers(r.Tenant, new CustomerListFilter(ListParameters.Search(r.Query)), r.Window, r.Aborted), [ApiQuery.Search]));
+            new(r => r.Lists.Customers(r.Tenant, new CustomerListFilter(ListParameters.Search(r.Query)), r.Window, r.Aborted), [ApiQuery.Search]),
+            ownGet: true);
+
+        // GET answers the customer and its newest subscriptions, read from the subscriptions' own projection like the
+        // order history below (the customer grain knows nothing of them). Only GET: the list, create, update and delete
+        // answer the customer alone, as its grain does.
+        g.MapGet(Customers.One, async (HttpContext ctx, IGrainFactory grains, IObjectLists lists, string customer_id) =>
+        {
+            var customer = await Customers.Grain<ICustomerGrain>(grains, ctx, customer_id).Get();
+            var newest = new ListWindow(ListSort.CreatedAt, SortDirection.Desc, CustomerSubscriptions.Shown, null);
+            var page = await lists.Subscriptions(Authentication.TenantOf(ctx), new SubscriptionListFilter(null, customer.CustomerId, null), newest, ctx.RequestAborted);
+            var subscriptions = new CustomerSubscriptions([.. page.Items.Select(s => s.Deserialize<SubscriptionView>(FlintJson.Options)!)], page.NextPageToken is not null);
+            return Responses.Ok(ctx, new CustomerDetailsView(customer, subscriptions));
+        }).Doc<CustomerDetailsView>();
 
         // The order history: the orders' own projection, filtered by the customer id inside the snapshot. The customer
         // is read first so a missing, deleted or foreign customer is a 404 rather than an empty page.
@@ -26,4 +44,22 @@ public static class CustomerEndpoints
             return Responses.Objects(ctx, page.Items, page.NextPageToken, "order_id");
         }).DocList<OrderView>().Query([.. ApiQuery.Listing("created_at", "updated_at"), ApiQuery.Fields]).Produces<ErrorEnvelope>(404);
     }
+}
+
+/// <summary>GET /v1/customers/{id}: the customer as its grain has it, and its subscriptions.</summary>
+public sealed record CustomerDetailsView : CustomerView
+{
+    [SetsRequiredMembers]
+    public CustomerDetailsView(CustomerView customer, CustomerSubscriptions subscriptions) : base(customer) => Subscriptions = subscriptions;
+
+    /// <summary>After the customer's own fields.</summary>
+    [JsonPropertyOrder(1)]
+    public CustomerSubscriptions Subscriptions { get; init; }
+}
+
+/// <summary>A customer's newest subscriptions (any status), newest first; has_more: there are more than these, listed
+/// by <c>GET /v1/subscriptions?customer_id=</c>.</summary>
+public sealed record CustomerSubscriptions(IReadOnlyList<SubscriptionView> Data, bool HasMore)
+{
+    public const int Shown = 10;
 }

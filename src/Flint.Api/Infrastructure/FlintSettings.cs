@@ -26,6 +26,10 @@ public sealed record FlintSettings(
     /// order nobody touches settles within 15 s (an order that is touched resumes on activation, at once).</summary>
     public TimeSpan PendingSweepAge { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>The shortest period a reminder may have (Orleans' ReminderOptions.MinimumReminderPeriod); null keeps
+    /// Orleans' default of one minute. Tests lower it to watch a subscription bill within seconds.</summary>
+    public TimeSpan? ReminderMinimumPeriod { get; init; }
+
     /// <summary>The address other silos reach this one on: loopback by default (one machine), "auto" for the
     /// first IPv4 address of the host (containers), or an explicit IP.</summary>
     public System.Net.IPAddress AdvertisedAddress() => SiloAddress switch
@@ -56,6 +60,8 @@ public sealed record FlintSettings(
             RateLimitBurst = NonNegative("FLINT_RATE_LIMIT_BURST", 2 * NonNegative("FLINT_RATE_LIMIT_PER_SECOND", 2000)),
             PendingSweepInterval = TimeSpan.FromSeconds(Math.Max(1, NonNegative("FLINT_PENDING_SWEEP_SECONDS", 5))),
             PendingSweepAge = TimeSpan.FromSeconds(NonNegative("FLINT_PENDING_AGE_SECONDS", 10)),
+            ReminderMinimumPeriod = Get("FLINT_REMINDER_MIN_PERIOD_SECONDS") is null ? null
+                : TimeSpan.FromSeconds(Math.Max(1, NonNegative("FLINT_REMINDER_MIN_PERIOD_SECONDS", 60))),
         };
 
         int NonNegative(string key, int fallback)

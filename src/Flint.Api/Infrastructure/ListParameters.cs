@@ -57,6 +57,16 @@ public static class ListParameters
     /// <summary>A text filter, or null when absent or empty.</summary>
     public static string? Text(IQueryCollection query, string name) => query[name].ToString() is { Length: > 0 } v ? v : null;
 
+    /// <summary>A text filter that takes one of a fixed set of values (a status kept as text: payments', invoices'), or
+    /// null when absent or empty.</summary>
+    public static string? OneOf(IQueryCollection query, string name, IReadOnlyCollection<string> values)
+    {
+        var value = Text(query, name);
+        if (value is not null && !values.Contains(value))
+            throw ApiException.Invalid("INVALID_ENUM_VALUE", $"{name} must be one of {string.Join(", ", values)}.", name);
+        return value;
+    }
+
     public static bool Flag(IQueryCollection q, string name)
     {
         var raw = q[name].ToString();

@@ -70,8 +70,10 @@ public sealed record ListRequest(HttpContext Http, Tenant Tenant, ListWindow Win
 /// </summary>
 public static class ObjectRoutes
 {
+    /// <param name="ownGet">The kind maps <c>GET /x/{x_id}</c> itself: its answer carries more than the grain's view (a
+    /// customer's subscriptions).</param>
     public static RouteGroupBuilder MapObjectRoutes<TGrain, TCreate, TUpdate, TView>(this IEndpointRouteBuilder v1,
-        ObjectKind kind, ObjectList list, string? createSummary = null)
+        ObjectKind kind, ObjectList list, string? createSummary = null, bool ownGet = false)
         where TGrain : IObjectGrain<TCreate, TUpdate, TView>
         where TCreate : class, new()
         where TUpdate : class, new()
@@ -95,10 +97,13 @@ public static class ObjectRoutes
         }).DocList<TView>().Query([.. ApiQuery.Listing(sorts), .. list.Filters, ApiQuery.Fields]);
         if (list.Summary is not null) listing.WithSummary(list.Summary);
 
-        var get = g.MapGet(kind.One, async (HttpContext ctx, IGrainFactory grains) =>
-            Responses.Ok(ctx, await One<TGrain>(kind, grains, ctx).Get(), idField: kind.FieldsFor(FieldsOn.Get)))
-            .Doc<TView>().PathIds(kind.IdField);
-        if (kind.Fields.HasFlag(FieldsOn.Get)) get.Query(ApiQuery.Fields);
+        if (!ownGet)
+        {
+            var get = g.MapGet(kind.One, async (HttpContext ctx, IGrainFactory grains) =>
+                Responses.Ok(ctx, await One<TGrain>(kind, grains, ctx).Get(), idField: kind.FieldsFor(FieldsOn.Get)))
+                .Doc<TView>().PathIds(kind.IdField);
+            if (kind.Fields.HasFlag(FieldsOn.Get)) get.Query(ApiQuery.Fields);
+        }
 
         g.MapPatch(kind.One, async (HttpContext ctx, IGrainFactory grains) =>
         {
@@ -111,12 +116,12 @@ public static class ObjectRoutes
 
     /// <summary><see cref="MapObjectRoutes"/> and <c>DELETE /x/{x_id}</c>, for the catalog-style kinds.</summary>
     public static RouteGroupBuilder MapCatalogRoutes<TGrain, TCreate, TUpdate, TView>(this IEndpointRouteBuilder v1,
-        ObjectKind kind, ObjectList list)
+        ObjectKind kind, ObjectList list, bool ownGet = false)
         where TGrain : ICatalogObjectGrain<TCreate, TUpdate, TView>
         where TCreate : class, new()
         where TUpdate : class, new()
     {
-        var g = v1.MapObjectRoutes<TGrain, TCreate, TUpdate, TView>(kind, list);
+        var g = v1.MapObjectRoutes<TGrain, TCreate, TUpdate, TView>(kind, list, ownGet: ownGet);
         g.MapDelete(kind.One, async (HttpContext ctx, IGrainFactory grains) =>
             Responses.Ok(ctx, await One<TGrain>(kind, grains, ctx).Delete())).Doc<TView>().PathIds(kind.IdField);
         return g;
@@ -125,17 +130,22 @@ public static class ObjectRoutes
     /// <summary>
     /// A route of one object that takes a body (an action, or a part added): <c>{method} /x/{x_id}{pattern}</c>. The
     /// object's id is checked, then the body read, then <paramref name="change"/> asked; its result is the answer.
+    /// With <paramref name="optionalBody"/> (an action whose fields all have defaults, like an order's cancel), no body
+    /// at all reads as <c>{}</c>.
     /// </summary>
     public static RouteHandlerBuilder MapChange<TGrain, TRequest, TResult>(this IEndpointRouteBuilder g, ObjectKind kind,
-        string method, string pattern, Func<TGrain, TRequest, Task<TResult>> change, int status = 200)
+        string method, string pattern, Func<TGrain, TRequest, Task<TResult>> change, int status = 200, bool optionalBody = false)
         where TGrain : IGrainWithStringKey
-        where TRequest : class, new() =>
-        g.MapMethods(kind.One + pattern, [method], async (HttpContext ctx, IGrainFactory grains) =>
+        where TRequest : class, new()
+    {
+        var route = g.MapMethods(kind.One + pattern, [method], async (HttpContext ctx, IGrainFactory grains) =>
         {
             var grain = One<TGrain>(kind, grains, ctx);
-            var body = await JsonBody.Read<TRequest>(ctx);
+            var body = await JsonBody.Read<TRequest>(ctx, optionalBody);
             return Responses.Ok(ctx, await change(grain, body), status);
-        }).Doc<TRequest, TResult>(status).PathIds(kind.IdField);
+        });
+        return (optionalBody ? route.DocOptionalBody<TRequest, TResult>(status) : route.Doc<TRequest, TResult>(status)).PathIds(kind.IdField);
+    }
 
     /// <summary>A route of one part of an object that takes a body: <c>{method} /x/{x_id}{pattern}/{part_id}</c>. Both
     /// ids are checked, then the body read, then <paramref name="change"/> asked with the part's id.</summary>

@@ -5,6 +5,7 @@ using Flint.Domain.Catalog;
 using Flint.Domain.Coupons;
 using Flint.Domain.Inventory;
 using Flint.Domain.Orders;
+using Flint.Domain.Subscriptions;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 
@@ -90,6 +91,7 @@ public static class OpenApiDocs
         ["change_reason"] = SnakeCase.Names<InventoryChangeReason>(),
         ["source"] = SnakeCase.Names<OrderSource>(),
         ["type"] = ["card", "cash"],
+        ["subscription_retries_exhausted"] = SnakeCase.Names<RetriesExhaustedAction>(),
     };
 
     /// <summary>Request schemas list the allowed values of their enum-like string fields.</summary>

@@ -16,6 +16,6 @@ public static class SettingsEndpoints
             var body = await JsonBody.Read<MerchantSettingsRequest>(ctx);
             return Responses.Ok(ctx, await grains.Grain<IMerchantSettingsGrain>(ctx, IMerchantSettingsGrain.Key).Update(body));
         }).Doc<MerchantSettingsRequest, MerchantSettingsView>().WithTags("Settings")
-          .WithSummary("Merchant settings for this environment, e.g. allow_price_override for catalog order lines.");
+          .WithSummary("Merchant settings for this environment, e.g. allow_price_override for catalog order lines, and the dunning schedule of subscriptions.");
     }
 }

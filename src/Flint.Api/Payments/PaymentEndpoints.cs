@@ -84,9 +84,7 @@ public static class PaymentEndpoints
     {
         var query = ctx.Request.Query;
         var window = ListParameters.Window(query, allowedSorts: ["created_at", "updated_at"]);
-        var status = ListParameters.Text(query, "status");
-        if (status is not null && !statuses.Contains(status))
-            throw ApiException.Invalid("INVALID_ENUM_VALUE", $"status must be one of {string.Join(", ", statuses)}.", "status");
+        var status = ListParameters.OneOf(query, "status", statuses);
         var filter = new PaymentListFilter(status, ListParameters.Text(query, "order_id"), ListParameters.Text(query, "customer_id"));
         var page = await list(Authentication.TenantOf(ctx), filter, window, ctx.RequestAborted);
         return Responses.Objects(ctx, page.Items, page.NextPageToken, idField);

@@ -46,7 +46,11 @@ public static class FlintId
             lastRandom = random;
         }
 
-        var value = ((UInt128)(ulong)now << 80) | random;
+        return Format(prefix, ((UInt128)(ulong)now << 80) | random);
+    }
+
+    private static string Format(string prefix, UInt128 value)
+    {
         return string.Create(prefix.Length + 1 + UlidLength, (prefix, value), static (span, state) =>
         {
             state.prefix.AsSpan().CopyTo(span);
@@ -59,6 +63,22 @@ public static class FlintId
                 bits >>= 5;
             }
         });
+    }
+
+    /// <summary>
+    /// An id that is the same every time it is made from the same <paramref name="seed"/>: the ULID's time is
+    /// <paramref name="at"/> and its 80 random bits come from SHA-256 of the seed. For objects that must exist once per
+    /// thing (a subscription cycle's order and invoice): whoever makes it again, after a crash or twice at once, names
+    /// the same object. The seed must hold something unguessable (an id made by <see cref="New"/>).
+    /// </summary>
+    public static string Derived(string prefix, DateTimeOffset at, string seed)
+    {
+        RequireWellFormedPrefix(prefix);
+        var ms = Math.Max(0, at.ToUnixTimeMilliseconds());
+        Span<byte> hash = stackalloc byte[32];
+        SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(seed), hash);
+        var random = BinaryPrimitives.ReadUInt128BigEndian(hash[..16]) & RandomMask;
+        return Format(prefix, ((UInt128)(ulong)ms << 80) | random);
     }
 
     /// <summary>

@@ -198,6 +198,29 @@ public abstract class TenantGrain<TState> : Grain where TState : ObjectState, ne
     /// <summary>The list/search copy of the state, or null for grains nobody lists.</summary>
     protected abstract ProjectionRecord? Project(TState state);
 
+    /// <summary>The list row of an object kept inside this grain's state (an order's payment or refund, a
+    /// subscription's invoice), carried by this write (the latest one per object). Its version is the object's own
+    /// revision, which grows with each of its changes.</summary>
+    protected void SetRelatedProjection(TState s, string kind, string id, long revision, string status, DateTimeOffset createdAt,
+        DateTimeOffset updatedAt, object view, string? customerId)
+    {
+        s.RelatedProjections ??= [];
+        s.RelatedProjections.RemoveAll(x => x.Kind == kind && x.Id == id);
+        s.RelatedProjections.Add(new ProjectionRecord
+        {
+            Kind = kind,
+            MerchantId = Tenant.MerchantId,
+            Environment = Tenant.Environment,
+            Id = id,
+            Version = revision,
+            Status = status,
+            CreatedAt = createdAt,
+            UpdatedAt = updatedAt,
+            SearchText = string.Join(' ', new[] { id, ObjectId, customerId }.Where(x => x is not null)),
+            Doc = FlintJson.Serialize(view),
+        });
+    }
+
     protected ProjectionRecord NewProjection(TState state, string kind, object doc) => new()
     {
         Kind = kind,

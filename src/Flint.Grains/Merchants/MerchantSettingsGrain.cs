@@ -1,5 +1,7 @@
 using Flint.Abstractions;
 using Flint.Abstractions.Merchants;
+using Flint.Domain;
+using Flint.Domain.Subscriptions;
 using Flint.Grains.Catalog;
 using Flint.Grains.Common;
 using Orleans.Serialization;
@@ -12,6 +14,9 @@ public sealed class MerchantSettingsState : ObjectState
     [Id(0)] public bool AllowPriceOverride { get; set; }
     [Id(1)] public DateTimeOffset UpdatedAt { get; set; }
     [Id(2)] public string? StripeSecretKey { get; set; }
+    /// <summary>Null until the merchant sets them: <see cref="DunningSchedule.Default"/> applies.</summary>
+    [Id(3)] public List<int>? SubscriptionRetryAfterDays { get; set; }
+    [Id(4)] public RetriesExhaustedAction? SubscriptionRetriesExhausted { get; set; }
 }
 
 /// <summary>A merchant's settings in one environment. Defaults apply until the first change.</summary>
@@ -25,10 +30,20 @@ public sealed class MerchantSettingsGrain(
 
     public async Task<MerchantSettingsView> Update(MerchantSettingsRequest request)
     {
-        if (request.AllowPriceOverride is null) throw CatalogInput.NoFields();
+        if (request.AllowPriceOverride is null && request.SubscriptionRetryAfterDays is null && request.SubscriptionRetriesExhausted is null)
+            throw CatalogInput.NoFields();
+        var current = Dunning(State);
+        var exhausted = request.SubscriptionRetriesExhausted is null
+            ? current.WhenExhausted
+            : Validation.ParseSnakeEnum<RetriesExhaustedAction>(request.SubscriptionRetriesExhausted, "subscription_retries_exhausted");
+        var dunning = request.SubscriptionRetryAfterDays is null
+            ? current with { WhenExhausted = exhausted }
+            : DunningSchedule.Create(request.SubscriptionRetryAfterDays, exhausted);
         return await Change(draft =>
         {
-            draft.AllowPriceOverride = request.AllowPriceOverride.Value;
+            draft.AllowPriceOverride = request.AllowPriceOverride ?? draft.AllowPriceOverride;
+            draft.SubscriptionRetryAfterDays = dunning.RetryAfterDays.ToList();
+            draft.SubscriptionRetriesExhausted = dunning.WhenExhausted;
             draft.UpdatedAt = Now;
             var v = View(draft);
             Record(draft, "settings.updated", v);
@@ -45,7 +60,7 @@ public sealed class MerchantSettingsGrain(
             var prefix = Tenant.Environment == Tenant.Live ? "sk_live_" : "sk_test_";
             var restricted = Tenant.Environment == Tenant.Live ? "rk_live_" : "rk_test_";
             if (key.Length is < 12 or > 255 || !(key.StartsWith(prefix, StringComparison.Ordinal) || key.StartsWith(restricted, StringComparison.Ordinal)) || key.Any(char.IsWhiteSpace))
-                throw Flint.Domain.DomainException.Invalid("INVALID_STRIPE_KEY", $"Expected a Stripe {Tenant.Environment} secret key ({prefix}…).", "stripe_secret_key");
+                throw DomainException.Invalid("INVALID_STRIPE_KEY", $"Expected a Stripe {Tenant.Environment} secret key ({prefix}…).", "stripe_secret_key");
         }
         return await Change(draft =>
         {
@@ -68,5 +83,11 @@ public sealed class MerchantSettingsGrain(
         Version = s.Version,
         PaymentProcessor = s.StripeSecretKey is not null ? "stripe" : Tenant.Environment == Tenant.Test ? "simulated" : "none",
         StripeKeyLast4 = s.StripeSecretKey?[^4..],
+        SubscriptionRetryAfterDays = Dunning(s).RetryAfterDays,
+        SubscriptionRetriesExhausted = SnakeCase.ToSnake(Dunning(s).WhenExhausted),
     };
+
+    private static DunningSchedule Dunning(MerchantSettingsState s) => s.SubscriptionRetryAfterDays is { } days
+        ? new DunningSchedule(days, s.SubscriptionRetriesExhausted ?? DunningSchedule.Default.WhenExhausted)
+        : DunningSchedule.Default with { WhenExhausted = s.SubscriptionRetriesExhausted ?? DunningSchedule.Default.WhenExhausted };
 }

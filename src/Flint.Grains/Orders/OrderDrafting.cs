@@ -14,7 +14,9 @@ namespace Flint.Grains.Orders;
 /// it — the order grain saves it, the quote grain only prices it.</summary>
 public static class OrderDrafting
 {
-    public static async Task<OrderState> New(IGrainFactory grains, Tenant tenant, CreateOrderRequest request)
+    /// <param name="priceSetter">True when the caller sets its lines' prices (a subscription billing its plan's
+    /// prices), whatever the merchant's allow_price_override says about clients.</param>
+    public static async Task<OrderState> New(IGrainFactory grains, Tenant tenant, CreateOrderRequest request, bool priceSetter = false)
     {
         var currency = request.Currency is null ? null : Currency.Validate(request.Currency, "currency");
         var source = request.Source is null ? "api" : SnakeCase.ToSnake(Validation.ParseSnakeEnum<OrderSource>(request.Source, "source"));
@@ -29,7 +31,7 @@ public static class OrderDrafting
         for (var i = 0; i < inputs.Count; i++)
         {
             if (inputs[i] is null) throw DomainException.Invalid("INVALID_LINE_ITEM", "A line item cannot be null.", $"line_items[{i}]");
-            var line = await resolver.Resolve(inputs[i], $"line_items[{i}]", currency, settings.AllowPriceOverride);
+            var line = await resolver.Resolve(inputs[i], $"line_items[{i}]", currency, priceSetter || settings.AllowPriceOverride);
             currency ??= line.BasePriceMoney.Currency;
             lines.Add(line);
         }

@@ -30,33 +30,13 @@ public sealed partial class OrderGrain
         foreach (var id in paymentIds.Distinct())
         {
             var p = s.Payments.First(x => x.PaymentId == id);
-            SetRelatedProjection(s, PaymentProjection.Kind, id, ++p.Revision, SnakeCase.ToSnake(p.Status), p.CreatedAt, p.UpdatedAt, PaymentViews.Of(s, ObjectId, p));
+            SetRelatedProjection(s, PaymentProjection.Kind, id, ++p.Revision, SnakeCase.ToSnake(p.Status), p.CreatedAt, p.UpdatedAt, PaymentViews.Of(s, ObjectId, p), s.CustomerId);
         }
     }
 
     private void SetRefundProjection(OrderState s, string refundId)
     {
         var r = s.Refunds.First(x => x.RefundId == refundId);
-        SetRelatedProjection(s, PaymentProjection.RefundKind, refundId, ++r.Revision, SnakeCase.ToSnake(r.Status), r.CreatedAt, r.UpdatedAt, PaymentViews.Of(s, ObjectId, r));
-    }
-
-    /// <summary>The list row of a payment or refund, carried by this order write (the latest one per object).</summary>
-    private void SetRelatedProjection(OrderState s, string kind, string id, long revision, string status, DateTimeOffset createdAt, DateTimeOffset updatedAt, object view)
-    {
-        s.RelatedProjections ??= [];
-        s.RelatedProjections.RemoveAll(x => x.Kind == kind && x.Id == id);
-        s.RelatedProjections.Add(new ProjectionRecord
-        {
-            Kind = kind,
-            MerchantId = Tenant.MerchantId,
-            Environment = Tenant.Environment,
-            Id = id,
-            Version = revision,
-            Status = status,
-            CreatedAt = createdAt,
-            UpdatedAt = updatedAt,
-            SearchText = string.Join(' ', new[] { id, ObjectId, s.CustomerId }.Where(x => x is not null)),
-            Doc = FlintJson.Serialize(view),
-        });
+        SetRelatedProjection(s, PaymentProjection.RefundKind, refundId, ++r.Revision, SnakeCase.ToSnake(r.Status), r.CreatedAt, r.UpdatedAt, PaymentViews.Of(s, ObjectId, r), s.CustomerId);
     }
 }

@@ -3,6 +3,7 @@ using Flint.Abstractions.Coupons;
 using Flint.Abstractions.Customers;
 using Flint.Abstractions.Merchants;
 using Flint.Abstractions.Orders;
+using Flint.Abstractions.Subscriptions;
 using Flint.Abstractions.Tax;
 using Flint.Domain;
 using Flint.Domain.Coupons;
@@ -141,8 +142,20 @@ public sealed partial class OrderGrain(
         EnsureEditable(version);
         if (State.Discounts.Count >= MaxDiscounts)
             throw DomainException.Invalid("TOO_MANY_ITEMS", $"An order has at most {MaxDiscounts} discounts.", "coupon_code");
+        var discount = await CouponDiscount(State, couponId);
+        var rates = await OrderDrafting.RatesFor(GrainFactory, Tenant, State.TaxLocation);
+        return await Save("order.updated", s =>
+        {
+            s.Discounts.Add(discount);
+            s.TaxRates = rates;
+        });
+    }
+
+    /// <summary>The discount a coupon gives <paramref name="order"/>, if the coupon's rules let it apply there now.</summary>
+    private async Task<OrderDiscountState> CouponDiscount(OrderState order, string couponId)
+    {
         // A coupon deleted since its code was looked up answers 404 RESOURCE_NOT_FOUND, "No such coupon.".
-        var application = await GrainFactory.GetGrain<ICouponGrain>(Tenant.GrainKey(couponId)).ForApplication(State.CustomerId);
+        var application = await GrainFactory.GetGrain<ICouponGrain>(Tenant.GrainKey(couponId)).ForApplication(order.CustomerId);
         var coupon = application.Coupon;
         var discount = new OrderDiscountState
         {
@@ -159,15 +172,60 @@ public sealed partial class OrderGrain(
             AppliesToCategories = coupon.AppliesTo.Categories.ToList(),
             MinimumSubtotalMinor = coupon.MinimumSubtotalMoney?.Amount,
         };
-        var terms = coupon.ToTerms();
-        CouponRules.CheckCanApply(terms, Clock.GetUtcNow(), State.Currency, OrderPricing.CouponLines(State),
-            State.Discounts.Where(d => d.Source == "coupon").Select(d => (d.CouponCode ?? "", d.Stackable)).ToList(),
-            coupon.TimesRedeemed, application.CustomerRedemptions, State.CustomerId is not null);
-        var rates = await OrderDrafting.RatesFor(GrainFactory, Tenant, State.TaxLocation);
-        return await Save("order.updated", s =>
+        CouponRules.CheckCanApply(coupon.ToTerms(), Clock.GetUtcNow(), order.Currency, OrderPricing.CouponLines(order),
+            order.Discounts.Where(d => d.Source == "coupon").Select(d => (d.CouponCode ?? "", d.Stackable)).ToList(),
+            coupon.TimesRedeemed, application.CustomerRedemptions, order.CustomerId is not null);
+        return discount;
+    }
+
+    public async Task<OrderView> CreateForCycle(CycleOrderRequest request)
+    {
+        if (Exists) return OrderPricing.View(State, ObjectId);
+        var draft = await OrderDrafting.New(GrainFactory, Tenant, new CreateOrderRequest
         {
-            s.Discounts.Add(discount);
-            s.TaxRates = rates;
+            CustomerId = request.CustomerId,
+            Currency = request.Currency,
+            LineItems = request.LineItems,
+            TaxLocation = request.TaxLocation,
+            Source = "subscription",
+            Metadata = request.Metadata,
+        }, priceSetter: true);
+        if (request.CouponId is not null)
+        {
+            // "While the coupon allows": a coupon that expired, ran out or was deleted leaves the cycle undiscounted.
+            try
+            {
+                draft.Discounts.Add(await CouponDiscount(draft, request.CouponId));
+            }
+            catch (DomainException)
+            {
+            }
+            catch (FlintException)
+            {
+            }
+        }
+        if (request.CreditMinor > 0)
+        {
+            draft.Discounts.Add(new OrderDiscountState
+            {
+                DiscountId = FlintId.New(IdPrefix.Discount),
+                Name = request.CreditName ?? "Credit",
+                Type = "fixed_amount",
+                AmountMinor = request.CreditMinor,
+                Source = "manual",
+            });
+        }
+        var now = Now;
+        return await Change(s =>
+        {
+            OrderDrafting.CopyInto(draft, s);
+            s.SubscriptionId = request.SubscriptionId;
+            s.SubscriptionCycle = request.Cycle;
+            s.CreatedAt = now;
+            s.UpdatedAt = now;
+            var v = OrderPricing.View(s, ObjectId);
+            Record(s, "order.created", OrderEventObject.Of(v));
+            return v;
         });
     }
 

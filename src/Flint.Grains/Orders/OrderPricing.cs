@@ -90,6 +90,7 @@ public static class OrderPricing
             Currency = currency,
             CustomerId = s.CustomerId,
             Source = s.Source,
+            SubscriptionId = s.SubscriptionId,
             LocationId = s.LocationId,
             TaxLocation = s.TaxLocation,
             LineItems = lines,

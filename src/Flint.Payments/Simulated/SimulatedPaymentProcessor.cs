@@ -32,6 +32,8 @@ public sealed class SimulatedPaymentProcessor(ISimulatedProcessorLedger ledger) 
         ["tok_chargeDeclined"] = new("visa", "0002", "card_declined", "Your card was declined."),
         ["tok_chargeDeclinedInsufficientFunds"] = new("visa", "9995", "insufficient_funds", "Your card has insufficient funds."),
         ["tok_chargeDeclinedExpiredCard"] = new("visa", "0069", "expired_card", "Your card has expired."),
+        // Attaches to a customer, then declines every charge (Stripe's 4000 0000 0000 0341): dunning, tried by hand.
+        ["tok_chargeCustomerFail"] = new("visa", "0341", "card_declined", "Your card was declined."),
     };
 
     // A fixed expiry keeps saved cards deterministic; far enough out that no test card expires.

@@ -1,16 +1,10 @@
 using Flint.Abstractions;
+using Flint.Abstractions.Coupons;
 using Npgsql;
 
 namespace Flint.Persistence.Coupons;
 
-/// <summary>Which live coupon has a code. Codes are unique among a tenant's coupons that are not deleted (a unique
-/// index over the coupon projection's name, which holds the upper-case code, makes it so).</summary>
-public interface ICouponCodeIndex
-{
-    /// <param name="code">The normalized (upper-case) code.</param>
-    Task<string?> CouponIdOf(Tenant tenant, string code, CancellationToken ct);
-}
-
+/// <summary>The coupon code look-up on the coupon projections (see <see cref="ICouponCodeIndex"/>).</summary>
 internal sealed class CouponCodeIndex(NpgsqlDataSource db) : ICouponCodeIndex
 {
     private const string Sql = $"""

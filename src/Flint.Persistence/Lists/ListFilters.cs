@@ -1,5 +1,6 @@
 using Flint.Domain.Catalog;
 using Flint.Domain.Orders;
+using Flint.Domain.Subscriptions;
 
 namespace Flint.Persistence.Lists;
 
@@ -18,7 +19,14 @@ public sealed record BundleListFilter(string? Search, CatalogStatus? Status, str
 public sealed record CustomerListFilter(string? Search);
 
 /// <summary>Orders; also a customer's order history (only <see cref="CustomerId"/> set).</summary>
-public sealed record OrderListFilter(OrderStatus? Status, string? CustomerId, OrderSource? Source);
+public sealed record OrderListFilter(OrderStatus? Status, string? CustomerId, OrderSource? Source, string? SubscriptionId = null);
 
 /// <summary>Payments, and refunds alike: their status (as listed by the host), order and customer.</summary>
 public sealed record PaymentListFilter(string? Status, string? OrderId, string? CustomerId);
+
+/// <summary>Subscriptions: their status, customer and plan; also a customer's subscriptions (only
+/// <see cref="CustomerId"/> set).</summary>
+public sealed record SubscriptionListFilter(SubscriptionStatus? Status, string? CustomerId, string? PlanId);
+
+/// <summary>Invoices: their status (as listed by the host), subscription and customer.</summary>
+public sealed record InvoiceListFilter(string? Status, string? SubscriptionId, string? CustomerId);

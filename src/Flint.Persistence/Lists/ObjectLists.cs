@@ -17,6 +17,8 @@ public interface IObjectLists
     Task<Page<JsonObject>> Orders(Tenant tenant, OrderListFilter filter, ListWindow window, CancellationToken ct);
     Task<Page<JsonObject>> Payments(Tenant tenant, PaymentListFilter filter, ListWindow window, CancellationToken ct);
     Task<Page<JsonObject>> Refunds(Tenant tenant, PaymentListFilter filter, ListWindow window, CancellationToken ct);
+    Task<Page<JsonObject>> Subscriptions(Tenant tenant, SubscriptionListFilter filter, ListWindow window, CancellationToken ct);
+    Task<Page<JsonObject>> Invoices(Tenant tenant, InvoiceListFilter filter, ListWindow window, CancellationToken ct);
 }
 
 /// <summary>
@@ -70,6 +72,7 @@ internal sealed class ObjectLists(NpgsqlDataSource db) : IObjectLists
         Equal(q, OrderProjection.CustomerId, filter.CustomerId);
         if (filter.Source is { } source)
             q.Where($"o.doc->>'{OrderProjection.Source.Name}' = @source", new NpgsqlParameter("source", SnakeCase.ToSnake(source)));
+        Equal(q, OrderProjection.SubscriptionId, filter.SubscriptionId);
         return q.Run(db, ct);
     }
 
@@ -85,6 +88,26 @@ internal sealed class ObjectLists(NpgsqlDataSource db) : IObjectLists
         if (filter.Status is { } status) q.Where("o.status = @status", new NpgsqlParameter("status", status));
         Equal(q, PaymentProjection.OrderId, filter.OrderId);
         Equal(q, PaymentProjection.CustomerId, filter.CustomerId);
+        return q.Run(db, ct);
+    }
+
+    public Task<Page<JsonObject>> Subscriptions(Tenant tenant, SubscriptionListFilter filter, ListWindow window, CancellationToken ct)
+    {
+        var q = new ProjectionPage(tenant, SubscriptionProjection.Kind, window);
+        if (filter.Status is { } status) q.Where("o.status = @status", new NpgsqlParameter("status", SnakeCase.ToSnake(status)));
+        // A customer's: served by flint_objects_subscription_customer_idx (deploy/sql/015_subscriptions.sql).
+        Equal(q, SubscriptionProjection.CustomerId, filter.CustomerId);
+        Equal(q, SubscriptionProjection.PlanId, filter.PlanId);
+        return q.Run(db, ct);
+    }
+
+    public Task<Page<JsonObject>> Invoices(Tenant tenant, InvoiceListFilter filter, ListWindow window, CancellationToken ct)
+    {
+        var q = new ProjectionPage(tenant, InvoiceProjection.Kind, window);
+        if (filter.Status is { } status) q.Where("o.status = @status", new NpgsqlParameter("status", status));
+        // A subscription's: served by flint_objects_invoice_subscription_idx (deploy/sql/015_subscriptions.sql).
+        Equal(q, InvoiceProjection.SubscriptionId, filter.SubscriptionId);
+        Equal(q, InvoiceProjection.CustomerId, filter.CustomerId);
         return q.Run(db, ct);
     }
 

@@ -12,22 +12,9 @@ public interface IPaymentIndex
 
 internal sealed class PaymentIndex(NpgsqlDataSource db) : IPaymentIndex
 {
-    private static readonly string Sql =
-        $"SELECT doc->>'{PaymentProjection.OrderId.Name}' FROM flint_objects WHERE merchant_id = @m AND environment = @e AND kind = @k AND id = @id";
-
     public Task<string?> OrderOfPayment(Tenant tenant, string paymentId, CancellationToken ct) =>
-        OrderOf(tenant, PaymentProjection.Kind, paymentId, ct);
+        PartOwner.Of(db, tenant, PaymentProjection.Kind, paymentId, PaymentProjection.OrderId, ct);
 
     public Task<string?> OrderOfRefund(Tenant tenant, string refundId, CancellationToken ct) =>
-        OrderOf(tenant, PaymentProjection.RefundKind, refundId, ct);
-
-    private async Task<string?> OrderOf(Tenant tenant, string kind, string id, CancellationToken ct)
-    {
-        await using var cmd = db.CreateCommand(Sql);
-        cmd.Parameters.AddWithValue("m", tenant.MerchantId);
-        cmd.Parameters.AddWithValue("e", tenant.Environment);
-        cmd.Parameters.AddWithValue("k", kind);
-        cmd.Parameters.AddWithValue("id", id);
-        return await cmd.ExecuteScalarAsync(ct) as string;
-    }
+        PartOwner.Of(db, tenant, PaymentProjection.RefundKind, refundId, PaymentProjection.OrderId, ct);
 }

@@ -244,6 +244,18 @@ public sealed class SimulatedPaymentProcessorTests
     }
 
     [Fact]
+    public async Task tok_chargeCustomerFail_attaches_and_then_declines_every_charge()
+    {
+        var saved = await _processor.AttachPaymentMethod(Shop, "cust_1", null, "tok_chargeCustomerFail", CancellationToken.None);
+
+        Assert.Equal(("visa", "0341"), (saved.Brand, saved.Last4));
+        var first = await Charge(Saved("pay_1", saved.ProcessorCustomerId, saved.ProcessorPaymentMethodId));
+        var second = await Charge(Saved("pay_2", saved.ProcessorCustomerId, saved.ProcessorPaymentMethodId));
+        Assert.Equal((ChargeOutcome.Declined, "card_declined"), (first.Outcome, first.DeclineCode));
+        Assert.Equal((ChargeOutcome.Declined, "card_declined"), (second.Outcome, second.DeclineCode));
+    }
+
+    [Fact]
     public async Task A_saved_card_survives_a_restart()
     {
         var saved = await _processor.AttachPaymentMethod(Shop, "cust_1", null, "tok_amex", CancellationToken.None);

@@ -50,6 +50,8 @@ public sealed class ClusterFixture : IAsyncLifetime
             silo.Services.AddSingleton<CapturedLogLookups>();
             silo.Services.AddSingleton<Flint.Abstractions.Coupons.ICouponRedemptions>(sp => sp.GetRequiredService<CapturedLogLookups>());
             silo.Services.AddSingleton<Flint.Abstractions.Inventory.IFinishedReservations>(sp => sp.GetRequiredService<CapturedLogLookups>());
+            // Coupon codes are looked up in PostgreSQL (the API tests cover subscriptions with a coupon); here none is found.
+            silo.Services.AddSingleton<Flint.Abstractions.Coupons.ICouponCodeIndex, NoCouponCodes>();
             silo.UseInMemoryReminderService();
             silo.AddIncomingGrainCallFilter<DomainErrorCallFilter>();
             silo.Services.AddSingleton<TimeProvider>(Clock);
@@ -62,6 +64,12 @@ public sealed class ClusterFixture : IAsyncLifetime
                 sp.GetRequiredService<Flint.Payments.Simulated.SimulatedPaymentProcessor>()));
         }
     }
+}
+
+/// <summary>No coupon has a code: grain tests have no coupon projections to look codes up in.</summary>
+internal sealed class NoCouponCodes : Flint.Abstractions.Coupons.ICouponCodeIndex
+{
+    public Task<string?> CouponIdOf(Flint.Abstractions.Tenant tenant, string code, CancellationToken ct) => Task.FromResult<string?>(null);
 }
 
 [CollectionDefinition(Name)]
