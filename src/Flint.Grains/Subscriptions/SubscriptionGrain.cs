@@ -342,6 +342,13 @@ public sealed class SubscriptionGrain(
 
     private static Step? NextStep(SubscriptionState s)
     {
+        var steps = Steps(s);
+        return steps.Count == 0 ? null : steps.MinBy(x => (x.At, x.Kind));
+    }
+
+    /// <summary>Every step waiting, each at its time.</summary>
+    private static List<Step> Steps(SubscriptionState s)
+    {
         var steps = new List<Step>();
         foreach (var i in s.Invoices)
         {
@@ -360,7 +367,7 @@ public sealed class SubscriptionGrain(
             steps.Add(new(StepKind.EndAtPeriodEnd, s.CurrentPeriodEnd ?? s.TrialEnd ?? s.Anchor));
         else if (SubscriptionStatusMachine.Bills(s.Status))
             steps.Add(new(StepKind.Cycle, NextCycleStart(s)));
-        return steps.Count == 0 ? null : steps.MinBy(x => (x.At, x.Kind));
+        return steps;
     }
 
     private static bool Retries(SubscriptionStatus status) =>
@@ -815,7 +822,8 @@ public sealed class SubscriptionGrain(
 
     private SubscriptionView View(SubscriptionState s)
     {
-        var next = NextStep(s);
+        // The next charge: a cycle, a retry, or an attempt whose outcome is awaited (a notice bills nothing).
+        var charges = Steps(s).Where(x => x.Kind is StepKind.Cycle or StepKind.Retry or StepKind.FinishAttempt).ToList();
         return new()
         {
             SubscriptionId = ObjectId,
@@ -832,7 +840,7 @@ public sealed class SubscriptionGrain(
             CurrentPeriodEnd = s.CurrentPeriodEnd,
             TrialStart = s.TrialStart,
             TrialEnd = s.TrialEnd,
-            NextBillingAt = next is { Kind: StepKind.Cycle or StepKind.Retry or StepKind.FinishAttempt } n ? n.At : null,
+            NextBillingAt = charges.Count == 0 ? null : charges.Min(x => x.At),
             CancelAtPeriodEnd = s.CancelAtPeriodEnd,
             CanceledAt = s.CanceledAt,
             PausedAt = s.PausedAt,
