@@ -31,7 +31,7 @@ public static class CustomerEndpoints
             var newest = new ListWindow(ListSort.CreatedAt, SortDirection.Desc, CustomerSubscriptions.Shown, null);
             var page = await lists.Subscriptions(Authentication.TenantOf(ctx), new SubscriptionListFilter(null, customer.CustomerId, null), newest, ctx.RequestAborted);
             var subscriptions = new CustomerSubscriptions([.. page.Items.Select(s => s.Deserialize<SubscriptionView>(FlintJson.Options)!)], page.NextPageToken is not null);
-            return Responses.Ok(ctx, new CustomerDetailsView(customer, subscriptions));
+            return Responses.Ok(ctx, CustomerDetailsView.Of(customer, subscriptions));
         }).Doc<CustomerDetailsView>();
 
         // The order history: the orders' own projection, filtered by the customer id inside the snapshot. The customer
@@ -49,12 +49,16 @@ public static class CustomerEndpoints
 /// <summary>GET /v1/customers/{id}: the customer as its grain has it, and its subscriptions.</summary>
 public sealed record CustomerDetailsView : CustomerView
 {
+    // Not public: with no public constructor the OpenAPI schema keeps the customer's required fields (a public
+    // [SetsRequiredMembers] constructor would make System.Text.Json drop them).
     [SetsRequiredMembers]
-    public CustomerDetailsView(CustomerView customer, CustomerSubscriptions subscriptions) : base(customer) => Subscriptions = subscriptions;
+    private CustomerDetailsView(CustomerView customer, CustomerSubscriptions subscriptions) : base(customer) => Subscriptions = subscriptions;
+
+    public static CustomerDetailsView Of(CustomerView customer, CustomerSubscriptions subscriptions) => new(customer, subscriptions);
 
     /// <summary>After the customer's own fields.</summary>
     [JsonPropertyOrder(1)]
-    public CustomerSubscriptions Subscriptions { get; init; }
+    public required CustomerSubscriptions Subscriptions { get; init; }
 }
 
 /// <summary>A customer's newest subscriptions (any status), newest first; has_more: there are more than these, listed

@@ -92,6 +92,7 @@ public static class OpenApiDocs
         ["source"] = SnakeCase.Names<OrderSource>(),
         ["type"] = ["card", "cash"],
         ["subscription_retries_exhausted"] = SnakeCase.Names<RetriesExhaustedAction>(),
+        ["proration_behavior"] = SnakeCase.Names<ProrationBehavior>(),
     };
 
     /// <summary>Request schemas list the allowed values of their enum-like string fields.</summary>

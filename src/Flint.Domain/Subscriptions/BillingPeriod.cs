@@ -43,6 +43,13 @@ public readonly record struct BillingPeriod(BillingInterval Interval, int Count)
         return new BillingPeriod(interval, (int)count);
     }
 
+    /// <summary>
+    /// What a dunning schedule's "days" mean for this period: a day — except for a plan billed by the minute (test
+    /// mode only, to watch billing live), whose retries come after as many <b>minutes</b> (default 1, 3 and 5), so
+    /// past_due, the retries and the end of them can be watched too.
+    /// </summary>
+    public TimeSpan RetryUnit => Interval == BillingInterval.Minute ? TimeSpan.FromMinutes(1) : TimeSpan.FromDays(1);
+
     /// <summary>The most of <paramref name="interval"/> one period may span: one year.</summary>
     public static int MaxCount(BillingInterval interval) => interval switch
     {

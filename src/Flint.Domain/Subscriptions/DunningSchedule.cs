@@ -17,25 +17,26 @@ public sealed record DunningSchedule(IReadOnlyList<int> RetryAfterDays, RetriesE
 
     /// <summary>Validates a merchant's schedule: 1–8 retries, each 1–60 days after the first failure, strictly
     /// increasing.</summary>
-    public static DunningSchedule Create(IReadOnlyList<long> retryAfterDays, RetriesExhaustedAction whenExhausted)
+    /// <param name="param">The field the days were sent in, named in errors (<c>param[i]</c> for one day).</param>
+    public static DunningSchedule Create(IReadOnlyList<long> retryAfterDays, RetriesExhaustedAction whenExhausted, string param = "retry_after_days")
     {
         ArgumentNullException.ThrowIfNull(retryAfterDays);
         if (retryAfterDays.Count is < 1 or > MaxRetries)
         {
             throw DomainException.Invalid(
                 "VALUE_OUT_OF_RANGE",
-                string.Create(CultureInfo.InvariantCulture, $"retry_after_days takes 1 to {MaxRetries} retries (got {retryAfterDays.Count})."),
-                "retry_after_days");
+                string.Create(CultureInfo.InvariantCulture, $"{param} takes 1 to {MaxRetries} retries (got {retryAfterDays.Count})."),
+                param);
         }
 
         for (var i = 0; i < retryAfterDays.Count; i++)
         {
-            Validation.RequireRange(retryAfterDays[i], 1, MaxDays, $"retry_after_days[{i}]");
+            Validation.RequireRange(retryAfterDays[i], 1, MaxDays, $"{param}[{i}]");
             if (i > 0 && retryAfterDays[i] <= retryAfterDays[i - 1])
             {
                 throw DomainException.Invalid(
-                    "INVALID_FIELD", "retry_after_days must be strictly increasing (days after the first failed charge).",
-                    $"retry_after_days[{i}]");
+                    "INVALID_FIELD", $"{param} must be strictly increasing (days after the first failed charge).",
+                    $"{param}[{i}]");
             }
         }
 
@@ -44,10 +45,12 @@ public sealed record DunningSchedule(IReadOnlyList<int> RetryAfterDays, RetriesE
 
     /// <summary>When to charge again after <paramref name="failedAttempts"/> failed charges of one cycle (the first
     /// included), or null when no retry is left.</summary>
-    public DateTimeOffset? NextRetryAt(DateTimeOffset firstFailedAt, int failedAttempts)
+    /// <param name="unit">What a "day" of the schedule is: a day, or a minute for a minute plan
+    /// (<see cref="BillingPeriod.RetryUnit"/>).</param>
+    public DateTimeOffset? NextRetryAt(DateTimeOffset firstFailedAt, int failedAttempts, TimeSpan? unit = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(failedAttempts, 1);
         var retry = failedAttempts - 1;
-        return retry < RetryAfterDays.Count ? firstFailedAt.AddDays(RetryAfterDays[retry]) : null;
+        return retry < RetryAfterDays.Count ? firstFailedAt + RetryAfterDays[retry] * (unit ?? TimeSpan.FromDays(1)) : null;
     }
 }

@@ -1,5 +1,14 @@
 namespace Flint.Domain.Subscriptions;
 
+/// <summary><c>proration_behavior</c> of a plan or quantity change: <c>create_prorations</c> (the default, as
+/// Stripe's) settles the change on the next invoice (<see cref="Proration.ForChange"/>); <c>none</c> only switches, and
+/// the next cycle bills the new plan and quantity.</summary>
+public enum ProrationBehavior
+{
+    CreateProrations,
+    None,
+}
+
 /// <summary>What a mid-period change of plan or quantity costs, settled on the next invoice.</summary>
 /// <param name="CreditMinor">The unused part of what the current period was billed, given back.</param>
 /// <param name="ChargeMinor">The new price's part for the rest of the period.</param>

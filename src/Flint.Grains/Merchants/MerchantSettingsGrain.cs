@@ -38,7 +38,7 @@ public sealed class MerchantSettingsGrain(
             : Validation.ParseSnakeEnum<RetriesExhaustedAction>(request.SubscriptionRetriesExhausted, "subscription_retries_exhausted");
         var dunning = request.SubscriptionRetryAfterDays is null
             ? current with { WhenExhausted = exhausted }
-            : DunningSchedule.Create(request.SubscriptionRetryAfterDays, exhausted);
+            : DunningSchedule.Create(request.SubscriptionRetryAfterDays, exhausted, "subscription_retry_after_days");
         return await Change(draft =>
         {
             draft.AllowPriceOverride = request.AllowPriceOverride ?? draft.AllowPriceOverride;

@@ -64,7 +64,12 @@ public sealed class SubscriptionGrain(
 
     public async Task<SubscriptionView> Create(CreateSubscriptionRequest r)
     {
-        if (Exists) return View(State);
+        if (Exists)
+        {
+            // A retried create: make sure what the first one may not have finished (its reminder) is done.
+            await Work();
+            return View(State);
+        }
         var customerId = r.CustomerId is null
             ? throw DomainException.Invalid("MISSING_REQUIRED_FIELD", "customer_id is required.", "customer_id")
             : await OrderDrafting.LinkableCustomer(GrainFactory, Tenant, r.CustomerId);
@@ -96,6 +101,9 @@ public sealed class SubscriptionGrain(
         var location = r.TaxLocation is null ? null : OrderDrafting.Location(r.TaxLocation);
         var metadata = CatalogInput.NewMetadata(r.Metadata);
 
+        // The reminder before the state: a reminder without a subscription (its write failed) removes itself when it
+        // fires, while a subscription without its reminder would never bill.
+        await Register(trialEnd is null ? anchor : trialEnd.Value - BillingCalendar.TrialEndNotice);
         await Change(s =>
         {
             s.CustomerId = customerId;
@@ -299,46 +307,54 @@ public sealed class SubscriptionGrain(
 
     private readonly record struct Step(StepKind Kind, DateTimeOffset At, string? InvoiceId = null);
 
+    /// <summary>Steps one call takes at most; the rest are taken by the next wake, registered due at once. (A minute
+    /// plan down for a day has ~1,440 cycles to bill: no single call should run that long.)</summary>
+    private const int StepsPerCall = 25;
+
+    /// <summary>Until when billing waits after a step failed unexpectedly (in memory: a new activation tries at once).</summary>
+    private DateTimeOffset _backOffUntil = DateTimeOffset.MinValue;
+
     /// <summary>Does everything due by now, one step at a time in time order (each step written before the next is
-    /// looked at), then registers the reminder for the next.</summary>
+    /// looked at), then registers the reminder for the next. A step that fails unexpectedly (the storage or another
+    /// grain could not answer; a cycle whose order cannot be made) is logged and tried again a minute later: the
+    /// caller's own change stands, and billing is the subscription's business, not the caller's error.</summary>
     private async Task Work()
     {
-        // A bound, not a limit anyone should reach: a minute plan down for a week is ~10,000 cycles, billed by
-        // successive wakes (the reminder is registered due at once).
-        for (var steps = 0; steps < 1_000; steps++)
+        for (var steps = 0; steps < StepsPerCall; steps++)
         {
             var now = Clock.GetUtcNow();
-            if (NextStep(State) is not { } step || step.At > now) break;
-            switch (step.Kind)
+            if (NextStep(State) is not { } step || step.At > now || now < _backOffUntil) break;
+            try
             {
-                case StepKind.FinishAttempt:
-                    await Attempt(step.InvoiceId!);
-                    break;
-                case StepKind.TrialNotice:
-                    await Change(s =>
-                    {
-                        s.TrialNoticeSent = true;
-                        Record(s, "subscription.trial_will_end", View(s));
-                        return 0;
-                    });
-                    break;
-                case StepKind.EndAtPeriodEnd:
-                    await Change(s =>
-                    {
-                        CancelNow(s);
-                        return 0;
-                    });
-                    break;
-                case StepKind.Retry:
-                    await StartAttempt(step.InvoiceId!);
-                    break;
-                case StepKind.Cycle:
-                    await BillCycle();
-                    break;
+                await Take(step);
+            }
+            catch (Exception e)
+            {
+                log.LogWarning(e, "Subscription {Subscription}: {Step} failed; billing tries again in a minute.", ObjectId, step.Kind);
+                _backOffUntil = now + UnknownOutcomeRetry;
+                break;
             }
         }
         await Schedule();
     }
+
+    private Task Take(Step step) => step.Kind switch
+    {
+        StepKind.FinishAttempt => Attempt(step.InvoiceId!),
+        StepKind.TrialNotice => Change(s =>
+        {
+            s.TrialNoticeSent = true;
+            Record(s, "subscription.trial_will_end", View(s));
+            return 0;
+        }),
+        StepKind.EndAtPeriodEnd => Change(s =>
+        {
+            CancelNow(s);
+            return 0;
+        }),
+        StepKind.Retry => StartAttempt(step.InvoiceId!),
+        _ => BillCycle(),
+    };
 
     private static Step? NextStep(SubscriptionState s)
     {
@@ -619,7 +635,7 @@ public sealed class SubscriptionGrain(
     {
         invoice.FirstFailedAt ??= now;
         var failures = invoice.Attempts.Count(a => a.Outcome == "failed");
-        invoice.NextAttemptAt = dunning.NextRetryAt(invoice.FirstFailedAt.Value, failures);
+        invoice.NextAttemptAt = dunning.NextRetryAt(invoice.FirstFailedAt.Value, failures, Period(s).RetryUnit);
         var from = s.Status;
         var billing = SubscriptionStatusMachine.Bills(from) || from == SubscriptionStatus.Unpaid;
         if (invoice.NextAttemptAt is null) invoice.Status = InvoiceStatus.Uncollectible;
@@ -681,9 +697,15 @@ public sealed class SubscriptionGrain(
             await Unschedule();
             return;
         }
+        if (next < _backOffUntil) next = _backOffUntil;
         if (_reminderKnown && _reminderFor == next) return;
+        await Register(next.Value);
+    }
+
+    private async Task Register(DateTimeOffset next)
+    {
         var now = Clock.GetUtcNow();
-        var due = next.Value - now;
+        var due = next - now;
         if (due < TimeSpan.Zero) due = TimeSpan.Zero;
         if (due > ReminderHorizon) due = ReminderHorizon;
         var minimum = reminderOptions.Value.MinimumReminderPeriod;
@@ -853,11 +875,4 @@ public sealed class SubscriptionGrain(
             Version = s.Version,
         };
     }
-}
-
-/// <summary>proration_behavior of a plan or quantity change.</summary>
-public enum ProrationBehavior
-{
-    CreateProrations,
-    None,
 }

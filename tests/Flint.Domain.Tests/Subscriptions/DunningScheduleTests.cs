@@ -26,6 +26,18 @@ public sealed class DunningScheduleTests
     }
 
     [Fact]
+    public void A_minute_plans_retries_count_minutes_so_dunning_can_be_watched_live()
+    {
+        var minute = BillingPeriod.Create(BillingInterval.Minute, 1, testMode: true);
+        var monthly = BillingPeriod.Create(BillingInterval.Month, 1, testMode: false);
+        var s = DunningSchedule.Default;
+
+        Assert.Equal(FirstFailure.AddMinutes(3), s.NextRetryAt(FirstFailure, 2, minute.RetryUnit));
+        Assert.Equal(FirstFailure.AddDays(3), s.NextRetryAt(FirstFailure, 2, monthly.RetryUnit));
+        Assert.Null(s.NextRetryAt(FirstFailure, 4, minute.RetryUnit));
+    }
+
+    [Fact]
     public void A_schedule_is_refused_when_empty_too_long_out_of_range_or_not_increasing()
     {
         Assert.Equal("retry_after_days", Expect.Error("VALUE_OUT_OF_RANGE", () => DunningSchedule.Create([], RetriesExhaustedAction.Cancel)).Param);
