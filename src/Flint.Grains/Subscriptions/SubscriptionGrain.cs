@@ -97,7 +97,7 @@ public sealed class SubscriptionGrain(
         var paymentMethodId = r.CustomerPaymentMethodId is null ? null : await OwnPaymentMethod(customerId, r.CustomerPaymentMethodId);
         if (paymentMethodId is null && trialEnd is null && await DefaultPaymentMethod(customerId) is null)
             throw DomainException.Invalid("MISSING_PAYMENT_METHOD", "The customer has no saved card: save one (POST /v1/customers/{id}/payment-methods) or send customer_payment_method_id.", "customer_payment_method_id");
-        var (couponId, couponCode) = r.CouponCode is null ? (null, null) : await Coupon(r.CouponCode);
+        var (couponId, couponCode) = r.CouponCode is null ? (null, null) : await Coupon(r.CouponCode, plan.Currency);
         var location = r.TaxLocation is null ? null : OrderDrafting.Location(r.TaxLocation);
         var metadata = CatalogInput.NewMetadata(r.Metadata);
 
@@ -776,11 +776,15 @@ public sealed class SubscriptionGrain(
         }
     }
 
-    private async Task<(string Id, string Code)> Coupon(string sent)
+    /// <summary>The coupon a code names; an amount off in another currency than the plan's could never apply.</summary>
+    private async Task<(string Id, string Code)> Coupon(string sent, string currency)
     {
         var code = CouponRules.NormalizeCode(sent, "coupon_code");
         var id = await couponCodes.CouponIdOf(Tenant, code, CancellationToken.None)
             ?? throw DomainException.Invalid("INVALID_COUPON", $"No such coupon: '{code}'.", "coupon_code");
+        var coupon = await GrainFactory.GetGrain<ICouponGrain>(Tenant.GrainKey(id)).Get();
+        if (coupon.AmountOff is { } off && off.Currency != currency)
+            throw DomainException.Invalid("CURRENCY_MISMATCH", $"The coupon takes {off.Currency} off; the plan bills {currency}.", "coupon_code");
         return (id, code);
     }
 

@@ -310,6 +310,40 @@ public sealed class SubscriptionApiTests(ApiFixture f)
         Assert.Equal("""["create_prorations","none"]""", update["properties"]!["proration_behavior"]!["enum"]!.ToJsonString());
     }
 
+    [Fact]
+    public async Task A_coupon_discounts_each_cycle_and_a_decline_then_a_new_card_record_their_events()
+    {
+        var (api, _, _) = await f.NewMerchant(CatalogData.Unique("Subs"));
+        Assert.Equal(201, (await api.Post("/v1/coupons", """{"code":"CLUB20","discount_type":"percentage","percent_off":"20"}""")).Status);
+        Assert.Equal(201, (await api.Post("/v1/coupons", """{"code":"EUR5","discount_type":"fixed_amount","amount_off":{"amount":500,"currency":"EUR"}}""")).Status);
+        var plan = await Plan(api);
+        var customer = await api.CreateCustomer();
+        var failing = (await api.Post($"/v1/customers/{customer}/payment-methods", """{"token":"tok_chargeCustomerFail"}""")).Data.Str("customer_payment_method_id");
+
+        (await api.Post("/v1/subscriptions", $$"""{"customer_id":"{{customer}}","plan_id":"{{plan}}","coupon_code":"NOPE"}""")).AssertError(400, "INVALID_COUPON", "coupon_code");
+        (await api.Post("/v1/subscriptions", $$"""{"customer_id":"{{customer}}","plan_id":"{{plan}}","coupon_code":"eur5"}""")).AssertError(400, "CURRENCY_MISMATCH", "coupon_code");
+        var sub = await Subscribe(api, customer, plan, """ "coupon_code":"club20" """.Trim());
+
+        // 1500 − 20 % = 1200, declined by the card: past due, the invoice open with its decline.
+        var id = sub.Str("subscription_id");
+        Assert.Equal(("past_due", "CLUB20"), (sub.Str("status"), sub.Str("coupon_code")));
+        var invoice = Assert.Single(await InvoicesOf(api, id));
+        Assert.Equal(("open", 1500L, 300L, 1200L, 1200L), (invoice.Str("status"), invoice.Amount("subtotal_money"), invoice.Amount("discount_money"), invoice.Amount("total_money"), invoice.Amount("amount_due_money")));
+        Assert.Equal("card_declined", Assert.Single(invoice.Arr("attempts"))!.Str("decline_code"));
+
+        var good = (await api.Post($"/v1/customers/{customer}/payment-methods", """{"token":"tok_visa"}""")).Data.Str("customer_payment_method_id");
+        var fixedUp = await api.Patch($"/v1/subscriptions/{id}", $$"""{"customer_payment_method_id":"{{good}}"}""");
+
+        Assert.Equal("active", fixedUp.Data.Str("status"));
+        var paid = Assert.Single(await InvoicesOf(api, id));
+        Assert.Equal(("paid", 1200L, 2), (paid.Str("status"), paid.Amount("amount_paid_money"), paid.Arr("attempts").Count));
+        var types = (await api.ListAll("/v1/events")).Select(e => e.Str("type")).Where(t => t.StartsWith("subscription.") || t.StartsWith("invoice.")).Reverse().ToList();
+        Assert.Equal(["subscription.created", "invoice.created", "invoice.payment_failed", "subscription.payment_failed", "subscription.past_due",
+            "subscription.updated", "invoice.paid", "subscription.activated"], types);
+        var coupon = (await api.Get("/v1/coupons?query=CLUB20")).Data.AsArray().Single()!;
+        Assert.Equal(1, coupon.Long("times_redeemed"));
+    }
+
     // ---------------------------------------------------------------- helpers
 
     /// <summary>A monthly plan of one ad hoc line of 15.00 USD.</summary>

@@ -186,6 +186,32 @@ public sealed class SubscriptionGrainTests(ClusterFixture fixture) : GrainTest(f
     }
 
     [Fact]
+    public async Task A_charge_whose_answer_is_lost_is_sent_again_with_its_key_and_charges_once()
+    {
+        var plan = await Plan(1100, interval: "day");
+        await Card("tok_visa");
+        var (id, _) = await Subscribe(plan);
+        PaymentFaults.Current.Reset();
+        PaymentFaults.Current.FailAfterCharge = true;
+        Clock.Advance(TimeSpan.FromDays(1));
+
+        await Tick(id);
+
+        // The order's pay died after charging: the subscription does not know the outcome and keeps the attempt.
+        var pending = await Latest(id);
+        Assert.Equal((2L, "open", 0), (pending.Number, pending.Status, pending.Attempts.Count));
+        Clock.Advance(TimeSpan.FromMinutes(1));
+        await Tick(id);
+
+        var invoice = await Latest(id);
+        Assert.Equal(("paid", 1, "succeeded"), (invoice.Status, invoice.Attempts.Count, invoice.Attempts[0].Outcome));
+        Assert.Single(PaymentFaults.Current.ChargeKeys.Distinct());
+        Assert.Equal(1, PaymentFaults.Current.Charges);
+        Assert.Equal(("paid", 1100L), ((await OrderOf(invoice)).Status, (await OrderOf(invoice)).NetAmounts.PaidMoney.Amount));
+        Assert.Equal("active", (await Sub(id).Get()).Status);
+    }
+
+    [Fact]
     public async Task A_declined_cycle_goes_past_due_is_retried_and_a_new_card_makes_it_active_again()
     {
         var plan = await Plan(1200);
