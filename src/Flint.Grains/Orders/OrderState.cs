@@ -37,9 +37,12 @@ public sealed class OrderState : ObjectState
     [Id(19)] public bool StockCommitted { get; set; }
     /// <summary>Units put back per line by refunds, so a line is never restocked beyond what was sold.</summary>
     [Id(20)] public Dictionary<string, long> Restocked { get; set; } = [];
-    /// <summary>The subscription whose cycle this order bills (source subscription), and the cycle's number.</summary>
-    [Id(21)] public string? SubscriptionId { get; set; }
-    [Id(22)] public long? SubscriptionCycle { get; set; }
+    /// <summary>The subscription whose cycle this order bills (source subscription), and the cycle's number. Not
+    /// written for other orders, so their stored state is as it was.</summary>
+    [Id(21), System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? SubscriptionId { get; set; }
+    [Id(22), System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public long? SubscriptionCycle { get; set; }
 }
 
 [GenerateSerializer, Alias("flint.orders.payment_state")]
