@@ -103,7 +103,8 @@ public sealed record InvoiceAttemptView
 {
     [Id(0)] public int Number { get; init; }
     [Id(1)] public DateTimeOffset AttemptedAt { get; init; }
-    /// <summary>succeeded | failed</summary>
+    /// <summary>succeeded | failed | interrupted (cut off before the card was charged, e.g. its silo died; sent again
+    /// at once, and not counted as a decline)</summary>
     [Id(2)] public required string Outcome { get; init; }
     [Id(3)] public string? PaymentId { get; init; }
     [Id(4)] public string? DeclineCode { get; init; }

@@ -547,6 +547,13 @@ public sealed class SubscriptionGrain(
                 paid = result.Order.NetAmounts.PaidMoney.Amount;
                 outcome = Succeeded(number, result.Payments.LastOrDefault()?.PaymentId);
             }
+            catch (FlintException e) when (e.Code == "PAYMENT_DECLINED" && e.DeclineCode == Interrupted)
+            {
+                // Not the card's answer: this attempt's process died before the card was charged and the order undid it
+                // (a keyed attempt not retried within the pay saga's grace). Recorded, and sent again at once under
+                // the next attempt's key; it does not count as a decline.
+                outcome = Failed(number, Interrupted, e.Message) with { Outcome = Interrupted };
+            }
             catch (FlintException e) when (e.Code == "PAYMENT_DECLINED")
             {
                 outcome = Failed(number, e.DeclineCode ?? "card_declined", e.Message);
@@ -587,11 +594,20 @@ public sealed class SubscriptionGrain(
                 i.PaidMinor = paid;
                 Paid(s, i, now);
             }
+            else if (outcome.Outcome == Interrupted)
+            {
+                i.AttemptInFlight = i.Attempts.Count + 1;
+                i.NextAttemptAt = now;
+                SetInvoiceProjection(s, i);
+            }
             else
                 Declined(s, i, outcome, dunning!, now);
             return 0;
         });
     }
+
+    /// <summary>The pay saga's decline code for an attempt undone before its charge (OrderGrain.PaySaga).</summary>
+    private const string Interrupted = "interrupted";
 
     private InvoiceAttemptView Succeeded(int number, string? paymentId) => new()
     {
@@ -708,9 +724,9 @@ public sealed class SubscriptionGrain(
         var due = next - now;
         if (due < TimeSpan.Zero) due = TimeSpan.Zero;
         if (due > ReminderHorizon) due = ReminderHorizon;
-        var minimum = reminderOptions.Value.MinimumReminderPeriod;
-        var period = due < minimum ? minimum : due;
-        await this.RegisterOrUpdateReminder(Reminder, due, period);
+        // Every wake registers the next one, so the period only matters when a wake dies before it could (its silo
+        // was killed): then the shortest period Orleans allows brings the grain back soonest.
+        await this.RegisterOrUpdateReminder(Reminder, due, reminderOptions.Value.MinimumReminderPeriod);
         _reminderFor = next;
         _reminderKnown = true;
     }

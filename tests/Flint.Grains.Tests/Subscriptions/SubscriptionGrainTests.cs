@@ -63,6 +63,10 @@ public sealed class SubscriptionGrainTests(ClusterFixture fixture) : GrainTest(f
     private Task Tick(string subscriptionId) =>
         Sub(subscriptionId).AsReference<IRemindable>().ReceiveReminder("billing", new TickStatus());
 
+    /// <summary>The order a daily subscription's second cycle bills: its id derives from (subscription, cycle).</summary>
+    private static string SecondCycleOrder(string subscriptionId, SubscriptionView first) =>
+        FlintId.Derived(IdPrefix.Order, first.CurrentPeriodEnd!.Value, $"{subscriptionId}:cycle:2");
+
     private async Task<InvoiceView> Latest(string subscriptionId) =>
         await Sub(subscriptionId).GetInvoice((await Sub(subscriptionId).Get()).LatestInvoiceId!);
 
@@ -190,8 +194,10 @@ public sealed class SubscriptionGrainTests(ClusterFixture fixture) : GrainTest(f
     {
         var plan = await Plan(1100, interval: "day");
         await Card("tok_visa");
-        var (id, _) = await Subscribe(plan);
+        var (id, first) = await Subscribe(plan);
+        var order = SecondCycleOrder(id, first);
         PaymentFaults.Current.Reset();
+        PaymentFaults.Current.OnlyOrder = order;
         PaymentFaults.Current.FailAfterCharge = true;
         Clock.Advance(TimeSpan.FromDays(1));
 
@@ -205,9 +211,37 @@ public sealed class SubscriptionGrainTests(ClusterFixture fixture) : GrainTest(f
 
         var invoice = await Latest(id);
         Assert.Equal(("paid", 1, "succeeded"), (invoice.Status, invoice.Attempts.Count, invoice.Attempts[0].Outcome));
-        Assert.Single(PaymentFaults.Current.ChargeKeys.Distinct());
-        Assert.Equal(1, PaymentFaults.Current.Charges);
+        Assert.Equal(order, invoice.OrderId);
+        Assert.Single(PaymentFaults.Current.ChargedOrders, order);
         Assert.Equal(("paid", 1100L), ((await OrderOf(invoice)).Status, (await OrderOf(invoice)).NetAmounts.PaidMoney.Amount));
+        Assert.Equal("active", (await Sub(id).Get()).Status);
+    }
+
+    [Fact]
+    public async Task An_attempt_undone_after_its_process_died_is_sent_again_under_a_new_key_and_is_no_decline()
+    {
+        var plan = await Plan(1300, interval: "day");
+        await Card("tok_visa");
+        var (id, first) = await Subscribe(plan);
+        var order = SecondCycleOrder(id, first);
+        PaymentFaults.Current.Reset();
+        PaymentFaults.Current.OnlyOrder = order;
+        PaymentFaults.Current.FailBeforeCharge = true;
+        Clock.Advance(TimeSpan.FromDays(1));
+        await Tick(id);
+        var pending = await Latest(id);
+        Assert.Equal((2L, "open", 0), (pending.Number, pending.Status, pending.Attempts.Count));
+
+        // Nobody retried the order's keyed attempt within the pay saga's grace: its recovery undoes it, uncharged.
+        Clock.Advance(TimeSpan.FromSeconds(31));
+        await Grain<IOrderGrain>(pending.OrderId).ResumePending();
+        Clock.Advance(TimeSpan.FromSeconds(30));
+        await Tick(id);
+
+        var invoice = await Latest(id);
+        Assert.Equal(["interrupted", "succeeded"], invoice.Attempts.Select(a => a.Outcome).ToList());
+        Assert.Equal(("paid", 1300L), (invoice.Status, invoice.AmountPaidMoney.Amount));
+        Assert.Single(PaymentFaults.Current.ChargedOrders, order);
         Assert.Equal("active", (await Sub(id).Get()).Status);
     }
 

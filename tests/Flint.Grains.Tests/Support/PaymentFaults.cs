@@ -33,6 +33,13 @@ public sealed class PaymentFaults : IPaymentProcessor
 
     public int Charges;
 
+    /// <summary>When set, the charge faults hit only this order's charges (other grains' work — a subscription's own
+    /// reminder firing meanwhile — goes through untouched).</summary>
+    public volatile string? OnlyOrder;
+
+    /// <summary>The order of every charge that reached the processor, in order.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<string> ChargedOrders { get; } = new();
+
     /// <summary>Fail the next refund before it reaches the processor.</summary>
     public volatile bool FailBeforeRefund;
 
@@ -67,6 +74,8 @@ public sealed class PaymentFaults : IPaymentProcessor
         FailBeforeRefund = false;
         FailAfterRefund = false;
         FailFindCharge = false;
+        OnlyOrder = null;
+        ChargedOrders.Clear();
         DeclineRefundCall = 0;
         Interlocked.Exchange(ref _refundCalls, 0);
         Interlocked.Exchange(ref Charges, 0);
@@ -78,14 +87,17 @@ public sealed class PaymentFaults : IPaymentProcessor
     public async Task<ChargeResult> Charge(ProcessorContext context, ChargeRequest request, CancellationToken ct)
     {
         ChargeKeys.Enqueue(request.IdempotencyKey);
-        if (FailBeforeCharge)
+        var order = request.Metadata.GetValueOrDefault("flint_order_id") ?? "";
+        var targeted = OnlyOrder is not { } only || only == order;
+        if (FailBeforeCharge && targeted)
         {
             FailBeforeCharge = false;
             throw new SimulatedCrashException("crash before the charge");
         }
         var result = await Inner.Charge(context, request, ct);
         Interlocked.Increment(ref Charges);
-        if (FailAfterCharge)
+        ChargedOrders.Enqueue(order);
+        if (FailAfterCharge && targeted)
         {
             FailAfterCharge = false;
             throw new SimulatedCrashException("crash after the charge");
