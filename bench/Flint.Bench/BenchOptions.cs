@@ -4,8 +4,8 @@ namespace Flint.Bench;
 
 public enum TargetKind { Flint, Baseline }
 
-/// <summary>The command line. Every run is bounded: by buyers (flash-sale) or seconds (checkout, read-mix), and by
-/// <see cref="MaxSeconds"/> in any case.</summary>
+/// <summary>The command line. Every run is bounded: by buyers (flash-sale), seconds (checkout, read-mix) or
+/// subscriptions (renewals), and by <see cref="MaxSeconds"/> in any case.</summary>
 public sealed class BenchOptions
 {
     public required string Command { get; init; }
@@ -17,6 +17,8 @@ public sealed class BenchOptions
     public string? AdminToken { get; init; }
     public int Stock { get; init; } = 1000;
     public int Buyers { get; init; } = 10_000;
+    /// <summary>renewals: subscriptions whose first cycles all fall due at one instant.</summary>
+    public int Subscriptions { get; init; } = 10_000;
     /// <summary>The largest of <see cref="ConcurrencyLevels"/> (sizes the HTTP connection pool).</summary>
     public int Concurrency => ConcurrencyLevels.Max();
     /// <summary>Each target is measured at each level in turn (e.g. <c>--concurrency 8,32,64</c>), servers kept up.</summary>
@@ -48,26 +50,27 @@ public sealed class BenchOptions
     public int PortOffset { get; init; }
     public required string RawArgs { get; init; }
 
-    public static readonly string[] Scenarios = ["flash-sale", "checkout", "read-mix"];
+    public static readonly string[] Scenarios = ["flash-sale", "checkout", "read-mix", "renewals"];
 
     public const string Usage = """
         usage: dotnet run -c Release --project bench/Flint.Bench -- <scenario> [options]
                dotnet run -c Release --project bench/Flint.Bench -- report
-        scenarios: flash-sale | checkout | read-mix
+        scenarios: flash-sale | checkout | read-mix | renewals (Flint only)
           --target flint|baseline|both   what to measure (default both, one after the other)
           --flint-url URL[,URL…]         use running Flint silos instead of starting them (requests are spread over them)
           --baseline-url URL             use a running baseline instead of starting one
           --flint-db CONN / --baseline-db CONN   Npgsql connection strings for the database checks with running targets
           --admin-token T                Flint's FLINT_ADMIN_TOKEN with --flint-url (default: env FLINT_ADMIN_TOKEN or .flint/admin-token)
           --stock S        flash-sale stock (default 1000)          --buyers N       flash-sale buyers (default 10000)
+          --subscriptions K  renewals: subscriptions billed at one instant (default 10000)
           --concurrency C[,C…]  requests in flight (default 64); a list measures each level in turn, e.g. 8,32,64
           --seconds T      checkout/read-mix duration (default 30)
           --variants V     checkout/read-mix catalog size (1000)    --coupons K      coupon codes in use (default 20)
           --warmup W       unmeasured checkouts before measuring (default 1500; later levels 300)
-          --silos N        Flint silos to start (default 1)         --chaos          flash-sale: kill -9 one silo mid-run, restart it
+          --silos N        Flint silos to start (default 1)         --chaos          flash-sale, renewals: kill -9 one silo mid-run, restart it
           --retry          retry 5xx/transport failures on another silo with the same Idempotency-Key (on with --chaos)
           --no-idempotency-keys   send no Idempotency-Key headers     --no-build       reuse bench/.work builds
-          --keep-data      do not reset the bench databases          --max-seconds M  hard stop for one target (default 900)
+          --keep-data      do not reset the bench databases          --max-seconds M  hard stop for one target (default 900; renewals: after T)
           --pg-port P      port of the bench's own PostgreSQL (54339) --server-log-level L  servers' log level (Warning)
           --server-env NAME=VALUE   extra environment for the Flint silos the bench starts (repeatable)
           --port-offset K  add K to the ports of the servers the bench starts (another bench runs here); with --pg-port
@@ -83,8 +86,8 @@ public sealed class BenchOptions
         var targets = new List<TargetKind> { TargetKind.Flint, TargetKind.Baseline };
         IReadOnlyList<string>? flintUrls = null;
         string? baselineUrl = null, flintDb = null, baselineDb = null, adminToken = null, logLevel = "Warning";
-        int warmup = 1500, stock = 1000, buyers = 10_000, seconds = 30, variants = 1000, coupons = 20, silos = 1, maxSeconds = 900, pgPort = 54339;
-        bool chaos = false, retry = false, keys = true, build = true, keep = false, otlpSink = false;
+        int warmup = 1500, stock = 1000, buyers = 10_000, subscriptions = 10_000, seconds = 30, variants = 1000, coupons = 20, silos = 1, maxSeconds = 900, pgPort = 54339;
+        bool targetGiven = false, chaos = false, retry = false, keys = true, build = true, keep = false, otlpSink = false;
         var portOffset = 0;
         var serverEnv = new Dictionary<string, string>(StringComparer.Ordinal);
         IReadOnlyList<int> concurrency = [64];
@@ -97,6 +100,7 @@ public sealed class BenchOptions
             switch (name)
             {
                 case "--target":
+                    targetGiven = true;
                     targets = Value() switch
                     {
                         "flint" => [TargetKind.Flint],
@@ -112,6 +116,7 @@ public sealed class BenchOptions
                 case "--admin-token": adminToken = Value(); break;
                 case "--stock": stock = Int(); break;
                 case "--buyers": buyers = Int(); break;
+                case "--subscriptions": subscriptions = Int(); break;
                 case "--concurrency":
                     concurrency = Value().Split(',', StringSplitOptions.TrimEntries)
                         .Select(c => int.TryParse(c, NumberStyles.None, CultureInfo.InvariantCulture, out var v) && v > 0
@@ -146,16 +151,25 @@ public sealed class BenchOptions
             if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || !(uri.IsLoopback && uri.Host is "127.0.0.1" or "localhost" or "[::1]"))
                 throw new UsageException($"the bench talks only to 127.0.0.1: '{url}' is not a loopback URL");
         }
-        if (chaos && command != "flash-sale") throw new UsageException("--chaos is for flash-sale");
+        if (chaos && command is not ("flash-sale" or "renewals")) throw new UsageException("--chaos is for flash-sale and renewals");
+        // The baseline has no subscriptions: renewals measures Flint alone.
+        if (command == "renewals")
+        {
+            if (targetGiven && !targets.SequenceEqual([TargetKind.Flint]))
+                throw new UsageException("renewals measures Flint only (the baseline has no subscriptions): drop --target or give --target flint");
+            targets = [TargetKind.Flint];
+        }
         if (chaos && flintUrls is not null) throw new UsageException("--chaos needs silos the bench starts itself (it kills and restarts one): drop --flint-url");
         if (chaos && silos < 2) throw new UsageException("--chaos needs --silos 2 or more (3 is the intended setting)");
         if (chaos) targets = [TargetKind.Flint];
         // The flash sale's database check counts the run merchant's orders: one sale per invocation.
         if (command == "flash-sale" && concurrency.Count > 1) throw new UsageException("flash-sale takes one --concurrency level");
+        // The renewals check counts the run merchant's subscriptions, and the concurrency only paces the setup.
+        if (command == "renewals" && concurrency.Count > 1) throw new UsageException("renewals takes one --concurrency level (it paces the setup's requests)");
         return new BenchOptions
         {
             Command = command, Targets = targets, FlintUrls = flintUrls, BaselineUrl = baselineUrl, FlintDb = flintDb,
-            BaselineDb = baselineDb, AdminToken = adminToken, Stock = stock, Buyers = buyers, ConcurrencyLevels = concurrency,
+            BaselineDb = baselineDb, AdminToken = adminToken, Stock = stock, Buyers = buyers, Subscriptions = subscriptions, ConcurrencyLevels = concurrency,
             Seconds = seconds, Variants = variants, Coupons = coupons, Warmup = warmup, Silos = flintUrls?.Count ?? silos, Chaos = chaos,
             Retry = retry || chaos, IdempotencyKeys = keys || chaos, Build = build, KeepData = keep, MaxSeconds = maxSeconds,
             PgPort = pgPort, ServerLogLevel = logLevel!, ServerEnv = serverEnv, OtlpSink = otlpSink, PortOffset = portOffset, RawArgs = string.Join(' ', args),

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Flint.Bench;
 
-// dotnet run -c Release --project bench/Flint.Bench -- <flash-sale|checkout|read-mix|report> [options]; see bench/README.md.
+// dotnet run -c Release --project bench/Flint.Bench -- <flash-sale|checkout|read-mix|renewals|report> [options]; see bench/README.md.
 BenchOptions options;
 try
 {
@@ -45,8 +45,8 @@ try
         Machine = Results.Machine(),
         Settings = new RunSettings
         {
-            Stock = options.Stock, Buyers = options.Buyers, Concurrency = options.Concurrency, ConcurrencyLevels = options.ConcurrencyLevels, Seconds = options.Seconds,
-            Variants = options.Variants, Coupons = options.Coupons, Warmup = options.Warmup, Silos = options.Silos, Chaos = options.Chaos, Retry = options.Retry,
+            Stock = options.Stock, Buyers = options.Buyers, Subscriptions = options.Command == "renewals" ? options.Subscriptions : null, Concurrency = options.Concurrency, ConcurrencyLevels = options.ConcurrencyLevels, Seconds = options.Seconds,
+            Variants = options.Variants, Coupons = options.Coupons, Warmup = options.Command == "renewals" ? 0 : options.Warmup, Silos = options.Silos, Chaos = options.Chaos, Retry = options.Retry,
             IdempotencyKeys = options.IdempotencyKeys, ServerLogLevel = options.ServerLogLevel,
             ServerEnv = options.ServerEnv.Count > 0 ? options.ServerEnv.ToDictionary() : null, OtlpSink = options.OtlpSink,
             StartedByBench = options.FlintUrls is null && options.BaselineUrl is null,
@@ -63,7 +63,9 @@ try
                 var result = await Scenarios.Run(options, context, runId, stack, level);
                 run.Targets.Add(result);
                 var at = $"{context.Name} ×{level}";
-                Console.Error.WriteLine(options.Command == "flash-sale"
+                Console.Error.WriteLine(options.Command == "renewals"
+                    ? $"[{at}] {result.Checkouts} of {options.Subscriptions} first cycles paid {result.ElapsedSeconds:0.0} s after T ({result.CheckoutsPerSecond:0.0} cycles/s), delay after T p50/p95/p99 {result.CheckoutLatencyMs?.P50 / 1000:0.0}/{result.CheckoutLatencyMs?.P95 / 1000:0.0}/{result.CheckoutLatencyMs?.P99 / 1000:0.0} s"
+                    : options.Command == "flash-sale"
                     ? $"[{at}] sold out at {result.CheckoutsPerSecond:0.0} units/s ({result.Checkouts} in {result.SelloutSeconds:0.0} s), {result.BuyersPerSecond:0.0} buyers served/s, p50/p95/p99 {result.CheckoutLatencyMs?.P50:0.0}/{result.CheckoutLatencyMs?.P95:0.0}/{result.CheckoutLatencyMs?.P99:0.0} ms, errors: {Results.Errors(result)}"
                     : $"[{at}] {result.CheckoutsPerSecond:0.0} checkouts/s, p50/p95/p99 {result.CheckoutLatencyMs?.P50:0.0}/{result.CheckoutLatencyMs?.P95:0.0}/{result.CheckoutLatencyMs?.P99:0.0} ms, errors: {Results.Errors(result)}");
                 if (result.StepLatencyMs is { Count: > 0 } steps)
@@ -71,7 +73,7 @@ try
                 if (result.ServerMetrics is { } server)
                     Console.Error.WriteLine($"[{at}] server (/ops/metrics): {server.Summary()}");
                 if (result.DatabasePerCheckout is { RowsWrittenByTable: { Count: > 0 } tables } cost)
-                    Console.Error.WriteLine($"[{at}] per checkout: {Results.CpuPerCheckout(result)} CPU ms, {cost.CommitsPerCheckout} db transactions, {cost.WalKbPerCheckout} KB WAL; rows written by table: {string.Join(", ", tables.Select(t => $"{t.Key} {t.Value}"))}");
+                    Console.Error.WriteLine($"[{at}] per {(options.Command == "renewals" ? "cycle" : "checkout")}: {Results.CpuPerCheckout(result)} CPU ms, {cost.CommitsPerCheckout} db transactions, {cost.WalKbPerCheckout} KB WAL; rows written by table: {string.Join(", ", tables.Select(t => $"{t.Key} {t.Value}"))}");
             }
         }
         finally
@@ -110,6 +112,21 @@ try
             Console.WriteLine($"{t.Target} verification: {(v.Passed ? "passed" : "FAILED — " + string.Join("; ", v.Failures))}");
         }
         return run.Targets.All(t => t.Verification!.Passed) ? 0 : 1;
+    }
+    if (options.Command == "renewals")
+    {
+        foreach (var t in run.Targets)
+        {
+            var r = t.Renewals!;
+            var v = t.Verification!;
+            Console.WriteLine($"{t.Target}: setup {r.Subscriptions} customers with a card in {r.CustomersSeconds:0.0} s, {r.Subscriptions} subscriptions in {r.SubscriptionsSeconds:0.0} s ({r.SubscriptionsPerSecond:0.0}/s); T = {r.BillingAnchor.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss.fff'Z'}, {r.AnchorMarginSeconds:0.0} s after the last subscription");
+            Console.WriteLine(r.AllBilledSeconds is { } all
+                ? $"{t.Target}: all {r.Subscriptions} first cycles paid {all:0.0} s after T ({t.CheckoutsPerSecond:0.0} cycles/s); first at {r.FirstBilledSeconds:0.0} s, last invoice paid_at {t.SelloutSeconds:0.0} s"
+                : $"{t.Target}: gave up {t.ElapsedSeconds:0} s after T with {t.Checkouts} of {r.Subscriptions} first cycles paid{(r.Stalled is null ? "" : $": {r.Stalled}")}");
+            Console.WriteLine($"{t.Target}: {v.SubscriptionOrders} subscription orders ({v.PaidOrders} paid, {v.SubscriptionsWithSeveralOrders} subscriptions with two or more), {v.SucceededPayments} succeeded payments, {v.SucceededCharges} succeeded charges, {v.PaidInvoices}/{v.Invoices} invoices paid, {v.SubscriptionsNotAtOneCycle} of {v.Subscriptions} subscriptions not at cycles_billed 1");
+            Console.WriteLine($"{t.Target} verification: {(v.Passed ? "passed" : "FAILED — " + string.Join("; ", v.Failures))}");
+        }
+        return run.Targets.All(t => t.Verification!.Passed && t.Renewals!.AllBilledSeconds is not null) ? 0 : 1;
     }
     return 0;
 }

@@ -27,7 +27,9 @@ public static class Report
         sb.AppendLine();
         if (runs.Count == 0) sb.AppendLine("No results yet: run a scenario first.");
         var groups = new[] { "flash-sale", "checkout", "read-mix" }.Select(s => (Title: s, Pick: (Func<RunResult, bool>)(r => r.Scenario == s && !r.Settings.Chaos)))
-            .Append(("flash-sale with --chaos (kill -9 of one silo mid-run)", r => r.Scenario == "flash-sale" && r.Settings.Chaos));
+            .Append(("flash-sale with --chaos (kill -9 of one silo mid-run)", r => r.Scenario == "flash-sale" && r.Settings.Chaos))
+            .Append(("renewals (Flint only: K first cycles due at one instant T)", r => r.Scenario == "renewals" && !r.Settings.Chaos))
+            .Append(("renewals with --chaos (kill -9 of one silo mid-run)", r => r.Scenario == "renewals" && r.Settings.Chaos));
         foreach (var (title, pick) in groups)
         {
             // The latest run that measured both targets if there is one, else the latest run.
@@ -50,13 +52,17 @@ public static class Report
                 sb.AppendLine(CultureInfo.InvariantCulture, $"**ratio flint/baseline: {ratio:0.00}** ({measure})");
             foreach (var t in run.Targets)
             {
-                if (t.Verification is { } v)
+                if (run.Scenario == "renewals")
+                {
+                    Renewals(sb, run, t);
+                }
+                else if (t.Verification is { } v)
                     sb.AppendLine(CultureInfo.InvariantCulture, $"- {t.Target}: oversold {v.Oversold}; paid orders {v.PaidOrders?.ToString(CultureInfo.InvariantCulture) ?? "?"} of {v.ExpectedPaid} expected; stock left {v.StockOnHand}; succeeded charges {v.SucceededCharges?.ToString(CultureInfo.InvariantCulture) ?? "?"}; acknowledged {v.Acknowledged}; check {(v.Passed ? "passed" : "FAILED")}{(v.DatabaseChecked ? " (API + database)" : " (API only)")}");
                 if (t.Chaos is { KilledSilo: not null } c)
                     sb.AppendLine(CultureInfo.InvariantCulture, $"- chaos: kill -9 {c.KilledSilo} at {c.KilledAtSeconds:0.0} s, restarted at {c.RestartedAtSeconds:0.0} s, ready at {c.ReadyAtSeconds:0.0} s; retries: {(t.Retries.Count == 0 ? "none" : string.Join(", ", t.Retries.Select(r => $"{r.Key} ×{r.Value}")))}");
                 if (t.ServerMetrics is { } server)
                     sb.AppendLine(CultureInfo.InvariantCulture, $"- {t.Target} (its /ops/metrics over the measurement): {server.Summary()}");
-                if (t.SelloutSeconds is { } sell)
+                if (t.SelloutSeconds is { } sell && run.Scenario == "flash-sale")
                     sb.AppendLine(CultureInfo.InvariantCulture, $"- {t.Target}: sold out after {sell:0.0} s ({t.CheckoutsPerSecond:0.0} units/s); all {run.Settings.Buyers} buyers served in {t.ElapsedSeconds:0.0} s ({(t.BuyersPerSecond ?? run.Settings.Buyers / Math.Max(0.01, t.ElapsedSeconds)):0.0}/s)");
             }
             sb.AppendLine();
@@ -66,7 +72,7 @@ public static class Report
         {
             sb.AppendLine("### History (every run in bench/results)");
             sb.AppendLine();
-            sb.AppendLine("| when | scenario | settings | commit | target | clients | checkouts/s (flash-sale: sell-out units/s) | p50 ms | p99 ms | errors (non-2xx) | check |");
+            sb.AppendLine("| when | scenario | settings | commit | target | clients | checkouts/s (flash-sale: sell-out units/s; renewals: cycles/s) | p50 ms (renewals: delay after T) | p99 ms | errors (non-2xx) | check |");
             sb.AppendLine("|---|---|---|---|---|---:|---:|---:|---:|---:|---|");
             foreach (var (_, run) in runs)
             {
@@ -83,14 +89,37 @@ public static class Report
         return sb.ToString();
     }
 
+    /// <summary>renewals: what was checked in the database, the setup, and how the billing went.</summary>
+    private static void Renewals(StringBuilder sb, RunResult run, TargetResult t)
+    {
+        static string N(long? v) => v?.ToString(CultureInfo.InvariantCulture) ?? "?";
+        if (t.Verification is { } v)
+            sb.AppendLine(CultureInfo.InvariantCulture,
+                $"- {t.Target}: {N(v.SubscriptionOrders)} subscription orders ({N(v.PaidOrders)} paid, {N(v.SubscriptionsWithSeveralOrders)} subscriptions with two or more) of {v.ExpectedPaid} expected; {N(v.SucceededPayments)} succeeded payments, {N(v.SucceededCharges)} succeeded charges; {N(v.PaidInvoices)} of {N(v.Invoices)} invoices paid; {N(v.Subscriptions)} subscriptions, {N(v.SubscriptionsNotAtOneCycle)} not at cycles_billed 1; check {(v.Passed ? "passed" : "FAILED")} (database)");
+        if (t.Renewals is { } r)
+        {
+            var marks = new[] { 10, 30, 60, 120 }.Select(s => (s, r.Timeline.LastOrDefault(p => p[0] <= s)))
+                .Where(x => x.Item2 is not null && x.s <= (r.AllBilledSeconds ?? t.ElapsedSeconds) + 1).Select(x => $"{x.Item2![1]:0} by {x.s} s");
+            sb.AppendLine(CultureInfo.InvariantCulture,
+                $"- setup (not measured): {r.Subscriptions} customers with a card in {r.CustomersSeconds:0.0} s, {r.Subscriptions} subscriptions in {r.SubscriptionsSeconds:0.0} s ({r.SubscriptionsPerSecond:0.0}/s); T set {r.AnchorLeadSeconds:0.0} s ahead, {r.AnchorMarginSeconds:0.0} s after the last subscription was created");
+            sb.AppendLine(CultureInfo.InvariantCulture,
+                $"- billing: first cycle paid {r.FirstBilledSeconds?.ToString("0.0", CultureInfo.InvariantCulture) ?? "–"} s after T, {(r.AllBilledSeconds is { } all ? $"all {r.Subscriptions} after {all:0.0} s" : $"{t.Checkouts} of {r.Subscriptions} when the bench gave up after {t.ElapsedSeconds:0} s")} (polled every 250 ms; the last invoice's paid_at {t.SelloutSeconds?.ToString("0.0", CultureInfo.InvariantCulture) ?? "–"} s){(marks.Any() ? "; " + string.Join(", ", marks) : "")}");
+            if (r.Stalled is not null)
+                sb.AppendLine(CultureInfo.InvariantCulture, $"- stalled: {r.Stalled}");
+        }
+    }
+
     private static string Settings(RunResult run)
     {
         var s = run.Settings;
         var env = (s.ServerEnv is { Count: > 0 } e ? ", " + string.Join(", ", e.Select(kv => $"{kv.Key}={kv.Value}")) : "") + (s.OtlpSink ? ", OTLP to a sink" : "");
         var clients = s.ConcurrencyLevels is { Count: > 1 } levels ? string.Join("/", levels) : s.Concurrency.ToString(CultureInfo.InvariantCulture);
-        return run.Scenario == "flash-sale"
-            ? $"stock {s.Stock}, buyers {s.Buyers}, concurrency {clients}{(s.Silos > 1 ? $", {s.Silos} silos" : "")}{env}"
-            : $"{s.Seconds} s, {s.Variants} variants, {s.Coupons} coupons, concurrency {clients}{(s.Silos > 1 ? $", {s.Silos} silos" : "")}{env}";
+        return run.Scenario switch
+        {
+            "flash-sale" => $"stock {s.Stock}, buyers {s.Buyers}, concurrency {clients}{(s.Silos > 1 ? $", {s.Silos} silos" : "")}{env}",
+            "renewals" => $"{s.Subscriptions} subscriptions, setup concurrency {clients}{(s.Silos > 1 ? $", {s.Silos} silos" : "")}{env}",
+            _ => $"{s.Seconds} s, {s.Variants} variants, {s.Coupons} coupons, concurrency {clients}{(s.Silos > 1 ? $", {s.Silos} silos" : "")}{env}",
+        };
     }
 
     public static void WriteInto(string repoRoot)

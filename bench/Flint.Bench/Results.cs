@@ -9,6 +9,8 @@ public sealed class RunSettings
 {
     public int Stock { get; init; }
     public int Buyers { get; init; }
+    /// <summary>renewals: subscriptions billed at one instant (null for the other scenarios).</summary>
+    public int? Subscriptions { get; init; }
     public int Concurrency { get; init; }
     /// <summary>Every level measured (the table has a row per target and level).</summary>
     public IReadOnlyList<int>? ConcurrencyLevels { get; init; }
@@ -92,6 +94,7 @@ public static class Results
 
     public static string Table(RunResult run)
     {
+        if (run.Scenario == "renewals") return RenewalsTable(run);
         var sb = new StringBuilder();
         var flash = run.Scenario == "flash-sale";
         // A flash sale is judged by how fast the stock sells (units/s until the last unit went) and how fast every
@@ -107,6 +110,25 @@ public static class Results
             var clients = t.Concurrency > 0 ? t.Concurrency : run.Settings.Concurrency;
             sb.AppendLine(CultureInfo.InvariantCulture,
                 $"| {t.Target}{(run.Settings.Silos > 1 && t.Target == "flint" ? $" ({run.Settings.Silos} silos)" : "")} | {clients} | {rates} | {t.Checkouts} | {l?.P50:0.0} | {l?.P95:0.0} | {l?.P99:0.0} | {(t.Reads > 0 ? t.ReadsPerSecond.ToString("0.0", CultureInfo.InvariantCulture) : "–")} | {(t.ReadLatencyMs is { Count: > 0 } r ? $"{r.P50:0.0}/{r.P99:0.0}" : "–")} | {Errors(t)} | {t.CpuSecondsApp?.ToString("0.0", CultureInfo.InvariantCulture) ?? "–"} | {t.CpuSecondsPostgres?.ToString("0.0", CultureInfo.InvariantCulture) ?? "–"} | {CpuPerCheckout(t)} | {t.DatabasePerCheckout?.CommitsPerCheckout.ToString("0.0", CultureInfo.InvariantCulture) ?? "–"} | {t.DatabasePerCheckout?.WalKbPerCheckout.ToString("0.0", CultureInfo.InvariantCulture) ?? "–"} | {check} |");
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>renewals: how long after T all first cycles were paid, and what that cost per cycle.</summary>
+    private static string RenewalsTable(RunResult run)
+    {
+        static string S(double? v) => v?.ToString("0.0", CultureInfo.InvariantCulture) ?? "–";
+        var sb = new StringBuilder();
+        sb.AppendLine("| target | subscriptions | cycles paid | all paid after s | cycles/s | first paid after s | delay after T p50/p95/p99 s | setup: subscriptions/s, T margin s | CPU s app | CPU s pg | CPU ms/cycle (app+pg) | db tx/cycle | WAL KB/cycle | check |");
+        sb.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+        foreach (var t in run.Targets)
+        {
+            var r = t.Renewals;
+            var l = t.CheckoutLatencyMs;
+            var check = t.Verification is null ? "–" : t.Verification.Passed ? "passed" : "FAILED: " + string.Join("; ", t.Verification.Failures);
+            var all = r?.AllBilledSeconds is { } a ? S(a) : $"not all{(r?.Stalled is null ? "" : ", stalled")} after {S(t.ElapsedSeconds)}";
+            sb.AppendLine(CultureInfo.InvariantCulture,
+                $"| {t.Target}{(run.Settings.Silos > 1 ? $" ({run.Settings.Silos} silos)" : "")} | {r?.Subscriptions ?? run.Settings.Subscriptions} | {t.Checkouts} | {all} | {t.CheckoutsPerSecond:0.0} | {S(r?.FirstBilledSeconds)} | {(l is { Count: > 0 } ? $"{l.P50 / 1000:0.0}/{l.P95 / 1000:0.0}/{l.P99 / 1000:0.0}" : "–")} | {S(r?.SubscriptionsPerSecond)}, {S(r?.AnchorMarginSeconds)} | {S(t.CpuSecondsApp)} | {S(t.CpuSecondsPostgres)} | {CpuPerCheckout(t)} | {S(t.DatabasePerCheckout?.CommitsPerCheckout)} | {S(t.DatabasePerCheckout?.WalKbPerCheckout)} | {check} |");
         }
         return sb.ToString();
     }

@@ -43,7 +43,8 @@ public sealed class TargetResult
     public double ElapsedSeconds { get; set; }
     public long Checkouts { get; set; }
     public double CheckoutsPerSecond { get; set; }
-    /// <summary>flash-sale: seconds from the start to the last successful payment.</summary>
+    /// <summary>flash-sale: seconds from the start to the last successful payment. renewals: seconds from the billing
+    /// instant T to the last cycle's invoice paid (its paid_at).</summary>
     public double? SelloutSeconds { get; set; }
     /// <summary>flash-sale: buyers answered (sold or sold out) per second over the whole run.</summary>
     public double? BuyersPerSecond { get; set; }
@@ -66,6 +67,8 @@ public sealed class TargetResult
     public double? CpuSecondsPostgres { get; set; }
     public bool StoppedByTimeLimit { get; set; }
     public Verification? Verification { get; set; }
+    /// <summary>renewals: the setup and the billing of the K first cycles, beyond the shared figures.</summary>
+    public RenewalFigures? Renewals { get; set; }
     public ChaosReport? Chaos { get; set; }
     /// <summary>Flint's own figures over the measurement, scraped from /ops/metrics (group commits, pay steps).</summary>
     public ServerMetrics? ServerMetrics { get; set; }
@@ -74,13 +77,15 @@ public sealed class TargetResult
     public double? OtlpExportKb { get; set; }
 }
 
-/// <summary>The three scenarios. Each drives one target with <c>--concurrency</c> virtual buyers and stops by itself.</summary>
+/// <summary>The buyer scenarios (flash-sale, checkout, read-mix): each drives one target with <c>--concurrency</c> virtual
+/// buyers and stops by itself. renewals is in <see cref="Renewals"/>.</summary>
 public static class Scenarios
 {
     private static readonly object PayBody = new { payment_source_tokens = new[] { "tok_visa" } };
 
     public static async Task<TargetResult> Run(BenchOptions o, TargetContext t, string runId, LocalStack? stack, int concurrency)
     {
+        if (o.Command == "renewals") return await Renewals.Run(o, t, runId, stack, concurrency);
         void Log(string line) => Console.Error.WriteLine($"[{t.Name} {o.Command} ×{concurrency}] {line}");
         var result = new TargetResult { Target = t.Name, Urls = t.Api.Urls, Concurrency = concurrency };
         // Each level's orders, idempotency keys and flash-sale variant are its own.
@@ -184,7 +189,7 @@ public static class Scenarios
         if (o.Chaos && stack is not null)
         {
             result.Chaos = new ChaosReport();
-            chaos = Chaos(o, t, result.Chaos, cpu, clock, () => stats.Checkouts, stop.Token, Log);
+            chaos = Chaos(t, result.Chaos, cpu, clock, () => stats.Checkouts, Math.Min(o.Stock, o.Buyers), "units sold", stop.Token, Log);
         }
 
         await Task.WhenAll(Enumerable.Range(0, concurrency).Select(w => Task.Run(() => Worker(w))));
@@ -309,24 +314,24 @@ public static class Scenarios
         if (resp.Ok) stats.Read(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
     }
 
-    /// <summary>kill -9 one silo once while the sale is selling (after 20 % to 70 % of the units are sold), then start
-    /// it again after 3 s.</summary>
-    private static async Task Chaos(BenchOptions o, TargetContext t, ChaosReport report, CpuMeter cpu, Stopwatch clock,
-        Func<long> sold, CancellationToken stop, Action<string> log)
+    /// <summary>kill -9 one silo once while the work is under way (after 20 % to 70 % of <paramref name="total"/>: the
+    /// sale's units sold, the renewals' cycles billed), then start it again after 3 s.</summary>
+    internal static async Task Chaos(TargetContext t, ChaosReport report, CpuMeter cpu, Stopwatch clock,
+        Func<long> done, long total, string what, CancellationToken stop, Action<string> log)
     {
         var random = new Random();
-        var at = Math.Max(1, (long)(Math.Min(o.Stock, o.Buyers) * (0.2 + random.NextDouble() * 0.5)));
+        var at = Math.Max(1, (long)(total * (0.2 + random.NextDouble() * 0.5)));
         var victim = t.Servers[random.Next(t.Servers.Count)];
         try
         {
-            while (sold() < at && !stop.IsCancellationRequested) await Task.Delay(50, CancellationToken.None);
+            while (done() < at && !stop.IsCancellationRequested) await Task.Delay(50, CancellationToken.None);
             if (stop.IsCancellationRequested) return;
             report.KilledSilo = victim.Name;
             report.KilledPid = victim.Pid;
             cpu.Capture(victim.Pid);
             victim.KillHard();
             report.KilledAtSeconds = Math.Round(clock.Elapsed.TotalSeconds, 2);
-            log($"chaos: kill -9 {victim.Name} (pid {report.KilledPid}) after {sold()} of {o.Stock} units sold");
+            log($"chaos: kill -9 {victim.Name} (pid {report.KilledPid}) after {done()} of {total} {what}");
             await Task.Delay(3000, CancellationToken.None);
             victim.Start();
             cpu.Add(victim.Pid);

@@ -23,6 +23,14 @@ public sealed class Verification
     public long? ChargesWithoutPaidOrder { get; set; }
     public long Oversold { get; set; }
     public double SettleSeconds { get; set; }
+    /// <summary>renewals: orders with source subscription (<see cref="PaidOrders"/>: those paid), subscriptions with more
+    /// than one order, invoices (and paid ones), subscriptions, and those whose cycles_billed is not 1.</summary>
+    public long? SubscriptionOrders { get; set; }
+    public long? SubscriptionsWithSeveralOrders { get; set; }
+    public long? Invoices { get; set; }
+    public long? PaidInvoices { get; set; }
+    public long? Subscriptions { get; set; }
+    public long? SubscriptionsNotAtOneCycle { get; set; }
     public List<string> Failures { get; set; } = [];
 }
 
@@ -157,25 +165,120 @@ public static class Verifier
             }
         }
         var saleReferences = payments.Where(p => p.Reference is not null).Select(p => p.Reference!).ToHashSet(StringComparer.Ordinal);
-        // The simulated processor's own records (one grain per charge, key "<merchant>/test/sim:charge_<payment id>"):
-        // the sale's charges, and any charge no payment knows of.
+        // The sale's charges, and any charge no payment knows of.
+        var charges = (await SucceededCharges(db, t.MerchantId!))
+            .Where(reference => saleReferences.Contains(reference) || !allReferences.Contains(reference)).ToList();
+        return new Facts(paid, payments, charges);
+    }
+
+    /// <summary>The simulated processor's own records of the merchant's succeeded charges (one grain per charge, key
+    /// "&lt;merchant&gt;/test/sim:charge_&lt;payment id&gt;"): their references.</summary>
+    private static async Task<List<string>> SucceededCharges(NpgsqlDataSource db, string merchantId)
+    {
         var charges = new List<string>();
-        await using (var cmd = db.CreateCommand("""
+        await using var cmd = db.CreateCommand("""
             SELECT convert_from(payload_binary, 'UTF8') FROM orleans_storage
             WHERE starts_with(grain_id_string, @prefix) AND payload_binary IS NOT NULL
-            """))
+            """);
+        cmd.Parameters.AddWithValue("prefix", $"{merchantId}/test/sim:charge_");
+        await using var r = await cmd.ExecuteReaderAsync();
+        while (await r.ReadAsync())
         {
-            cmd.Parameters.AddWithValue("prefix", $"{t.MerchantId}/test/sim:charge_");
+            var state = JsonNode.Parse(r.GetString(0));
+            if (Prop(state, "outcome") == "Succeeded" && Prop(state, "reference") is { } reference) charges.Add(reference);
+        }
+        return charges;
+    }
+
+    /// <summary>
+    /// After renewals, from the database only (the run's merchant has nothing but the scenario's objects): exactly K
+    /// orders with source subscription, all paid, none two of one subscription; exactly one succeeded payment on each
+    /// and none elsewhere, none pending; K invoices, all paid; K subscriptions, each at cycles_billed 1; and one
+    /// succeeded charge at the simulated processor per paid order, none without one.
+    /// </summary>
+    public static async Task<Verification> Renewals(TargetContext t, long subscriptions, bool chaos, Action<string> log)
+    {
+        var result = new Verification { ExpectedPaid = subscriptions };
+        var f = result.Failures;
+        // A payment interrupted by a crash finishes (or is undone) by itself: wait until nothing is pending.
+        var settle = System.Diagnostics.Stopwatch.StartNew();
+        var settleLimit = TimeSpan.FromSeconds(chaos ? 240 : 30);
+        while (await FlintPendingPayments(t) is var pending && pending > 0)
+        {
+            if (settle.Elapsed > settleLimit)
+            {
+                f.Add($"not settled after {settleLimit.TotalSeconds:0} s: {pending} payments pending");
+                break;
+            }
+            if (settle.Elapsed.TotalSeconds % 10 < 1) log($"verify: waiting for pending payments to settle ({pending} pending)");
+            await Task.Delay(1000);
+        }
+        result.SettleSeconds = Math.Round(settle.Elapsed.TotalSeconds, 1);
+
+        await using var db = NpgsqlDataSource.Create(t.Database!);
+        async Task<List<string?[]>> Rows(string kind, string columns, string? where = null)
+        {
+            var rows = new List<string?[]>();
+            await using var cmd = db.CreateCommand(
+                $"SELECT id, status, {columns} FROM flint_objects WHERE merchant_id = @m AND environment = 'test' AND kind = @k{(where is null ? "" : " AND " + where)}");
+            cmd.Parameters.AddWithValue("m", t.MerchantId!);
+            cmd.Parameters.AddWithValue("k", kind);
             await using var r = await cmd.ExecuteReaderAsync();
             while (await r.ReadAsync())
-            {
-                var state = JsonNode.Parse(r.GetString(0));
-                if (Prop(state, "outcome") == "Succeeded" && Prop(state, "reference") is { } reference
-                    && (saleReferences.Contains(reference) || !allReferences.Contains(reference)))
-                    charges.Add(reference);
-            }
+                rows.Add(Enumerable.Range(0, r.FieldCount).Select(i => r.IsDBNull(i) ? null : r.GetString(i)).ToArray());
+            return rows;
         }
-        return new Facts(paid, payments, charges);
+        static string Some(IEnumerable<string?> ids) => string.Join(", ", ids.Take(5));
+
+        // [id, status, subscription_id]
+        var orders = await Rows("order", "doc->>'subscription_id'", "doc->>'source' = 'subscription'");
+        var paidOrders = orders.Where(o => o[1] == "paid").Select(o => o[0]!).ToHashSet(StringComparer.Ordinal);
+        result.SubscriptionOrders = orders.Count;
+        result.PaidOrders = paidOrders.Count;
+        var several = orders.GroupBy(o => o[2] ?? "").Where(g => g.Count() > 1).ToList();
+        result.SubscriptionsWithSeveralOrders = several.Count;
+        result.DatabaseChecked = true;
+        if (orders.Count != subscriptions) f.Add($"{orders.Count} orders with source subscription ≠ {subscriptions}");
+        if (paidOrders.Count != orders.Count) f.Add($"{orders.Count - paidOrders.Count} subscription orders not paid ({Some(orders.Where(o => o[1] != "paid").Select(o => $"{o[0]} {o[1]}"))})");
+        if (several.Count > 0) f.Add($"{several.Count} subscriptions with more than one order ({Some(several.Select(g => $"{(g.Key == "" ? "(none)" : g.Key)} ×{g.Count()}"))})");
+
+        // [id, status, order_id, processor_reference]; the merchant has no other payments.
+        var payments = await Rows("payment", "doc->>'order_id', doc->>'processor_reference'");
+        var succeeded = payments.Where(p => p[1] == "succeeded").ToList();
+        result.SucceededPayments = succeeded.Count(p => paidOrders.Contains(p[2] ?? ""));
+        result.PendingPayments = payments.Count(p => p[1] == "pending");
+        var perOrder = succeeded.GroupBy(p => p[2] ?? "").ToDictionary(g => g.Key, g => g.Count());
+        result.PaidOrdersWithoutExactlyOneSucceededPayment = paidOrders.Count(o => perOrder.GetValueOrDefault(o) != 1);
+        result.SucceededPaymentsWithoutPaidOrder = succeeded.Count(p => !paidOrders.Contains(p[2] ?? ""));
+        if (result.SucceededPayments != subscriptions) f.Add($"{result.SucceededPayments} succeeded payments on subscription orders ≠ {subscriptions}");
+        if (result.PaidOrdersWithoutExactlyOneSucceededPayment > 0) f.Add($"{result.PaidOrdersWithoutExactlyOneSucceededPayment} paid subscription orders without exactly one succeeded payment ({Some(paidOrders.Where(o => perOrder.GetValueOrDefault(o) != 1).Select(o => $"{o} ×{perOrder.GetValueOrDefault(o)}"))})");
+        if (result.SucceededPaymentsWithoutPaidOrder > 0) f.Add($"{result.SucceededPaymentsWithoutPaidOrder} succeeded payments without a paid subscription order");
+        if (result.PendingPayments > 0) f.Add($"{result.PendingPayments} payments still pending");
+
+        // [id, status]
+        var invoices = await Rows("invoice", "doc->>'subscription_id'");
+        result.Invoices = invoices.Count;
+        result.PaidInvoices = invoices.Count(i => i[1] == "paid");
+        if (invoices.Count != subscriptions) f.Add($"{invoices.Count} invoices ≠ {subscriptions}");
+        if (result.PaidInvoices != invoices.Count) f.Add($"{invoices.Count - result.PaidInvoices} invoices not paid ({string.Join(", ", invoices.Where(i => i[1] != "paid").GroupBy(i => i[1] ?? "null").Select(g => $"{g.Key} ×{g.Count()}"))})");
+
+        // [id, status, cycles_billed]
+        var subs = await Rows("subscription", "doc->>'cycles_billed'");
+        result.Subscriptions = subs.Count;
+        result.SubscriptionsNotAtOneCycle = subs.Count(s => s[2] != "1");
+        if (subs.Count != subscriptions) f.Add($"{subs.Count} subscriptions ≠ {subscriptions}");
+        if (result.SubscriptionsNotAtOneCycle > 0) f.Add($"{result.SubscriptionsNotAtOneCycle} subscriptions whose cycles_billed is not 1 ({string.Join(", ", subs.Where(s => s[2] != "1").GroupBy(s => s[2] ?? "null").Select(g => $"{g.Key} ×{g.Count()}"))}; e.g. {Some(subs.Where(s => s[2] != "1").Select(s => s[0]))})");
+
+        // The processor's side: one succeeded charge per paid order, and none that no paid order's payment knows.
+        var paidRefs = succeeded.Where(p => paidOrders.Contains(p[2] ?? "") && p[3] is not null).Select(p => p[3]!).ToHashSet(StringComparer.Ordinal);
+        var charges = await SucceededCharges(db, t.MerchantId!);
+        result.SucceededCharges = charges.Count;
+        result.ChargesWithoutPaidOrder = charges.Count(c => !paidRefs.Contains(c));
+        if (result.SucceededCharges != result.PaidOrders) f.Add($"{result.SucceededCharges} succeeded charges for {result.PaidOrders} paid subscription orders");
+        if (result.ChargesWithoutPaidOrder > 0) f.Add($"{result.ChargesWithoutPaidOrder} charges without a paid subscription order");
+
+        result.Passed = f.Count == 0;
+        return result;
     }
 
     private static async Task<Facts> BaselineFacts(TargetContext t, ApiClient api, string variantId)
