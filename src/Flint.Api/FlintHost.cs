@@ -10,6 +10,7 @@ using Flint.Api.Orders;
 using Flint.Api.Payments;
 using Flint.Api.Subscriptions;
 using Flint.Api.Tax;
+using Flint.Api.Webhooks;
 using Flint.Grains.Common;
 using Flint.Grains.Payments;
 using Flint.Payments;
@@ -78,6 +79,7 @@ public static class FlintHost
             return Task.CompletedTask;
         }).AddFlintSchemaRules());
         builder.Services.AddHostedService<PendingPaymentSweeper>();
+        builder.Services.AddHostedService<WebhookDispatcher>();
         builder.Services.AddHealthChecks()
             .AddCheck<ReadinessCheck>("ready", tags: ["ready"]);
 
@@ -140,6 +142,7 @@ public static class FlintHost
         v1.MapPlanEndpoints();
         v1.MapSubscriptionEndpoints();
         v1.MapInvoiceEndpoints();
+        v1.MapWebhookEndpoints();
         v1.MapEventEndpoints();
         v1.MapSettingsEndpoints();
         v1.MapOrderEndpoints();

@@ -107,6 +107,17 @@ public static class InvoiceProjection
     public static readonly ProjectionKind Read = new(Kind, typeof(Subscriptions.InvoiceView), [SubscriptionId, CustomerId]);
 }
 
+/// <summary>Webhook endpoints: the doc is the <see cref="Webhooks.WebhookEndpointView"/> (no secret). When an event is
+/// written, the database queues a delivery for every endpoint of its tenant whose status is <see cref="Enabled"/> and
+/// whose enabled_events hold the event's type or "*" (deploy/sql/016_webhooks.sql reads these by name).</summary>
+public static class WebhookEndpointProjection
+{
+    public const string Kind = "webhook_endpoint";
+    public const string Enabled = "active";
+    public static readonly ProjectionField EnabledEvents = ProjectionField.Of(nameof(Webhooks.WebhookEndpointView.EnabledEvents), JsonValueKind.Array);
+    public static readonly ProjectionKind Read = new(Kind, typeof(Webhooks.WebhookEndpointView), [EnabledEvents]);
+}
+
 public static class CustomerProjection
 {
     public const string Kind = "customer";
@@ -157,5 +168,6 @@ public static class Projections
     [
         ProductProjection.Read, BundleProjection.Read, InventoryProjection.Read, OrderProjection.Read,
         PaymentProjection.Read, PaymentProjection.ReadRefund, SubscriptionProjection.Read, InvoiceProjection.Read,
+        WebhookEndpointProjection.Read,
     ];
 }

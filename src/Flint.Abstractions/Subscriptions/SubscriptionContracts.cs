@@ -52,10 +52,6 @@ public sealed class CancelSubscriptionRequest
     [Id(0)] public bool? AtPeriodEnd { get; set; }
 }
 
-/// <summary>The body of pause and resume: nothing (an empty object, or no body).</summary>
-[GenerateSerializer, Alias("flint.subscriptions.no_fields")]
-public sealed class SubscriptionActionRequest;
-
 /// <summary>An amount waiting for the next invoice: a proration's charge (positive) or credit (negative).</summary>
 [GenerateSerializer, Alias("flint.subscriptions.pending_item"), Immutable]
 public sealed record PendingInvoiceItemView(

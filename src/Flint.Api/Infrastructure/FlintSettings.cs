@@ -30,6 +30,9 @@ public sealed record FlintSettings(
     /// Orleans' default of one minute. Tests lower it to watch a subscription bill within seconds.</summary>
     public TimeSpan? ReminderMinimumPeriod { get; init; }
 
+    /// <summary>How often each silo looks for webhook deliveries that are due (one indexed query when there are none).</summary>
+    public TimeSpan WebhookPollInterval { get; init; } = TimeSpan.FromSeconds(1);
+
     /// <summary>The address other silos reach this one on: loopback by default (one machine), "auto" for the
     /// first IPv4 address of the host (containers), or an explicit IP.</summary>
     public System.Net.IPAddress AdvertisedAddress() => SiloAddress switch
@@ -60,6 +63,7 @@ public sealed record FlintSettings(
             RateLimitBurst = NonNegative("FLINT_RATE_LIMIT_BURST", 2 * NonNegative("FLINT_RATE_LIMIT_PER_SECOND", 2000)),
             PendingSweepInterval = TimeSpan.FromSeconds(Math.Max(1, NonNegative("FLINT_PENDING_SWEEP_SECONDS", 5))),
             PendingSweepAge = TimeSpan.FromSeconds(NonNegative("FLINT_PENDING_AGE_SECONDS", 10)),
+            WebhookPollInterval = TimeSpan.FromMilliseconds(Math.Max(50, NonNegative("FLINT_WEBHOOK_POLL_MS", 1000))),
             ReminderMinimumPeriod = Get("FLINT_REMINDER_MIN_PERIOD_SECONDS") is null ? null
                 : TimeSpan.FromSeconds(Math.Max(1, NonNegative("FLINT_REMINDER_MIN_PERIOD_SECONDS", 60))),
         };

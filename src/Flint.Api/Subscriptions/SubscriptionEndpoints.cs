@@ -1,3 +1,4 @@
+using Flint.Abstractions;
 using Flint.Abstractions.Subscriptions;
 using Flint.Api.Infrastructure;
 using Flint.Domain;
@@ -25,9 +26,9 @@ public static class SubscriptionEndpoints
             createSummary: "Subscribe a customer to a plan: the first cycle is billed at once to the saved card, unless a trial or a later billing_anchor puts it off.");
 
         // The actions take a body whose fields all have defaults, read as an order's cancel reads its: no body is {}.
-        g.MapChange(Subscriptions, HttpMethods.Post, "/pause", (ISubscriptionGrain s, SubscriptionActionRequest _) => s.Pause(), optionalBody: true)
+        g.MapChange(Subscriptions, HttpMethods.Post, "/pause", (ISubscriptionGrain s, EmptyRequest _) => s.Pause(), optionalBody: true)
          .WithSummary("Pause: nothing is billed until resumed.");
-        g.MapChange(Subscriptions, HttpMethods.Post, "/resume", (ISubscriptionGrain s, SubscriptionActionRequest _) => s.Resume(), optionalBody: true)
+        g.MapChange(Subscriptions, HttpMethods.Post, "/resume", (ISubscriptionGrain s, EmptyRequest _) => s.Resume(), optionalBody: true)
          .WithSummary("Resume a paused subscription: a new period starts, and is billed, at once.");
         g.MapChange(Subscriptions, HttpMethods.Post, "/cancel", (ISubscriptionGrain s, CancelSubscriptionRequest r) => s.Cancel(r), optionalBody: true)
          .WithSummary("Cancel now, or with at_period_end: true when the current period ends.");

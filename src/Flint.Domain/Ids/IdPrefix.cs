@@ -26,4 +26,5 @@ public static class IdPrefix
     public const string Invoice = "inv";
     public const string Discount = "dsc";
     public const string CustomerPaymentMethod = "cpm";
+    public const string WebhookEndpoint = "we";
 }

@@ -13,6 +13,7 @@ public interface IObjectLists
     Task<Page<JsonObject>> ModifierSets(Tenant tenant, CatalogListFilter filter, ListWindow window, CancellationToken ct);
     Task<Page<JsonObject>> Coupons(Tenant tenant, CatalogListFilter filter, ListWindow window, CancellationToken ct);
     Task<Page<JsonObject>> Plans(Tenant tenant, CatalogListFilter filter, ListWindow window, CancellationToken ct);
+    Task<Page<JsonObject>> WebhookEndpoints(Tenant tenant, CatalogListFilter filter, ListWindow window, CancellationToken ct);
     Task<Page<JsonObject>> Customers(Tenant tenant, CustomerListFilter filter, ListWindow window, CancellationToken ct);
     Task<Page<JsonObject>> Orders(Tenant tenant, OrderListFilter filter, ListWindow window, CancellationToken ct);
     Task<Page<JsonObject>> Payments(Tenant tenant, PaymentListFilter filter, ListWindow window, CancellationToken ct);
@@ -60,6 +61,9 @@ internal sealed class ObjectLists(NpgsqlDataSource db) : IObjectLists
 
     public Task<Page<JsonObject>> Plans(Tenant tenant, CatalogListFilter filter, ListWindow window, CancellationToken ct) =>
         new ProjectionPage(tenant, PlanProjection.Kind, window).Search(filter.Search).Status(filter.Status).Run(db, ct);
+
+    public Task<Page<JsonObject>> WebhookEndpoints(Tenant tenant, CatalogListFilter filter, ListWindow window, CancellationToken ct) =>
+        new ProjectionPage(tenant, WebhookEndpointProjection.Kind, window).Search(filter.Search).Status(filter.Status).Run(db, ct);
 
     public Task<Page<JsonObject>> Customers(Tenant tenant, CustomerListFilter filter, ListWindow window, CancellationToken ct) =>
         new ProjectionPage(tenant, CustomerProjection.Kind, window).Search(filter.Search).NotDeleted().Run(db, ct);

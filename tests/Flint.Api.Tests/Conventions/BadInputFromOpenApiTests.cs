@@ -392,10 +392,11 @@ public sealed partial class BadInputFromOpenApiTests(ApiFixture f, ITestOutputHe
             $"/v1/customers/{w.CustomerId}/payment-methods", $"/v1/customers/{w.CustomerId}/orders?page_size=100",
             $"/v1/coupons/{w.CouponId}", $"/v1/tax-rates/{w.TaxRateId}", $"/v1/orders/{w.OrderId}", $"/v1/orders/{w.PaidOrderId}",
             $"/v1/payments/{w.PaymentId}", $"/v1/refunds/{w.RefundId}", $"/v1/plans/{w.PlanId}", "/v1/settings", "/v1/api-keys",
-            $"/v1/subscriptions/{w.SubscriptionId}", $"/v1/invoices/{w.InvoiceId}",
+            $"/v1/subscriptions/{w.SubscriptionId}", $"/v1/invoices/{w.InvoiceId}", $"/v1/webhook-endpoints/{w.WebhookEndpointId}",
             "/v1/products?page_size=100", "/v1/bundles?page_size=100", "/v1/modifier-sets?page_size=100", "/v1/customers?page_size=100",
             "/v1/coupons?page_size=100", "/v1/tax-rates?page_size=100", "/v1/orders?page_size=100", "/v1/payments?page_size=100",
             "/v1/refunds?page_size=100", "/v1/plans?page_size=100", "/v1/subscriptions?page_size=100", "/v1/invoices?page_size=100",
+            "/v1/webhook-endpoints?page_size=100",
             "/v1/events?page_size=100",
         ];
         var result = new Dictionary<string, JsonNode?>();
@@ -416,7 +417,8 @@ public sealed partial class BadInputFromOpenApiTests(ApiFixture f, ITestOutputHe
     private sealed record World(string ProductId, string VariantId, string StockedId, string StockedVariantId, string BundleId,
         string BundleComponentId, string ModifierSetId, string CustomerId, string PaymentMethodId, string CouponId, string CouponCode,
         string TaxRateId, string OrderId, string LineItemId, string DiscountId, string PaidOrderId, string PaymentId, string RefundId,
-        string ApiKeyId, string ProductsPageToken, string PlanId, string SubscriptionId, string InvoiceId)
+        string ApiKeyId, string ProductsPageToken, string PlanId, string SubscriptionId, string InvoiceId, string WebhookEndpointId,
+        string WebhookDeliveryId)
     {
         public IReadOnlyDictionary<string, string> Ids(string template) => new Dictionary<string, string>
         {
@@ -428,6 +430,7 @@ public sealed partial class BadInputFromOpenApiTests(ApiFixture f, ITestOutputHe
             ["order_id"] = template.EndsWith("/refunds", StringComparison.Ordinal) ? PaidOrderId : OrderId,
             ["payment_id"] = PaymentId, ["refund_id"] = RefundId, ["api_key_id"] = ApiKeyId, ["plan_id"] = PlanId,
             ["subscription_id"] = SubscriptionId, ["invoice_id"] = InvoiceId,
+            ["webhook_endpoint_id"] = WebhookEndpointId, ["webhook_delivery_id"] = WebhookDeliveryId,
         };
 
         public static async Task<World> Create(ApiClient api)
@@ -459,11 +462,17 @@ public sealed partial class BadInputFromOpenApiTests(ApiFixture f, ITestOutputHe
 
             var key = await api.Post("/v1/api-keys", """{"name":"spare"}""");
             Assert.True(key.Status == 201, $"creating a key failed: {key}");
+            // Every later event queues a delivery to it (to a host that does not exist: they fail and wait to be retried;
+            // the deliveries are not in the snapshot).
+            var endpoint = await api.Post("/v1/webhook-endpoints", """{"url":"http://badin.invalid/hook","enabled_events":["*"]}""");
+            Assert.True(endpoint.Status == 201, $"creating a webhook endpoint failed: {endpoint}");
             var plan = await api.Post("/v1/plans", $$"""{"name":"Bad input","interval":"month","line_items":[{"variant_id":"{{product.VariantId}}","quantity":1}]}""");
             Assert.True(plan.Status == 201, $"creating a plan failed: {plan}");
             // Billed at once (its first cycle) with the customer's saved card: an invoice to read.
             var subscription = await api.Post("/v1/subscriptions", $$"""{"customer_id":"{{customerId}}","plan_id":"{{plan.Data.Str("plan_id")}}"}""");
             Assert.True(subscription.Status == 201 && subscription.Data.StrOrNull("latest_invoice_id") is not null, $"subscribing failed: {subscription}");
+            var deliveries = await api.Get($"/v1/webhook-endpoints/{endpoint.Data.Str("webhook_endpoint_id")}/deliveries");
+            Assert.True(deliveries.Status == 200 && deliveries.Data.AsArray().Count > 0, $"no delivery queued: {deliveries}");
             var firstPage = await api.Get("/v1/products?page_size=1");
             var token = firstPage.Body?["next_page_token"]?.GetValue<string>() ?? throw new InvalidOperationException($"no second page: {firstPage}");
 
@@ -473,7 +482,8 @@ public sealed partial class BadInputFromOpenApiTests(ApiFixture f, ITestOutputHe
                 couponed.Data.Arr("applied_discounts").First(d => d!.Str("source") == "manual")!.Str("discount_id"),
                 paidOrder.Str("order_id"), paid.Data.Arr("payments")[0]!.Str("payment_id"), refund.Data["refund"]!.Str("refund_id"),
                 key.Data.Str("api_key_id"), token, plan.Data.Str("plan_id"), subscription.Data.Str("subscription_id"),
-                subscription.Data.Str("latest_invoice_id"));
+                subscription.Data.Str("latest_invoice_id"), endpoint.Data.Str("webhook_endpoint_id"),
+                deliveries.Data.AsArray()[0]!.Str("webhook_delivery_id"));
         }
     }
 }

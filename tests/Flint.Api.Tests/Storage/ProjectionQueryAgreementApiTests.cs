@@ -49,6 +49,9 @@ public sealed class ProjectionQueryAgreementApiTests(ApiFixture f)
         Assert.True(plan.Status == 201, plan.ToString());
         var subscription = await api.Post("/v1/subscriptions", $$"""{"customer_id":"{{customerId}}","plan_id":"{{plan.Data.Str("plan_id")}}"}""");
         Assert.True(subscription.Status == 201, subscription.ToString());
+        // The database reads a webhook endpoint's enabled_events when it queues deliveries.
+        var endpoint = await api.Post("/v1/webhook-endpoints", """{"url":"https://example.com/hooks","enabled_events":["order.paid"]}""");
+        Assert.True(endpoint.Status == 201, endpoint.ToString());
 
         var docs = await Docs(merchantId);
         foreach (var projection in Projections.Read)

@@ -1,0 +1,50 @@
+-- Webhook deliveries (#15): one row per (endpoint, event) that endpoint wants, queued by the database in the very
+-- transaction that writes the event (the trigger below), so no event is ever missed by a delivery worker that was
+-- down, slow or killed. Workers (every silo) claim due rows with FOR UPDATE SKIP LOCKED and a lease
+-- (locked_until): a silo killed mid-delivery leaves its rows to be claimed again when the lease ends, so a delivery
+-- is at least once.
+CREATE TABLE IF NOT EXISTS flint_webhook_deliveries
+(
+    id               text        NOT NULL PRIMARY KEY,
+    merchant_id      text        NOT NULL,
+    environment      text        NOT NULL,
+    endpoint_id      text        NOT NULL,
+    event_id         text        NOT NULL,
+    event_type       text        NOT NULL,
+    created_at       timestamptz NOT NULL,
+    -- pending | delivered | failed
+    status           text        NOT NULL DEFAULT 'pending',
+    attempts         integer     NOT NULL DEFAULT 0,
+    next_attempt_at  timestamptz NOT NULL DEFAULT now(),
+    locked_until     timestamptz NULL,
+    first_attempt_at timestamptz NULL,
+    last_attempt_at  timestamptz NULL,
+    last_status_code integer     NULL,
+    last_error       text        NULL,
+    delivered_at     timestamptz NULL,
+    UNIQUE (endpoint_id, event_id)
+);
+CREATE INDEX IF NOT EXISTS flint_webhook_deliveries_due_idx ON flint_webhook_deliveries (next_attempt_at) WHERE status = 'pending';
+CREATE INDEX IF NOT EXISTS flint_webhook_deliveries_endpoint_idx
+    ON flint_webhook_deliveries (merchant_id, environment, endpoint_id, created_at, id);
+
+-- An event wanted by enabled endpoints of its tenant (their projections: kind webhook_endpoint, status active,
+-- doc.enabled_events holding the type or "*") queues one delivery each. Most tenants have no endpoint: one index
+-- probe per event.
+CREATE OR REPLACE FUNCTION flint_queue_webhook_deliveries() RETURNS trigger
+LANGUAGE plpgsql AS
+$fn$
+BEGIN
+    INSERT INTO flint_webhook_deliveries (id, merchant_id, environment, endpoint_id, event_id, event_type, created_at)
+    SELECT 'whd_' || replace(gen_random_uuid()::text, '-', ''), NEW.merchant_id, NEW.environment, o.id, NEW.id, NEW.type, NEW.created_at
+      FROM flint_objects o
+     WHERE o.merchant_id = NEW.merchant_id AND o.environment = NEW.environment AND o.kind = 'webhook_endpoint'
+       AND o.status = 'active' AND (o.doc -> 'enabled_events' ? '*' OR o.doc -> 'enabled_events' ? NEW.type)
+    ON CONFLICT (endpoint_id, event_id) DO NOTHING;
+    RETURN NULL;
+END
+$fn$;
+
+DROP TRIGGER IF EXISTS flint_events_queue_webhooks ON flint_events;
+CREATE TRIGGER flint_events_queue_webhooks AFTER INSERT ON flint_events
+    FOR EACH ROW EXECUTE FUNCTION flint_queue_webhook_deliveries();
