@@ -11,6 +11,9 @@ CREATE TABLE IF NOT EXISTS flint_webhook_deliveries
     endpoint_id      text        NOT NULL,
     event_id         text        NOT NULL,
     event_type       text        NOT NULL,
+    -- The object the event is about (order.paid: its order_id; payment.succeeded: its payment_id), or the event's
+    -- own id when its object has no such id: deliveries of one object go out in the order of their events.
+    object_key       text        NOT NULL,
     created_at       timestamptz NOT NULL,
     -- pending | delivered | failed
     status           text        NOT NULL DEFAULT 'pending',
@@ -24,9 +27,14 @@ CREATE TABLE IF NOT EXISTS flint_webhook_deliveries
     delivered_at     timestamptz NULL,
     UNIQUE (endpoint_id, event_id)
 );
+-- (A table made by this script's first version, earlier on 2026-12-07, lacks the column.)
+ALTER TABLE flint_webhook_deliveries ADD COLUMN IF NOT EXISTS object_key text NOT NULL DEFAULT '';
 CREATE INDEX IF NOT EXISTS flint_webhook_deliveries_due_idx ON flint_webhook_deliveries (next_attempt_at) WHERE status = 'pending';
 CREATE INDEX IF NOT EXISTS flint_webhook_deliveries_endpoint_idx
     ON flint_webhook_deliveries (merchant_id, environment, endpoint_id, created_at, id);
+-- An object's earlier pending deliveries, which hold its later ones back.
+CREATE INDEX IF NOT EXISTS flint_webhook_deliveries_object_idx
+    ON flint_webhook_deliveries (endpoint_id, object_key, created_at, event_id) WHERE status = 'pending';
 
 -- An event wanted by enabled endpoints of its tenant (their projections: kind webhook_endpoint, status active,
 -- doc.enabled_events holding the type or "*") queues one delivery each. Most tenants have no endpoint: one index
@@ -35,8 +43,9 @@ CREATE OR REPLACE FUNCTION flint_queue_webhook_deliveries() RETURNS trigger
 LANGUAGE plpgsql AS
 $fn$
 BEGIN
-    INSERT INTO flint_webhook_deliveries (id, merchant_id, environment, endpoint_id, event_id, event_type, created_at)
-    SELECT 'whd_' || replace(gen_random_uuid()::text, '-', ''), NEW.merchant_id, NEW.environment, o.id, NEW.id, NEW.type, NEW.created_at
+    INSERT INTO flint_webhook_deliveries (id, merchant_id, environment, endpoint_id, event_id, event_type, object_key, created_at)
+    SELECT 'whd_' || replace(gen_random_uuid()::text, '-', ''), NEW.merchant_id, NEW.environment, o.id, NEW.id, NEW.type,
+           coalesce(NEW.data -> 'object' ->> (split_part(NEW.type, '.', 1) || '_id'), NEW.id), NEW.created_at
       FROM flint_objects o
      WHERE o.merchant_id = NEW.merchant_id AND o.environment = NEW.environment AND o.kind = 'webhook_endpoint'
        AND o.status = 'active' AND (o.doc -> 'enabled_events' ? '*' OR o.doc -> 'enabled_events' ? NEW.type)

@@ -33,6 +33,10 @@ public sealed record FlintSettings(
     /// <summary>How often each silo looks for webhook deliveries that are due (one indexed query when there are none).</summary>
     public TimeSpan WebhookPollInterval { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>How long a claimed webhook delivery is a silo's before another may send it (the silo may have died).
+    /// Longer than one delivery can take (its 10 s timeout).</summary>
+    public TimeSpan WebhookLease { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>The address other silos reach this one on: loopback by default (one machine), "auto" for the
     /// first IPv4 address of the host (containers), or an explicit IP.</summary>
     public System.Net.IPAddress AdvertisedAddress() => SiloAddress switch
@@ -64,6 +68,7 @@ public sealed record FlintSettings(
             PendingSweepInterval = TimeSpan.FromSeconds(Math.Max(1, NonNegative("FLINT_PENDING_SWEEP_SECONDS", 5))),
             PendingSweepAge = TimeSpan.FromSeconds(NonNegative("FLINT_PENDING_AGE_SECONDS", 10)),
             WebhookPollInterval = TimeSpan.FromMilliseconds(Math.Max(50, NonNegative("FLINT_WEBHOOK_POLL_MS", 1000))),
+            WebhookLease = TimeSpan.FromSeconds(Math.Max(1, NonNegative("FLINT_WEBHOOK_LEASE_SECONDS", 30))),
             ReminderMinimumPeriod = Get("FLINT_REMINDER_MIN_PERIOD_SECONDS") is null ? null
                 : TimeSpan.FromSeconds(Math.Max(1, NonNegative("FLINT_REMINDER_MIN_PERIOD_SECONDS", 60))),
         };

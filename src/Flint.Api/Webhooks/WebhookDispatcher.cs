@@ -21,8 +21,6 @@ namespace Flint.Api.Webhooks;
 public sealed class WebhookDispatcher(
     IWebhookDeliveries deliveries, IGrainFactory grains, FlintSettings settings, TimeProvider clock, ILogger<WebhookDispatcher> log) : BackgroundService
 {
-    /// <summary>Longer than a delivery can take (10 s timeout): a silo that dies holding a claim gives it back then.</summary>
-    private static readonly TimeSpan Lease = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
     private const int Batch = 32;
 
@@ -50,7 +48,8 @@ public sealed class WebhookDispatcher(
 
     private async Task<int> SendDue(CancellationToken ct)
     {
-        var due = await deliveries.Claim(Batch, Lease, ct);
+        // A silo that dies holding a claim gives it back when the lease ends (FlintSettings.WebhookLease).
+        var due = await deliveries.Claim(Batch, settings.WebhookLease, ct);
         await Task.WhenAll(due.Select(d => Send(d, ct)));
         return due.Count;
     }

@@ -41,8 +41,13 @@ internal sealed class WebhookDeliveries(NpgsqlDataSource db) : IWebhookDeliverie
     {
         await using var cmd = db.CreateCommand("""
             UPDATE flint_webhook_deliveries d SET locked_until = now() + @lease
-              FROM (SELECT id FROM flint_webhook_deliveries
+              FROM (SELECT id FROM flint_webhook_deliveries q
                      WHERE status = 'pending' AND next_attempt_at <= now() AND (locked_until IS NULL OR locked_until < now())
+                       -- In order per object: not while an earlier delivery of the same object to this endpoint is
+                       -- still pending (being sent, or waiting for its retry).
+                       AND NOT EXISTS (SELECT 1 FROM flint_webhook_deliveries p
+                                        WHERE p.endpoint_id = q.endpoint_id AND p.object_key = q.object_key AND p.status = 'pending'
+                                          AND (p.created_at, p.event_id COLLATE "C") < (q.created_at, q.event_id COLLATE "C"))
                      ORDER BY next_attempt_at LIMIT @limit FOR UPDATE SKIP LOCKED) due, flint_events e
              WHERE d.id = due.id AND e.id = d.event_id
             RETURNING d.id, d.merchant_id, d.environment, d.endpoint_id, d.event_id, d.event_type, e.created_at, e.data::text, d.attempts, d.first_attempt_at

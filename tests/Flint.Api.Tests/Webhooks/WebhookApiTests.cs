@@ -84,6 +84,23 @@ public sealed class WebhookApiTests(ApiFixture f)
     }
 
     [Fact]
+    public async Task An_objects_events_go_out_in_order_a_failing_one_holding_back_the_later_ones()
+    {
+        var (api, _, _) = await f.NewMerchant(CatalogData.Unique("Hooks"));
+        await using var receiver = await WebhookReceiver.StartAsync();
+        receiver.AnswerNext(500);
+        await api.Post("/v1/webhook-endpoints", $$"""{"url":"{{receiver.Url}}","enabled_events":["order.created","order.paid"]}""");
+        var product = await api.CreateSimple(quantity: 5);
+        var order = await api.NewOrder((product.VariantId, 1));
+        Assert.Equal(200, (await api.PayWith(order.Str("order_id"), "tok_visa")).Status);
+
+        var received = await receiver.WaitFor(r => r.Count >= 3, Within);
+
+        // order.created failed once and was retried a second later; order.paid waited for it.
+        Assert.Equal(["order.created", "order.created", "order.paid"], received.Select(r => JsonNode.Parse(r.Body)!.Str("type")));
+    }
+
+    [Fact]
     public async Task A_rolled_secret_signs_beside_the_new_one_and_a_disabled_endpoint_gets_nothing()
     {
         var (api, _, _) = await f.NewMerchant(CatalogData.Unique("Hooks"));

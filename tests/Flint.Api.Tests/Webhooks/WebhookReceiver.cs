@@ -46,6 +46,14 @@ public sealed class WebhookReceiver : IAsyncDisposable
         lock (_gate) foreach (var s in statuses) _answers.Enqueue(s);
     }
 
+    /// <summary>The next request is answered only after this long (a receiver that hangs).</summary>
+    public void StallNext(TimeSpan delay)
+    {
+        lock (_gate) _stalls.Enqueue(delay);
+    }
+
+    private readonly Queue<TimeSpan> _stalls = new();
+
     /// <summary>Waits (up to <paramref name="within"/>) until <paramref name="done"/> holds for what was received.</summary>
     public async Task<IReadOnlyList<Received>> WaitFor(Func<IReadOnlyList<Received>, bool> done, TimeSpan within)
     {
@@ -64,10 +72,23 @@ public sealed class WebhookReceiver : IAsyncDisposable
         using var reader = new StreamReader(ctx.Request.Body, Encoding.UTF8);
         var body = await reader.ReadToEndAsync();
         int status;
+        TimeSpan stall;
         lock (_gate)
         {
             _received.Add(new Received(ctx.Request.Headers["Flint-Signature"].ToString(), ctx.Request.Headers["Flint-Event-Id"].ToString(), body, DateTimeOffset.UtcNow));
             status = _answers.Count > 0 ? _answers.Dequeue() : 200;
+            stall = _stalls.Count > 0 ? _stalls.Dequeue() : TimeSpan.Zero;
+        }
+        if (stall > TimeSpan.Zero)
+        {
+            try
+            {
+                await Task.Delay(stall, ctx.RequestAborted);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
         }
         ctx.Response.StatusCode = status;
     }
