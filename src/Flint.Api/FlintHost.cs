@@ -1,6 +1,7 @@
 using System.Net;
 using Flint.Abstractions;
 using Flint.Api.Catalog;
+using Flint.Api.Checkout;
 using Flint.Api.Coupons;
 using Flint.Api.Customers;
 using Flint.Api.Events;
@@ -80,6 +81,16 @@ public static class FlintHost
         }).AddFlintSchemaRules());
         builder.Services.AddHostedService<PendingPaymentSweeper>();
         builder.Services.AddHostedService<WebhookDispatcher>();
+        // The hosted checkout page: where its links point, and its forms' antiforgery tokens (a cookie of its own).
+        builder.Services.AddSingleton(new PublicUrls(builder.Configuration["FLINT_PUBLIC_URL"] is { Length: > 0 } publicUrl
+            ? publicUrl : settings.Urls.Split(';', ',')[0]));
+        builder.Services.AddAntiforgery(o =>
+        {
+            o.Cookie.Name = "flint_checkout_csrf";
+            o.Cookie.SameSite = SameSiteMode.Strict;
+            o.Cookie.HttpOnly = true;
+            o.FormFieldName = "csrf";
+        });
         builder.Services.AddHealthChecks()
             .AddCheck<ReadinessCheck>("ready", tags: ["ready"]);
 
@@ -129,6 +140,7 @@ public static class FlintHost
         app.MapScalarApiReference("/docs", o => o.WithOpenApiRoutePattern("/openapi/{documentName}.json").WithTitle("Flint API"));
         app.MapOrleansDashboard(routePrefix: "/dashboard");
         app.MapFlintMetrics();
+        app.MapCheckoutPages();
 
         var v1 = app.MapGroup("/v1");
         v1.MapMerchantEndpoints();
@@ -143,6 +155,7 @@ public static class FlintHost
         v1.MapSubscriptionEndpoints();
         v1.MapInvoiceEndpoints();
         v1.MapWebhookEndpoints();
+        v1.MapCheckoutSessionEndpoints();
         v1.MapEventEndpoints();
         v1.MapSettingsEndpoints();
         v1.MapOrderEndpoints();

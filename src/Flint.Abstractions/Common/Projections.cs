@@ -118,6 +118,13 @@ public static class WebhookEndpointProjection
     public static readonly ProjectionKind Read = new(Kind, typeof(Webhooks.WebhookEndpointView), [EnabledEvents]);
 }
 
+/// <summary>Checkout sessions: the doc is the <see cref="Checkout.CheckoutSessionView"/>; the hosted page finds a
+/// session's tenant by its id alone (flint_objects_checkout_session_idx, deploy/sql/017_checkout.sql).</summary>
+public static class CheckoutSessionProjection
+{
+    public const string Kind = "checkout_session";
+}
+
 public static class CustomerProjection
 {
     public const string Kind = "customer";

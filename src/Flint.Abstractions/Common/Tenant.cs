@@ -17,3 +17,7 @@ public sealed record Tenant([property: Id(0)] string MerchantId, [property: Id(1
         return (new Tenant(parts[0], parts[1]), parts[2]);
     }
 }
+
+/// <summary>Where Flint's own pages are reached from a browser (FLINT_PUBLIC_URL, else the first of FLINT_URLS): the
+/// base of a checkout session's url.</summary>
+public sealed record PublicUrls(string BaseUrl);

@@ -27,4 +27,5 @@ public static class IdPrefix
     public const string Discount = "dsc";
     public const string CustomerPaymentMethod = "cpm";
     public const string WebhookEndpoint = "we";
+    public const string CheckoutSession = "cs";
 }

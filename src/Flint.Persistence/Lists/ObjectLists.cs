@@ -14,6 +14,7 @@ public interface IObjectLists
     Task<Page<JsonObject>> Coupons(Tenant tenant, CatalogListFilter filter, ListWindow window, CancellationToken ct);
     Task<Page<JsonObject>> Plans(Tenant tenant, CatalogListFilter filter, ListWindow window, CancellationToken ct);
     Task<Page<JsonObject>> WebhookEndpoints(Tenant tenant, CatalogListFilter filter, ListWindow window, CancellationToken ct);
+    Task<Page<JsonObject>> CheckoutSessions(Tenant tenant, string? status, ListWindow window, CancellationToken ct);
     Task<Page<JsonObject>> Customers(Tenant tenant, CustomerListFilter filter, ListWindow window, CancellationToken ct);
     Task<Page<JsonObject>> Orders(Tenant tenant, OrderListFilter filter, ListWindow window, CancellationToken ct);
     Task<Page<JsonObject>> Payments(Tenant tenant, PaymentListFilter filter, ListWindow window, CancellationToken ct);
@@ -64,6 +65,13 @@ internal sealed class ObjectLists(NpgsqlDataSource db) : IObjectLists
 
     public Task<Page<JsonObject>> WebhookEndpoints(Tenant tenant, CatalogListFilter filter, ListWindow window, CancellationToken ct) =>
         new ProjectionPage(tenant, WebhookEndpointProjection.Kind, window).Search(filter.Search).Status(filter.Status).Run(db, ct);
+
+    public Task<Page<JsonObject>> CheckoutSessions(Tenant tenant, string? status, ListWindow window, CancellationToken ct)
+    {
+        var q = new ProjectionPage(tenant, CheckoutSessionProjection.Kind, window);
+        if (status is not null) q.Where("o.status = @status", new NpgsqlParameter("status", status));
+        return q.Run(db, ct);
+    }
 
     public Task<Page<JsonObject>> Customers(Tenant tenant, CustomerListFilter filter, ListWindow window, CancellationToken ct) =>
         new ProjectionPage(tenant, CustomerProjection.Kind, window).Search(filter.Search).NotDeleted().Run(db, ct);

@@ -1,0 +1,114 @@
+using Flint.Abstractions.Orders;
+using Flint.Abstractions.Tax;
+using Flint.Domain;
+
+namespace Flint.Abstractions.Checkout;
+
+/// <summary>A hosted checkout for an order: a page of Flint's where the buyer pays it.</summary>
+[GenerateSerializer, Alias("flint.checkout.create_session")]
+public sealed class CreateCheckoutSessionRequest
+{
+    /// <summary>An open (or partially paid) order to pay; or send line_items and an order is made.</summary>
+    [Id(0)] public string? OrderId { get; set; }
+    [Id(1)] public List<LineItemInput>? LineItems { get; set; }
+    [Id(2)] public string? Currency { get; set; }
+    [Id(3)] public TaxLocationInput? TaxLocation { get; set; }
+    /// <summary>Where the buyer lands once paid; <c>{CHECKOUT_SESSION_ID}</c> is replaced by the session's id.</summary>
+    [Id(4)] public string? SuccessUrl { get; set; }
+    /// <summary>Where the page's "back" link goes.</summary>
+    [Id(5)] public string? CancelUrl { get; set; }
+    [Id(6)] public string? CustomerId { get; set; }
+    [Id(7)] public string? CustomerEmail { get; set; }
+    /// <summary>Whether the page offers a coupon field (default false).</summary>
+    [Id(8)] public bool? AllowCoupons { get; set; }
+    /// <summary>Tip choices offered as percentages of the amount due ("10", "15", "20"); absent: no tip.</summary>
+    [Id(9)] public List<string>? CollectTip { get; set; }
+    /// <summary>30 minutes to 24 hours ahead; default 24 hours.</summary>
+    [Id(10)] public DateTimeOffset? ExpiresAt { get; set; }
+    [Id(11)] public Dictionary<string, string>? Metadata { get; set; }
+}
+
+/// <summary><c>POST /v1/orders/{id}/checkout-session</c>: a session for what is still due on an order (the hosted
+/// fallback for a balance another channel left). The fields of a session, without the order's.</summary>
+[GenerateSerializer, Alias("flint.checkout.order_session")]
+public sealed class OrderCheckoutSessionRequest
+{
+    [Id(0)] public string? SuccessUrl { get; set; }
+    [Id(1)] public string? CancelUrl { get; set; }
+    [Id(2)] public string? CustomerEmail { get; set; }
+    [Id(3)] public bool? AllowCoupons { get; set; }
+    [Id(4)] public List<string>? CollectTip { get; set; }
+    [Id(5)] public DateTimeOffset? ExpiresAt { get; set; }
+    [Id(6)] public Dictionary<string, string>? Metadata { get; set; }
+
+    public CreateCheckoutSessionRequest For(string orderId) => new()
+    {
+        OrderId = orderId,
+        SuccessUrl = SuccessUrl,
+        CancelUrl = CancelUrl,
+        CustomerEmail = CustomerEmail,
+        AllowCoupons = AllowCoupons,
+        CollectTip = CollectTip,
+        ExpiresAt = ExpiresAt,
+        Metadata = Metadata,
+    };
+}
+
+[GenerateSerializer, Alias("flint.checkout.update_session")]
+public sealed class UpdateCheckoutSessionRequest
+{
+    [Id(0)] public Dictionary<string, string>? Metadata { get; set; }
+}
+
+[GenerateSerializer, Alias("flint.checkout.session_view")]
+public sealed record CheckoutSessionView
+{
+    [Id(0)] public required string CheckoutSessionId { get; init; }
+    /// <summary>The hosted page (no API key needed: the session's id is its key).</summary>
+    [Id(1)] public required string Url { get; init; }
+    /// <summary>open | complete | expired</summary>
+    [Id(2)] public required string Status { get; init; }
+    [Id(3)] public required string OrderId { get; init; }
+    /// <summary>What the order still asks for (before a tip).</summary>
+    [Id(4)] public required Money AmountDue { get; init; }
+    [Id(5)] public required string SuccessUrl { get; init; }
+    [Id(6)] public string? CancelUrl { get; init; }
+    [Id(7)] public string? CustomerId { get; init; }
+    [Id(8)] public string? CustomerEmail { get; init; }
+    [Id(9)] public bool AllowCoupons { get; init; }
+    [Id(10)] public required IReadOnlyList<string> CollectTip { get; init; }
+    [Id(11)] public DateTimeOffset ExpiresAt { get; init; }
+    [Id(12)] public string? PaymentId { get; init; }
+    [Id(13)] public DateTimeOffset? CompletedAt { get; init; }
+    [Id(14)] public required IReadOnlyDictionary<string, string> Metadata { get; init; }
+    [Id(15)] public DateTimeOffset CreatedAt { get; init; }
+    [Id(16)] public DateTimeOffset UpdatedAt { get; init; }
+    [Id(17)] public long Version { get; init; }
+}
+
+/// <summary>What the hosted page shows: the session and its order as it is now.</summary>
+[GenerateSerializer, Alias("flint.checkout.page"), Immutable]
+public sealed record CheckoutPage(
+    [property: Id(0)] CheckoutSessionView Session,
+    [property: Id(1)] OrderView Order);
+
+/// <summary>The buyer's pay from the hosted page.</summary>
+[GenerateSerializer, Alias("flint.checkout.page_pay"), Immutable]
+public sealed record CheckoutPagePay(
+    /// <summary>A test token (tok_visa …) or, in test mode, one of Stripe's test card numbers.</summary>
+    [property: Id(0)] string Card,
+    /// <summary>One of the session's tip percentages, or null/empty for none.</summary>
+    [property: Id(1)] string? TipPercentage,
+    [property: Id(2)] string? Email,
+    /// <summary>One per page load: a form sent twice (two clicks, two tabs) is one attempt.</summary>
+    [property: Id(3)] string AttemptKey);
+
+public interface ICheckoutSessionGrain : IObjectGrain<CreateCheckoutSessionRequest, UpdateCheckoutSessionRequest, CheckoutSessionView>
+{
+    Task<CheckoutSessionView> Expire();
+    /// <summary>RESOURCE_NOT_FOUND when there is no such session.</summary>
+    Task<CheckoutPage> Page();
+    Task<CheckoutPage> ApplyCoupon(string couponId);
+    /// <summary>Pays the order; PAYMENT_DECLINED (with its decline code) when the card is declined.</summary>
+    Task<CheckoutSessionView> Pay(CheckoutPagePay pay);
+}

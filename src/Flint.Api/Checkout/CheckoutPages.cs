@@ -1,0 +1,196 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Encodings.Web;
+using Flint.Abstractions;
+using Flint.Abstractions.Checkout;
+using Flint.Abstractions.Coupons;
+using Flint.Abstractions.Orders;
+using Flint.Domain;
+using Flint.Domain.Checkout;
+using Flint.Domain.Coupons;
+using Flint.Persistence.Checkout;
+using Microsoft.AspNetCore.Antiforgery;
+
+namespace Flint.Api.Checkout;
+
+/// <summary>
+/// The hosted checkout page, <c>/checkout/{id}</c>: server-rendered HTML that works without JavaScript (there is
+/// none). No API key: the session's unguessable id is the key, and the page shows only what the buyer may see. Every
+/// string from the merchant or the buyer is HTML-encoded; the Content-Security-Policy allows nothing but this
+/// origin's stylesheet and forms posted here (and the redirect to the session's success URL); every form carries an
+/// antiforgery token (ASP.NET Core's, cookie-bound). A decline shows its reason and the form again.
+/// </summary>
+public static class CheckoutPages
+{
+    private static readonly HtmlEncoder Html = HtmlEncoder.Default;
+
+    public static void MapCheckoutPages(this IEndpointRouteBuilder app)
+    {
+        var g = app.MapGroup("/checkout").ExcludeFromDescription();
+        g.MapGet("/assets/checkout.css", (HttpContext ctx) =>
+        {
+            ctx.Response.Headers.CacheControl = "public, max-age=3600";
+            return Results.Text(Css, "text/css; charset=utf-8");
+        });
+        g.MapGet("/{id}", async (HttpContext ctx, string id) =>
+            await WithSession(ctx, id, async session => Page(ctx, await session.Page(), null, 200)));
+        g.MapPost("/{id}/coupon", async (HttpContext ctx, string id, IAntiforgery antiforgery, ICouponCodeIndex coupons) =>
+            await WithSession(ctx, id, async session =>
+            {
+                if (await Forged(ctx, antiforgery)) return Message(ctx, "This form has expired", "Reload the page and try again.", 400);
+                var form = await ctx.Request.ReadFormAsync(ctx.RequestAborted);
+                var tenant = (Tenant)ctx.Items["checkout_tenant"]!;
+                try
+                {
+                    var code = CouponRules.NormalizeCode(form["coupon_code"].ToString(), "coupon_code");
+                    var couponId = await coupons.CouponIdOf(tenant, code, ctx.RequestAborted)
+                        ?? throw DomainException.Invalid("INVALID_COUPON", $"No coupon {code}.", "coupon_code");
+                    return Page(ctx, await session.ApplyCoupon(couponId), null, 200);
+                }
+                catch (Exception e) when (e is DomainException or FlintException)
+                {
+                    return Page(ctx, await session.Page(), e.Message, 400);
+                }
+            }));
+        g.MapPost("/{id}/pay", async (HttpContext ctx, string id, IAntiforgery antiforgery) =>
+            await WithSession(ctx, id, async session =>
+            {
+                if (await Forged(ctx, antiforgery)) return Message(ctx, "This form has expired", "Reload the page and try again.", 400);
+                var form = await ctx.Request.ReadFormAsync(ctx.RequestAborted);
+                try
+                {
+                    var done = await session.Pay(new CheckoutPagePay(form["card"].ToString(), form["tip"].ToString(), form["email"].ToString(),
+                        form["attempt"].ToString()));
+                    // 303: the browser fetches the success page with GET.
+                    ctx.Response.Headers.Location = CheckoutRules.Landing(done.SuccessUrl, done.CheckoutSessionId);
+                    return Results.StatusCode(303);
+                }
+                catch (Exception e) when (e is DomainException or FlintException)
+                {
+                    var reason = e is FlintException { Code: "PAYMENT_DECLINED" } f ? $"Your card was declined ({f.DeclineCode}). Try another card." : e.Message;
+                    return Page(ctx, await session.Page(), reason, e is FlintException { Code: "PAYMENT_DECLINED" } ? 402 : 400);
+                }
+            }));
+    }
+
+    /// <summary>The session the path names, in its tenant, or the "no such checkout" page.</summary>
+    private static async Task<IResult> WithSession(HttpContext ctx, string id, Func<ICheckoutSessionGrain, Task<IResult>> handle)
+    {
+        Secure(ctx, null);
+        if (!FlintId.IsValid(id, IdPrefix.CheckoutSession)) return Message(ctx, "No such checkout", "Check the link you were given.", 404);
+        var tenant = await ctx.RequestServices.GetRequiredService<ICheckoutSessionIndex>().TenantOf(id, ctx.RequestAborted);
+        if (tenant is null) return Message(ctx, "No such checkout", "Check the link you were given.", 404);
+        ctx.Items["checkout_tenant"] = tenant;
+        var grain = ctx.RequestServices.GetRequiredService<IGrainFactory>().GetGrain<ICheckoutSessionGrain>(tenant.GrainKey(id));
+        return await handle(grain);
+    }
+
+    private static async Task<bool> Forged(HttpContext ctx, IAntiforgery antiforgery)
+    {
+        try
+        {
+            await antiforgery.ValidateRequestAsync(ctx);
+            return false;
+        }
+        catch (AntiforgeryValidationException)
+        {
+            return true;
+        }
+    }
+
+    private static IResult Page(HttpContext ctx, CheckoutPage page, string? error, int status)
+    {
+        var s = page.Session;
+        var o = page.Order;
+        Secure(ctx, s);
+        if (s.Status == "expired") return Message(ctx, "This checkout has expired", "Ask the seller for a new link.", 410, s.CancelUrl);
+        if (s.Status == "complete")
+            return Message(ctx, "Paid — thank you", $"{o.NetAmounts.PaidMoney} was paid.", 200, CheckoutRules.Landing(s.SuccessUrl, s.CheckoutSessionId), "Continue");
+        var tokens = ctx.RequestServices.GetRequiredService<IAntiforgery>().GetAndStoreTokens(ctx);
+        var csrf = $"""<input type="hidden" name="{E(tokens.FormFieldName)}" value="{E(tokens.RequestToken!)}">""";
+        var due = o.NetAmounts.BalanceMoney;
+        var b = new StringBuilder();
+        b.Append("<h1>Checkout</h1>");
+        if (error is not null) b.Append($"""<p class="error" role="alert" id="error">{E(error)}</p>""");
+        b.Append("""<table><caption>Your order</caption><thead><tr><th scope="col">Item</th><th scope="col">Qty</th><th scope="col" class="n">Amount</th></tr></thead><tbody>""");
+        foreach (var l in o.LineItems)
+            b.Append($"""<tr><td>{E(l.Name)}</td><td>{l.Quantity}</td><td class="n">{E(l.GrossSalesMoney.ToString())}</td></tr>""");
+        b.Append("</tbody></table><dl class=\"sums\">");
+        Row(b, "Subtotal", o.NetAmounts.SubtotalMoney, "subtotal");
+        if (o.NetAmounts.DiscountMoney.Amount > 0) Row(b, "Discount", -o.NetAmounts.DiscountMoney, "discount");
+        if (o.NetAmounts.TaxMoney.Amount > 0) Row(b, "Tax", o.NetAmounts.TaxMoney, "tax");
+        if (o.NetAmounts.PaidMoney.Amount > 0) Row(b, "Already paid", -o.NetAmounts.PaidMoney, "paid");
+        Row(b, "Due", due, "due");
+        b.Append("</dl>");
+        foreach (var code in o.CouponCodes) b.Append($"""<p class="coupon">Coupon {E(code)} applied.</p>""");
+        if (s.AllowCoupons)
+        {
+            b.Append($"""<form method="post" action="/checkout/{E(s.CheckoutSessionId)}/coupon" class="inline">{csrf}<label for="coupon_code">Coupon code</label><input id="coupon_code" name="coupon_code" autocomplete="off" maxlength="64"><button type="submit">Apply</button></form>""");
+        }
+        b.Append($"""<form method="post" action="/checkout/{E(s.CheckoutSessionId)}/pay">{csrf}""");
+        b.Append($"""<input type="hidden" name="attempt" value="{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12))}">""");
+        if (s.CollectTip.Count > 0)
+        {
+            b.Append("""<fieldset><legend>Add a tip</legend><label><input type="radio" name="tip" value="" checked> No tip</label>""");
+            foreach (var p in s.CollectTip)
+                b.Append($"""<label><input type="radio" name="tip" value="{E(p)}"> {E(p)} % ({E(new Money(CheckoutRules.Tip(due.Amount, p), due.Currency).ToString())})</label>""");
+            b.Append("</fieldset>");
+        }
+        b.Append($"""<label for="email">Email for the receipt</label><input id="email" name="email" type="email" autocomplete="email" maxlength="254" value="{E(s.CustomerEmail ?? "")}">""");
+        b.Append("""<label for="card">Card</label><input id="card" name="card" required autocomplete="cc-number" maxlength="64" aria-describedby="card-hint">""");
+        b.Append("""<p id="card-hint" class="hint">Test mode: 4242 4242 4242 4242 pays, 4000 0000 0000 0002 is declined (or a test token such as tok_visa).</p>""");
+        b.Append($"""<button type="submit" id="pay">Pay {E(due.ToString())}</button></form>""");
+        if (s.CancelUrl is not null) b.Append($"""<p><a href="{E(CheckoutRules.Landing(s.CancelUrl, s.CheckoutSessionId))}">Back to the shop</a></p>""");
+        return Document(ctx, "Checkout", b.ToString(), status);
+    }
+
+    private static void Row(StringBuilder b, string label, Money amount, string id) =>
+        b.Append($"""<dt>{label}</dt><dd id="{id}">{E(amount.ToString())}</dd>""");
+
+    private static IResult Message(HttpContext ctx, string title, string text, int status, string? link = null, string linkText = "Back to the shop") =>
+        Document(ctx, title, $"<h1>{E(title)}</h1><p>{E(text)}</p>" + (link is null ? "" : $"""<p><a href="{E(link)}">{E(linkText)}</a></p>"""), status);
+
+    private static IResult Document(HttpContext ctx, string title, string body, int status)
+    {
+        ctx.Response.StatusCode = status;
+        return Results.Content($"""
+            <!doctype html>
+            <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>{E(title)} · Flint</title><link rel="stylesheet" href="/checkout/assets/checkout.css"></head>
+            <body><main>{body}</main></body></html>
+            """, "text/html; charset=utf-8", Encoding.UTF8, status);
+    }
+
+    /// <summary>Headers of every checkout page: nothing runs, nothing is framed or cached, and forms post only here
+    /// (and, after a payment, redirect to the session's success URL).</summary>
+    private static void Secure(HttpContext ctx, CheckoutSessionView? s)
+    {
+        var formTargets = "'self'" + (s is null ? "" : " " + Origin(s.SuccessUrl) + (s.CancelUrl is null ? "" : " " + Origin(s.CancelUrl)));
+        ctx.Response.Headers.ContentSecurityPolicy =
+            $"default-src 'none'; style-src 'self'; img-src 'self'; form-action {formTargets}; base-uri 'none'; frame-ancestors 'none'";
+        ctx.Response.Headers.XContentTypeOptions = "nosniff";
+        ctx.Response.Headers["Referrer-Policy"] = "no-referrer";
+        ctx.Response.Headers.CacheControl = "no-store";
+    }
+
+    private static string Origin(string url) =>
+        Uri.TryCreate(url.Replace(CheckoutRules.SessionIdPlaceholder, "x", StringComparison.Ordinal), UriKind.Absolute, out var u) ? u.GetLeftPart(UriPartial.Authority) : "";
+
+    private static string E(string s) => Html.Encode(s);
+
+    // Readable at 360 px, contrast ≥ 4.5:1, a visible focus ring.
+    private const string Css = """
+        *{box-sizing:border-box}body{margin:0;font:16px/1.5 system-ui,sans-serif;color:#1a1a1a;background:#f6f6f4}
+        main{max-width:32rem;margin:0 auto;padding:1rem}h1{font-size:1.5rem}
+        table{width:100%;border-collapse:collapse;margin:1rem 0}caption{text-align:left;font-weight:600}
+        th,td{padding:.4rem;border-bottom:1px solid #ccc;text-align:left}.n{text-align:right}
+        .sums{display:grid;grid-template-columns:1fr auto;gap:.2rem 1rem}.sums dt{margin:0}.sums dd{margin:0;text-align:right}
+        form{display:flex;flex-direction:column;gap:.5rem;margin:1rem 0}form.inline{flex-direction:row;flex-wrap:wrap;align-items:end}
+        label{font-weight:600}fieldset{border:1px solid #999;padding:.5rem}fieldset label{display:block;font-weight:400}
+        input{font:inherit;padding:.5rem;border:1px solid #555;border-radius:4px;min-width:0}
+        button{font:inherit;padding:.6rem 1rem;border:0;border-radius:4px;background:#1d4ed8;color:#fff;cursor:pointer}
+        :focus-visible{outline:3px solid #b45309;outline-offset:2px}.hint{font-size:.875rem;color:#444;margin:0}
+        .error{background:#fde8e8;color:#8a1c1c;border:1px solid #8a1c1c;padding:.5rem;border-radius:4px}
+        a{color:#1d4ed8}
+        """;
+}

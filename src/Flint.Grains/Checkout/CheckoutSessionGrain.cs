@@ -1,0 +1,339 @@
+using Flint.Abstractions;
+using Flint.Abstractions.Checkout;
+using Flint.Abstractions.Orders;
+using Flint.Abstractions.Payments;
+using Flint.Domain;
+using Flint.Domain.Checkout;
+using Flint.Grains.Catalog;
+using Flint.Grains.Common;
+using Flint.Grains.Orders;
+using Orleans.Serialization;
+
+namespace Flint.Grains.Checkout;
+
+public enum CheckoutSessionStatus
+{
+    Open,
+    Complete,
+    Expired,
+}
+
+[GenerateSerializer, Alias("flint.checkout.session_state")]
+public sealed class CheckoutSessionState : ObjectState
+{
+    [Id(0)] public CheckoutSessionStatus Status { get; set; }
+    [Id(1)] public string OrderId { get; set; } = "";
+    /// <summary>The session made its order (from line_items): an expired session cancels it.</summary>
+    [Id(2)] public bool OrderMadeHere { get; set; }
+    [Id(3)] public string SuccessUrl { get; set; } = "";
+    [Id(4)] public string? CancelUrl { get; set; }
+    [Id(5)] public string? CustomerId { get; set; }
+    [Id(6)] public string? CustomerEmail { get; set; }
+    [Id(7)] public bool AllowCoupons { get; set; }
+    [Id(8)] public List<string> CollectTip { get; set; } = [];
+    [Id(9)] public DateTimeOffset ExpiresAt { get; set; }
+    [Id(10)] public string? PaymentId { get; set; }
+    [Id(11)] public DateTimeOffset? CompletedAt { get; set; }
+    [Id(12)] public Dictionary<string, string> Metadata { get; set; } = [];
+    [Id(13)] public DateTimeOffset CreatedAt { get; set; }
+    [Id(14)] public DateTimeOffset UpdatedAt { get; set; }
+    [Id(15)] public string Url { get; set; } = "";
+    /// <summary>The order's amount due when the session was last written (shown in lists).</summary>
+    [Id(16)] public Money AmountDue { get; set; } = new(0, "USD");
+}
+
+/// <summary>
+/// A hosted checkout session: a page of Flint's (<c>/checkout/{id}</c>) where a buyer pays one order, through the
+/// order's own pay saga (payment source <c>checkout</c>), so amounts, coupons, tax and stock behave as in the API. The
+/// order is the source of truth; the session adds where the buyer goes afterwards, what the page offers (coupon, tip
+/// choices) and a life of its own: <c>open → complete | expired</c>, expiry by a reminder (it survives restarts).
+/// </summary>
+public sealed class CheckoutSessionGrain(
+    [PersistentState("checkout_session", "flint")] IPersistentState<CheckoutSessionState> store,
+    DeepCopier<CheckoutSessionState> copier,
+    TimeProvider clock,
+    PublicUrls urls) : TenantGrain<CheckoutSessionState>(store, copier, clock), ICheckoutSessionGrain, IRemindable
+{
+    private const string ExpiryReminder = "expire";
+
+    public async Task<CheckoutSessionView> Create(CreateCheckoutSessionRequest r)
+    {
+        if (Exists) return View(State);
+        var now = Now;
+        var success = CheckoutRules.RedirectUrl(r.SuccessUrl, "success_url", required: true);
+        var cancel = r.CancelUrl is null ? null : CheckoutRules.RedirectUrl(r.CancelUrl, "cancel_url", required: false);
+        var expiresAt = CheckoutRules.ExpiresAt(r.ExpiresAt, now);
+        var tips = CheckoutRules.TipChoices(r.CollectTip);
+        if (r.CustomerEmail is not null) Validation.RequireLength(r.CustomerEmail, "customer_email", 3, 254);
+        if (r.CustomerEmail is not null && !r.CustomerEmail.Contains('@'))
+            throw DomainException.Invalid("INVALID_FIELD", "customer_email is not an email address.", "customer_email");
+        var metadata = CatalogInput.NewMetadata(r.Metadata);
+        var customerId = r.CustomerId is null ? null : await OrderDrafting.LinkableCustomer(GrainFactory, Tenant, r.CustomerId);
+        if ((r.OrderId is null) == (r.LineItems is null))
+            throw DomainException.Invalid("INVALID_FIELD", "Send order_id (an order to pay) or line_items (an order is made), not both.", r.OrderId is null ? "order_id" : "line_items");
+
+        OrderView order;
+        var madeHere = r.OrderId is null;
+        if (r.OrderId is { } orderId)
+        {
+            if (r.Currency is not null || r.TaxLocation is not null)
+                throw DomainException.Invalid("INVALID_FIELD", "currency and tax_location come from the order when order_id is sent.", r.Currency is not null ? "currency" : "tax_location");
+            order = await PayableOrder(orderId);
+        }
+        else
+        {
+            // The order's id derives from the session's: a retried create (the session's write failed) makes no second order.
+            var id = FlintId.Derived(IdPrefix.Order, now, ObjectId + ":order");
+            order = await GrainFactory.GetGrain<IOrderGrain>(Tenant.GrainKey(id)).Create(new CreateOrderRequest
+            {
+                LineItems = r.LineItems,
+                Currency = r.Currency,
+                TaxLocation = r.TaxLocation,
+                CustomerId = customerId,
+                Source = "checkout",
+                Metadata = new() { ["checkout_session_id"] = ObjectId },
+            });
+            if (order.LineItems.Count == 0) throw DomainException.Invalid("INVALID_FIELD", "A checkout session needs at least one line item.", "line_items");
+        }
+
+        // The reminder first: one without a session (its write failed) finds nothing and removes itself.
+        await this.RegisterOrUpdateReminder(ExpiryReminder, Due(expiresAt), TimeSpan.FromMinutes(1));
+        return await Change(s =>
+        {
+            s.Status = CheckoutSessionStatus.Open;
+            s.OrderId = order.OrderId!;
+            s.OrderMadeHere = madeHere;
+            s.SuccessUrl = success;
+            s.CancelUrl = cancel;
+            s.CustomerId = customerId ?? order.CustomerId;
+            s.CustomerEmail = r.CustomerEmail;
+            s.AllowCoupons = r.AllowCoupons ?? false;
+            s.CollectTip = tips;
+            s.ExpiresAt = expiresAt;
+            s.Metadata = metadata;
+            s.CreatedAt = now;
+            s.UpdatedAt = now;
+            s.Url = urls.BaseUrl.TrimEnd('/') + "/checkout/" + ObjectId;
+            s.AmountDue = order.NetAmounts.BalanceMoney;
+            var v = View(s);
+            Record(s, "checkout_session.created", v);
+            return v;
+        });
+    }
+
+    public async Task<CheckoutSessionView> Get()
+    {
+        await ExpireIfDue();
+        return View(State);
+    }
+
+    public async Task<CheckoutSessionView> Update(UpdateCheckoutSessionRequest r)
+    {
+        EnsureExists();
+        if (r.Metadata is null) throw CatalogInput.NoFields();
+        var metadata = CatalogInput.MergeMetadata(State.Metadata, r.Metadata);
+        return await Change(s =>
+        {
+            s.Metadata = metadata;
+            s.UpdatedAt = Now;
+            var v = View(s);
+            Record(s, "checkout_session.updated", v);
+            return v;
+        });
+    }
+
+    public async Task<CheckoutSessionView> Expire()
+    {
+        EnsureExists();
+        if (State.Status == CheckoutSessionStatus.Expired) return View(State);
+        if (State.Status == CheckoutSessionStatus.Complete)
+            throw DomainException.Conflict("INVALID_STATE_TRANSITION", "A completed session cannot expire.");
+        if (State.OrderMadeHere)
+        {
+            // The session's own order goes with it, unless it got paid meanwhile (then the session completes instead).
+            var order = Order();
+            var view = await order.Get();
+            if (view.NetAmounts.PaidMoney.Amount > 0) return await CompleteIfPaid(view) ?? View(State);
+            if (view.Status == "open") await order.Cancel(null);
+        }
+        var expired = await Change(s =>
+        {
+            s.Status = CheckoutSessionStatus.Expired;
+            s.UpdatedAt = Now;
+            var v = View(s);
+            Record(s, "checkout_session.expired", v);
+            return v;
+        });
+        await Forget();
+        return expired;
+    }
+
+    public async Task<CheckoutPage> Page()
+    {
+        await ExpireIfDue();
+        var order = await Order().Get();
+        if (State.Status == CheckoutSessionStatus.Open && order.NetAmounts.BalanceMoney.Amount == 0 && order.NetAmounts.PaidMoney.Amount > 0)
+            await CompleteIfPaid(order);
+        return new CheckoutPage(View(State), order);
+    }
+
+    public async Task<CheckoutPage> ApplyCoupon(string couponId)
+    {
+        await EnsureOpen();
+        if (!State.AllowCoupons) throw DomainException.Invalid("COUPONS_NOT_ALLOWED", "This checkout does not take coupons.", "coupon_code");
+        var order = await Order().ApplyCoupon(couponId, null);
+        return new CheckoutPage(View(State), order);
+    }
+
+    public async Task<CheckoutSessionView> Pay(CheckoutPagePay pay)
+    {
+        EnsureExists();
+        if (State.Status == CheckoutSessionStatus.Complete) return View(State);
+        await EnsureOpen();
+        if (pay.Card.Length is 0 or > 64) throw DomainException.Invalid("INVALID_FIELD", "Enter a card.", "card");
+        if (pay.AttemptKey.Length is 0 or > 64) throw DomainException.Invalid("INVALID_FIELD", "The form is incomplete; reload the page.", "attempt");
+        var email = string.IsNullOrWhiteSpace(pay.Email) ? State.CustomerEmail : pay.Email.Trim();
+        if (email is not null) Validation.RequireLength(email, "email", 3, 254);
+        var order = Order();
+        var due = (await order.Get()).NetAmounts.BalanceMoney;
+        MoneyInput? tip = null;
+        if (!string.IsNullOrEmpty(pay.TipPercentage))
+        {
+            if (!State.CollectTip.Contains(pay.TipPercentage))
+                throw DomainException.Invalid("INVALID_FIELD", "Choose one of the tips offered.", "tip");
+            var amount = CheckoutRules.Tip(due.Amount, pay.TipPercentage);
+            if (amount > 0) tip = new MoneyInput { Amount = amount, Currency = due.Currency };
+        }
+        try
+        {
+            var result = await order.Pay(new PayOrderRequest
+            {
+                PaymentSourceTokens = [Tenant.Environment == Tenant.Test ? CheckoutRules.TestToken(pay.Card) : pay.Card.Trim()],
+                TipMoney = tip,
+                BuyerEmail = email,
+                Source = "checkout",
+            }, new PayAttempt($"{ObjectId}:{pay.AttemptKey}"));
+            return await CompleteIfPaid(result.Order, result.Payments.LastOrDefault(p => p.Status == "succeeded")?.PaymentId) ?? View(State);
+        }
+        catch (FlintException e) when (e.Code == "ORDER_ALREADY_PAID")
+        {
+            // Paid from another tab (or by another channel): the session is done.
+            return await CompleteIfPaid(await order.Get()) ?? View(State);
+        }
+    }
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName != ExpiryReminder) return;
+        if (!Exists || State.Status != CheckoutSessionStatus.Open)
+        {
+            await Forget();
+            return;
+        }
+        if (Clock.GetUtcNow() >= State.ExpiresAt) await Expire();
+    }
+
+    protected override ProjectionRecord Project(CheckoutSessionState s)
+    {
+        var p = NewProjection(s, CheckoutSessionProjection.Kind, View(s));
+        p.Status = SnakeCase.ToSnake(s.Status);
+        p.CreatedAt = s.CreatedAt;
+        p.UpdatedAt = s.UpdatedAt;
+        p.SearchText = CatalogInput.SearchText([ObjectId, s.OrderId, s.CustomerId, s.CustomerEmail]);
+        return p;
+    }
+
+    /// <summary>Completes the session once its order has nothing left to pay.</summary>
+    private async Task<CheckoutSessionView?> CompleteIfPaid(OrderView order, string? paymentId = null)
+    {
+        if (State.Status == CheckoutSessionStatus.Complete) return View(State);
+        if (order.NetAmounts.BalanceMoney.Amount > 0) return null;
+        var now = Now;
+        var done = await Change(s =>
+        {
+            s.Status = CheckoutSessionStatus.Complete;
+            s.PaymentId = paymentId;
+            s.CompletedAt = now;
+            s.UpdatedAt = now;
+            s.AmountDue = order.NetAmounts.BalanceMoney;
+            var v = View(s);
+            Record(s, "checkout_session.completed", v);
+            return v;
+        });
+        await Forget();
+        return done;
+    }
+
+    private async Task<OrderView> PayableOrder(string orderId)
+    {
+        if (!FlintId.IsValid(orderId, IdPrefix.Order))
+            throw DomainException.Invalid("INVALID_ORDER", $"'{orderId}' is not an order id.", "order_id");
+        OrderView order;
+        try
+        {
+            order = await GrainFactory.GetGrain<IOrderGrain>(Tenant.GrainKey(orderId)).Get();
+        }
+        catch (FlintException e) when (e.Code == "RESOURCE_NOT_FOUND")
+        {
+            throw DomainException.Invalid("INVALID_ORDER", "No such order.", "order_id");
+        }
+        if (order.Status is not ("open" or "partially_paid") || order.NetAmounts.BalanceMoney.Amount == 0)
+            throw DomainException.Conflict("ORDER_NOT_PAYABLE", $"The order is {order.Status} with nothing left to pay here.", "order_id");
+        return order;
+    }
+
+    private async Task ExpireIfDue()
+    {
+        EnsureExists();
+        if (State.Status == CheckoutSessionStatus.Open && Clock.GetUtcNow() >= State.ExpiresAt) await Expire();
+    }
+
+    private async Task EnsureOpen()
+    {
+        await ExpireIfDue();
+        if (State.Status == CheckoutSessionStatus.Expired)
+            throw DomainException.Conflict("SESSION_EXPIRED", "This checkout has expired.");
+        if (State.Status == CheckoutSessionStatus.Complete)
+            throw DomainException.Conflict("SESSION_COMPLETE", "This checkout is paid.");
+    }
+
+    private async Task Forget()
+    {
+        if (await this.GetReminder(ExpiryReminder) is { } reminder) await this.UnregisterReminder(reminder);
+    }
+
+    private TimeSpan Due(DateTimeOffset at)
+    {
+        var due = at - Clock.GetUtcNow();
+        return due < TimeSpan.Zero ? TimeSpan.Zero : due;
+    }
+
+    private IOrderGrain Order() => GrainFactory.GetGrain<IOrderGrain>(Tenant.GrainKey(State.OrderId));
+
+    private void EnsureExists()
+    {
+        if (!Exists) throw NotFound("checkout session");
+    }
+
+    private CheckoutSessionView View(CheckoutSessionState s) => new()
+    {
+        CheckoutSessionId = ObjectId,
+        Url = s.Url,
+        Status = SnakeCase.ToSnake(s.Status),
+        OrderId = s.OrderId,
+        AmountDue = s.AmountDue,
+        SuccessUrl = s.SuccessUrl,
+        CancelUrl = s.CancelUrl,
+        CustomerId = s.CustomerId,
+        CustomerEmail = s.CustomerEmail,
+        AllowCoupons = s.AllowCoupons,
+        CollectTip = s.CollectTip,
+        ExpiresAt = s.ExpiresAt,
+        PaymentId = s.PaymentId,
+        CompletedAt = s.CompletedAt,
+        Metadata = s.Metadata,
+        CreatedAt = s.CreatedAt,
+        UpdatedAt = s.UpdatedAt,
+        Version = s.Version,
+    };
+}

@@ -1,0 +1,24 @@
+using Flint.Abstractions;
+using Npgsql;
+
+namespace Flint.Persistence.Checkout;
+
+/// <summary>The tenant of a checkout session, by its id alone: the hosted page is opened without an API key (served by
+/// flint_objects_checkout_session_idx, deploy/sql/017_checkout.sql).</summary>
+public interface ICheckoutSessionIndex
+{
+    Task<Tenant?> TenantOf(string checkoutSessionId, CancellationToken ct);
+}
+
+internal sealed class CheckoutSessionIndex(NpgsqlDataSource db) : ICheckoutSessionIndex
+{
+    private const string Sql = $"SELECT merchant_id, environment FROM flint_objects WHERE kind = '{CheckoutSessionProjection.Kind}' AND id = @id";
+
+    public async Task<Tenant?> TenantOf(string checkoutSessionId, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand(Sql);
+        cmd.Parameters.AddWithValue("id", checkoutSessionId);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        return await r.ReadAsync(ct) ? new Tenant(r.GetString(0), r.GetString(1)) : null;
+    }
+}
