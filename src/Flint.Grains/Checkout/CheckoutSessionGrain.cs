@@ -83,7 +83,7 @@ public sealed class CheckoutSessionGrain(
         else
         {
             // The order's id derives from the session's: a retried create (the session's write failed) makes no second order.
-            var id = FlintId.Derived(IdPrefix.Order, now, ObjectId + ":order");
+            var id = FlintId.Derived(IdPrefix.Order, FlintId.TryGetTimestamp(ObjectId, IdPrefix.CheckoutSession, out var born) ? born : now, ObjectId + ":order");
             order = await GrainFactory.GetGrain<IOrderGrain>(Tenant.GrainKey(id)).Create(new CreateOrderRequest
             {
                 LineItems = r.LineItems,
@@ -182,6 +182,13 @@ public sealed class CheckoutSessionGrain(
         await EnsureOpen();
         if (!State.AllowCoupons) throw DomainException.Invalid("COUPONS_NOT_ALLOWED", "This checkout does not take coupons.", "coupon_code");
         var order = await Order().ApplyCoupon(couponId, null);
+        // What the session shows as due (its GET and its list row) follows the order.
+        await Change(s =>
+        {
+            s.AmountDue = order.NetAmounts.BalanceMoney;
+            s.UpdatedAt = Now;
+            return 0;
+        });
         return new CheckoutPage(View(State), order);
     }
 

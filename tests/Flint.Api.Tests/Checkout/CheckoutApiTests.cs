@@ -73,6 +73,7 @@ public sealed partial class CheckoutApiTests(ApiFixture f)
         html = await couponed.Content.ReadAsStringAsync();
         Assert.Contains("Coupon HALF applied.", html);
         Assert.Contains("""<dd id="due">5.00 USD</dd>""", html);
+        Assert.Equal(500L, (await api.Get($"/v1/checkout-sessions/{id}")).Data.Amount("amount_due"));
 
         var declined = await Submit(browser, html, $"/checkout/{id}/pay", new() { ["card"] = "4000 0000 0000 0002" });
         Assert.Equal(HttpStatusCode.PaymentRequired, declined.StatusCode);
