@@ -141,6 +141,7 @@ public static class FlintHost
         app.MapOrleansDashboard(routePrefix: "/dashboard");
         app.MapFlintMetrics();
         app.MapCheckoutPages();
+        app.MapPaymentLinkPages();
 
         var v1 = app.MapGroup("/v1");
         v1.MapMerchantEndpoints();
@@ -156,6 +157,7 @@ public static class FlintHost
         v1.MapInvoiceEndpoints();
         v1.MapWebhookEndpoints();
         v1.MapCheckoutSessionEndpoints();
+        v1.MapPaymentLinkEndpoints();
         v1.MapEventEndpoints();
         v1.MapSettingsEndpoints();
         v1.MapOrderEndpoints();

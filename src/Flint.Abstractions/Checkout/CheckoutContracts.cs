@@ -84,13 +84,18 @@ public sealed record CheckoutSessionView
     [Id(15)] public DateTimeOffset CreatedAt { get; init; }
     [Id(16)] public DateTimeOffset UpdatedAt { get; init; }
     [Id(17)] public long Version { get; init; }
+    [Id(18)] public string? PaymentLinkId { get; init; }
 }
 
 /// <summary>What the hosted page shows: the session and its order as it is now.</summary>
 [GenerateSerializer, Alias("flint.checkout.page"), Immutable]
 public sealed record CheckoutPage(
     [property: Id(0)] CheckoutSessionView Session,
-    [property: Id(1)] OrderView Order);
+    [property: Id(1)] OrderView Order,
+    /// <summary>What the paid page says (a payment link's message), if anything.</summary>
+    [property: Id(2)] string? CompletionMessage = null,
+    /// <summary>The page asks for the buyer's email (a payment link that collects it).</summary>
+    [property: Id(3)] bool RequireEmail = false);
 
 /// <summary>The buyer's pay from the hosted page.</summary>
 [GenerateSerializer, Alias("flint.checkout.page_pay"), Immutable]
@@ -103,8 +108,17 @@ public sealed record CheckoutPagePay(
     /// <summary>One per page load: a form sent twice (two clicks, two tabs) is one attempt.</summary>
     [property: Id(3)] string AttemptKey);
 
+/// <summary>What a session opened by a payment link carries besides the session's own fields.</summary>
+[GenerateSerializer, Alias("flint.checkout.link_session"), Immutable]
+public sealed record LinkSession(
+    [property: Id(0)] string PaymentLinkId,
+    [property: Id(1)] bool RequireEmail,
+    [property: Id(2)] string? CompletionMessage);
+
 public interface ICheckoutSessionGrain : IObjectGrain<CreateCheckoutSessionRequest, UpdateCheckoutSessionRequest, CheckoutSessionView>
 {
+    /// <summary>A session opened by a visit to a payment link (its completions are counted by the link).</summary>
+    Task<CheckoutSessionView> CreateForLink(CreateCheckoutSessionRequest request, LinkSession link);
     Task<CheckoutSessionView> Expire();
     /// <summary>RESOURCE_NOT_FOUND when there is no such session.</summary>
     Task<CheckoutPage> Page();

@@ -125,6 +125,11 @@ public static class CheckoutSessionProjection
     public const string Kind = "checkout_session";
 }
 
+public static class PaymentLinkProjection
+{
+    public const string Kind = "payment_link";
+}
+
 public static class CustomerProjection
 {
     public const string Kind = "customer";

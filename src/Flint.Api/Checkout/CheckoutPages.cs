@@ -73,6 +73,76 @@ public static class CheckoutPages
             }));
     }
 
+    /// <summary><c>/l/{id}</c>: every visit to a payment link opens a fresh checkout session and goes to it (303); a link
+    /// with a buyer-chosen amount asks for the amount first. An inactive or sold-out link says so (410).</summary>
+    public static void MapPaymentLinkPages(this IEndpointRouteBuilder app)
+    {
+        var g = app.MapGroup("/l").ExcludeFromDescription();
+        g.MapGet("/{id}", async (HttpContext ctx, string id) => await WithLink(ctx, id, async link =>
+        {
+            var view = await link.Get();
+            if (view.CustomAmount is not null && view.Active) return AmountPage(ctx, view, null, 200);
+            return await Open(ctx, link, null);
+        }));
+        g.MapPost("/{id}", async (HttpContext ctx, string id, IAntiforgery antiforgery) => await WithLink(ctx, id, async link =>
+        {
+            if (await Forged(ctx, antiforgery)) return Message(ctx, "This form has expired", "Reload the page and try again.", 400);
+            var view = await link.Get();
+            var form = await ctx.Request.ReadFormAsync(ctx.RequestAborted);
+            if (CheckoutRules.MinorUnits(form["amount"].ToString(), view.Currency) is not { } amount)
+                return AmountPage(ctx, view, "Enter an amount such as 25 or 25.00.", 400);
+            try
+            {
+                return await Open(ctx, link, amount);
+            }
+            catch (Exception e) when (e is DomainException or FlintException { Kind: DomainErrorKind.InvalidRequest })
+            {
+                return AmountPage(ctx, view, e.Message, 400);
+            }
+        }));
+    }
+
+    private static async Task<IResult> Open(HttpContext ctx, IPaymentLinkGrain link, long? amount)
+    {
+        try
+        {
+            var session = await link.OpenSession(amount);
+            ctx.Response.Headers.Location = session.Url;
+            return Results.StatusCode(303);
+        }
+        catch (FlintException e) when (e.Code is "LINK_INACTIVE" or "LINK_SOLD_OUT")
+        {
+            return Message(ctx, e.Code == "LINK_SOLD_OUT" ? "Sold out" : "This link is no longer active", e.Message, 410);
+        }
+    }
+
+    private static IResult AmountPage(HttpContext ctx, PaymentLinkView link, string? error, int status)
+    {
+        var c = link.CustomAmount!;
+        var tokens = ctx.RequestServices.GetRequiredService<IAntiforgery>().GetAndStoreTokens(ctx);
+        var preset = c.Preset is { } p
+            ? p.ToMajorUnits().ToString("F" + Flint.Domain.Currency.GetExponent(p.Currency), System.Globalization.CultureInfo.InvariantCulture) : "";
+        var body = $"""
+            <h1>{E(link.Name ?? "Payment")}</h1>
+            {(error is null ? "" : $"""<p class="error" role="alert" id="error">{E(error)}</p>""")}
+            <form method="post" action="/l/{E(link.PaymentLinkId)}"><input type="hidden" name="{E(tokens.FormFieldName)}" value="{E(tokens.RequestToken!)}">
+            <label for="amount">Amount ({E(link.Currency)})</label>
+            <input id="amount" name="amount" inputmode="decimal" required value="{E(preset)}" aria-describedby="amount-hint">
+            <p id="amount-hint" class="hint">From {E(c.Minimum.ToString())} to {E(c.Maximum.ToString())}.</p>
+            <button type="submit">Continue</button></form>
+            """;
+        return Document(ctx, link.Name ?? "Payment", body, status);
+    }
+
+    private static async Task<IResult> WithLink(HttpContext ctx, string id, Func<IPaymentLinkGrain, Task<IResult>> handle)
+    {
+        Secure(ctx, null);
+        if (!FlintId.IsValid(id, IdPrefix.PaymentLink)) return Message(ctx, "No such link", "Check the link you were given.", 404);
+        var tenant = await ctx.RequestServices.GetRequiredService<ICheckoutSessionIndex>().TenantOfPaymentLink(id, ctx.RequestAborted);
+        if (tenant is null) return Message(ctx, "No such link", "Check the link you were given.", 404);
+        return await handle(ctx.RequestServices.GetRequiredService<IGrainFactory>().GetGrain<IPaymentLinkGrain>(tenant.GrainKey(id)));
+    }
+
     /// <summary>The session the path names, in its tenant, or the "no such checkout" page.</summary>
     private static async Task<IResult> WithSession(HttpContext ctx, string id, Func<ICheckoutSessionGrain, Task<IResult>> handle)
     {
@@ -105,7 +175,9 @@ public static class CheckoutPages
         Secure(ctx, s);
         if (s.Status == "expired") return Message(ctx, "This checkout has expired", "Ask the seller for a new link.", 410, s.CancelUrl);
         if (s.Status == "complete")
-            return Message(ctx, "Paid — thank you", $"{o.NetAmounts.PaidMoney} was paid.", 200, CheckoutRules.Landing(s.SuccessUrl, s.CheckoutSessionId), "Continue");
+            return page.CompletionMessage is { } said
+                ? Message(ctx, "Paid — thank you", $"{o.NetAmounts.PaidMoney} was paid. {said}", 200)
+                : Message(ctx, "Paid — thank you", $"{o.NetAmounts.PaidMoney} was paid.", 200, CheckoutRules.Landing(s.SuccessUrl, s.CheckoutSessionId), "Continue");
         var tokens = ctx.RequestServices.GetRequiredService<IAntiforgery>().GetAndStoreTokens(ctx);
         var csrf = $"""<input type="hidden" name="{E(tokens.FormFieldName)}" value="{E(tokens.RequestToken!)}">""";
         var due = o.NetAmounts.BalanceMoney;
@@ -136,7 +208,7 @@ public static class CheckoutPages
                 b.Append($"""<label><input type="radio" name="tip" value="{E(p)}"> {E(p)} % ({E(new Money(CheckoutRules.Tip(due.Amount, p), due.Currency).ToString())})</label>""");
             b.Append("</fieldset>");
         }
-        b.Append($"""<label for="email">Email for the receipt</label><input id="email" name="email" type="email" autocomplete="email" maxlength="254" value="{E(s.CustomerEmail ?? "")}">""");
+        b.Append($"""<label for="email">Email for the receipt</label><input id="email" name="email" type="email" autocomplete="email" maxlength="254" value="{E(s.CustomerEmail ?? "")}"{(page.RequireEmail ? " required" : "")}>""");
         b.Append("""<label for="card">Card</label><input id="card" name="card" required autocomplete="cc-number" maxlength="64" aria-describedby="card-hint">""");
         b.Append("""<p id="card-hint" class="hint">Test mode: 4242 4242 4242 4242 pays, 4000 0000 0000 0002 is declined (or a test token such as tok_visa).</p>""");
         b.Append($"""<button type="submit" id="pay">Pay {E(due.ToString())}</button></form>""");

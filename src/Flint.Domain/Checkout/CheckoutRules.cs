@@ -67,6 +67,17 @@ public static class CheckoutRules
         };
     }
 
+    /// <summary>An amount the buyer typed in major units ("12.50", "1000" for JPY) as minor units of
+    /// <paramref name="currency"/>; null when it is not a plain positive amount with at most the currency's decimals.</summary>
+    public static long? MinorUnits(string? text, string currency)
+    {
+        if (string.IsNullOrWhiteSpace(text) || text.Length > 20
+            || !decimal.TryParse(text.Trim(), System.Globalization.NumberStyles.AllowDecimalPoint, System.Globalization.CultureInfo.InvariantCulture, out var major))
+            return null;
+        var minor = major * (decimal)Math.Pow(10, Currency.GetExponent(currency));
+        return minor == decimal.Truncate(minor) && minor > 0 && minor <= Money.MaxAmount ? (long)minor : null;
+    }
+
     /// <summary>The success URL with the session's id in place of the placeholder.</summary>
     public static string Landing(string url, string sessionId) => url.Replace(SessionIdPlaceholder, sessionId, StringComparison.Ordinal);
 }

@@ -28,4 +28,5 @@ public static class IdPrefix
     public const string CustomerPaymentMethod = "cpm";
     public const string WebhookEndpoint = "we";
     public const string CheckoutSession = "cs";
+    public const string PaymentLink = "plink";
 }

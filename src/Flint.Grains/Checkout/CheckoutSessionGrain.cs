@@ -40,6 +40,11 @@ public sealed class CheckoutSessionState : ObjectState
     [Id(15)] public string Url { get; set; } = "";
     /// <summary>The order's amount due when the session was last written (shown in lists).</summary>
     [Id(16)] public Money AmountDue { get; set; } = new(0, "USD");
+    /// <summary>Opened by a visit to this payment link, which counts its completions.</summary>
+    [Id(17)] public string? PaymentLinkId { get; set; }
+    [Id(18)] public bool RequireEmail { get; set; }
+    /// <summary>Shown on the paid page (a payment link's after_completion message).</summary>
+    [Id(19)] public string? CompletionMessage { get; set; }
 }
 
 /// <summary>
@@ -56,7 +61,11 @@ public sealed class CheckoutSessionGrain(
 {
     private const string ExpiryReminder = "expire";
 
-    public async Task<CheckoutSessionView> Create(CreateCheckoutSessionRequest r)
+    public Task<CheckoutSessionView> Create(CreateCheckoutSessionRequest r) => Create(r, null);
+
+    public Task<CheckoutSessionView> CreateForLink(CreateCheckoutSessionRequest request, LinkSession link) => Create(request, link);
+
+    private async Task<CheckoutSessionView> Create(CreateCheckoutSessionRequest r, LinkSession? link)
     {
         if (Exists) return View(State);
         var now = Now;
@@ -90,8 +99,9 @@ public sealed class CheckoutSessionGrain(
                 Currency = r.Currency,
                 TaxLocation = r.TaxLocation,
                 CustomerId = customerId,
-                Source = "checkout",
-                Metadata = new() { ["checkout_session_id"] = ObjectId },
+                Source = link is null ? "checkout" : "payment_link",
+                Metadata = link is null ? new() { ["checkout_session_id"] = ObjectId }
+                    : new() { ["checkout_session_id"] = ObjectId, ["payment_link_id"] = link.PaymentLinkId },
             });
             if (order.LineItems.Count == 0) throw DomainException.Invalid("INVALID_FIELD", "A checkout session needs at least one line item.", "line_items");
         }
@@ -115,6 +125,9 @@ public sealed class CheckoutSessionGrain(
             s.UpdatedAt = now;
             s.Url = urls.BaseUrl.TrimEnd('/') + "/checkout/" + ObjectId;
             s.AmountDue = order.NetAmounts.BalanceMoney;
+            s.PaymentLinkId = link?.PaymentLinkId;
+            s.RequireEmail = link?.RequireEmail ?? false;
+            s.CompletionMessage = link?.CompletionMessage;
             var v = View(s);
             Record(s, "checkout_session.created", v);
             return v;
@@ -174,7 +187,7 @@ public sealed class CheckoutSessionGrain(
         var order = await Order().Get();
         if (State.Status == CheckoutSessionStatus.Open && order.NetAmounts.BalanceMoney.Amount == 0 && order.NetAmounts.PaidMoney.Amount > 0)
             await CompleteIfPaid(order);
-        return new CheckoutPage(View(State), order);
+        return new CheckoutPage(View(State), order, State.CompletionMessage, State.RequireEmail);
     }
 
     public async Task<CheckoutPage> ApplyCoupon(string couponId)
@@ -189,7 +202,7 @@ public sealed class CheckoutSessionGrain(
             s.UpdatedAt = Now;
             return 0;
         });
-        return new CheckoutPage(View(State), order);
+        return new CheckoutPage(View(State), order, State.CompletionMessage, State.RequireEmail);
     }
 
     public async Task<CheckoutSessionView> Pay(CheckoutPagePay pay)
@@ -201,6 +214,8 @@ public sealed class CheckoutSessionGrain(
         if (pay.AttemptKey.Length is 0 or > 64) throw DomainException.Invalid("INVALID_FIELD", "The form is incomplete; reload the page.", "attempt");
         var email = string.IsNullOrWhiteSpace(pay.Email) ? State.CustomerEmail : pay.Email.Trim();
         if (email is not null) Validation.RequireLength(email, "email", 3, 254);
+        if (State.RequireEmail && (email is null || !email.Contains('@')))
+            throw DomainException.Invalid("MISSING_REQUIRED_FIELD", "Enter your email.", "email");
         var order = Order();
         var due = (await order.Get()).NetAmounts.BalanceMoney;
         MoneyInput? tip = null;
@@ -211,6 +226,10 @@ public sealed class CheckoutSessionGrain(
             var amount = CheckoutRules.Tip(due.Amount, pay.TipPercentage);
             if (amount > 0) tip = new MoneyInput { Amount = amount, Currency = due.Currency };
         }
+        // A link with limited completions holds one for this payment first (exactly N paid under any concurrency).
+        var link = State.PaymentLinkId is { } linkId ? GrainFactory.GetGrain<IPaymentLinkGrain>(Tenant.GrainKey(linkId)) : null;
+        if (link is not null && !await link.Claim(ObjectId))
+            throw DomainException.Conflict("LINK_SOLD_OUT", "Sorry, this is sold out.");
         try
         {
             var result = await order.Pay(new PayOrderRequest
@@ -226,6 +245,11 @@ public sealed class CheckoutSessionGrain(
         {
             // Paid from another tab (or by another channel): the session is done.
             return await CompleteIfPaid(await order.Get()) ?? View(State);
+        }
+        catch (Exception) when (link is not null && State.Status != CheckoutSessionStatus.Complete)
+        {
+            await link.Release(ObjectId);
+            throw;
         }
     }
 
@@ -267,6 +291,7 @@ public sealed class CheckoutSessionGrain(
             Record(s, "checkout_session.completed", v);
             return v;
         });
+        if (State.PaymentLinkId is { } linkId) await GrainFactory.GetGrain<IPaymentLinkGrain>(Tenant.GrainKey(linkId)).Confirm(ObjectId);
         await Forget();
         return done;
     }
@@ -338,6 +363,7 @@ public sealed class CheckoutSessionGrain(
         ExpiresAt = s.ExpiresAt,
         PaymentId = s.PaymentId,
         CompletedAt = s.CompletedAt,
+        PaymentLinkId = s.PaymentLinkId,
         Metadata = s.Metadata,
         CreatedAt = s.CreatedAt,
         UpdatedAt = s.UpdatedAt,

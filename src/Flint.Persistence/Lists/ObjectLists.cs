@@ -15,6 +15,7 @@ public interface IObjectLists
     Task<Page<JsonObject>> Plans(Tenant tenant, CatalogListFilter filter, ListWindow window, CancellationToken ct);
     Task<Page<JsonObject>> WebhookEndpoints(Tenant tenant, CatalogListFilter filter, ListWindow window, CancellationToken ct);
     Task<Page<JsonObject>> CheckoutSessions(Tenant tenant, string? status, ListWindow window, CancellationToken ct);
+    Task<Page<JsonObject>> PaymentLinks(Tenant tenant, CatalogListFilter filter, ListWindow window, CancellationToken ct);
     Task<Page<JsonObject>> Customers(Tenant tenant, CustomerListFilter filter, ListWindow window, CancellationToken ct);
     Task<Page<JsonObject>> Orders(Tenant tenant, OrderListFilter filter, ListWindow window, CancellationToken ct);
     Task<Page<JsonObject>> Payments(Tenant tenant, PaymentListFilter filter, ListWindow window, CancellationToken ct);
@@ -65,6 +66,9 @@ internal sealed class ObjectLists(NpgsqlDataSource db) : IObjectLists
 
     public Task<Page<JsonObject>> WebhookEndpoints(Tenant tenant, CatalogListFilter filter, ListWindow window, CancellationToken ct) =>
         new ProjectionPage(tenant, WebhookEndpointProjection.Kind, window).Search(filter.Search).Status(filter.Status).Run(db, ct);
+
+    public Task<Page<JsonObject>> PaymentLinks(Tenant tenant, CatalogListFilter filter, ListWindow window, CancellationToken ct) =>
+        new ProjectionPage(tenant, PaymentLinkProjection.Kind, window).Search(filter.Search).Status(filter.Status).Run(db, ct);
 
     public Task<Page<JsonObject>> CheckoutSessions(Tenant tenant, string? status, ListWindow window, CancellationToken ct)
     {

@@ -1,6 +1,7 @@
 using Flint.Api.Tests.Browser;
 using Flint.Api.Tests.Infrastructure;
 using Flint.Api.Tests.Orders;
+using Flint.Api.Tests.Payments;
 
 namespace Flint.Api.Tests.Checkout;
 
@@ -85,6 +86,26 @@ public sealed class CheckoutBrowserTests(ApiFixture f, BrowserFixture browser) :
         Assert.Equal("complete", (await api.Get($"/v1/checkout-sessions/{id}")).Data.Str("status"));
         // The decline page answers 402, which Chromium logs; nothing else went wrong.
         Assert.DoesNotContain(page.Errors, e => !e.Contains("status of 402", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_payment_link_visited_twice_makes_two_sessions()
+    {
+        var (api, _, _) = await f.NewMerchant(CatalogData.Unique("Browser"));
+        var link = (await api.Post("/v1/payment-links", """{"amount_money":{"amount":2500,"currency":"USD"},"name":"Gift card"}""")).Data;
+        await using var page = await browser.NewPage(f.Host.BaseAddress, width: 360);
+
+        await page.Open(link.Str("url"));
+        var first = page.Url;
+        await page.WaitForText("Gift card");
+        await page.Screenshot("link");
+        await page.Open(link.Str("url"));
+        var second = page.Url;
+
+        Assert.Matches("/checkout/cs_[0-9A-Z]{26}$", first);
+        Assert.Matches("/checkout/cs_[0-9A-Z]{26}$", second);
+        Assert.NotEqual(first, second);
+        Assert.Equal(2, (await api.ListAll("/v1/checkout-sessions")).Count);
     }
 
     [Fact]
