@@ -47,6 +47,21 @@ public sealed class CheckoutRulesTests
     }
 
     [Theory]
+    [InlineData("25", "USD", 2500L)]
+    [InlineData("25.5", "USD", 2550L)]
+    [InlineData("25.50", "USD", 2550L)]
+    [InlineData("1000", "JPY", 1000L)]
+    [InlineData("1.234", "KWD", 1234L)]
+    [InlineData("1.234", "USD", null)]
+    [InlineData("10.5", "JPY", null)]
+    [InlineData("0", "USD", null)]
+    [InlineData("-5", "USD", null)]
+    [InlineData("1e3", "USD", null)]
+    [InlineData("", "USD", null)]
+    public void A_typed_amount_becomes_minor_units_only_when_the_currency_has_those_decimals(string text, string currency, long? minor) =>
+        Assert.Equal(minor, CheckoutRules.MinorUnits(text, currency));
+
+    [Theory]
     [InlineData("4242 4242 4242 4242", "tok_visa")]
     [InlineData("4000-0000-0000-0002", "tok_chargeDeclined")]
     [InlineData("5555555555554444", "tok_mastercard")]
