@@ -601,7 +601,7 @@ public sealed class SubscriptionGrain(
                 SetInvoiceProjection(s, i);
             }
             else
-                Declined(s, i, outcome, dunning!, now);
+                Declined(s, i, dunning!, now);
             return 0;
         });
     }
@@ -647,7 +647,7 @@ public sealed class SubscriptionGrain(
 
     /// <summary>A charge declined: past due, retried on the merchant's schedule; when the retries are used up the
     /// invoice is uncollectible and the subscription canceled or unpaid (the merchant's setting).</summary>
-    private void Declined(SubscriptionState s, InvoiceState invoice, InvoiceAttemptView attempt, DunningSchedule dunning, DateTimeOffset now)
+    private void Declined(SubscriptionState s, InvoiceState invoice, DunningSchedule dunning, DateTimeOffset now)
     {
         invoice.FirstFailedAt ??= now;
         var failures = invoice.Attempts.Count(a => a.Outcome == "failed");
