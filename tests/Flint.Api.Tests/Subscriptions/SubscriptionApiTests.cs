@@ -64,6 +64,8 @@ public sealed class SubscriptionApiTests(ApiFixture f)
         Assert.Empty((await f.A.Get($"/v1/subscriptions?plan_id={plan}&status=canceled")).Ids("subscription_id"));
         Assert.Equal([invoiceId], (await f.A.Get($"/v1/invoices?customer_id={customer}&status=paid")).Ids("invoice_id"));
         Assert.Empty((await f.A.Get($"/v1/invoices?subscription_id={id}&status=open")).Ids("invoice_id"));
+        // The cycle's order is in the customer's order history too.
+        Assert.Contains(order.Str("order_id"), (await f.A.Get($"/v1/customers/{customer}/orders")).Ids("order_id"));
         var withCustomer = await f.A.Get($"/v1/customers/{customer}");
         Assert.Equal(200, withCustomer.Status);
         var listed = withCustomer.Data["subscriptions"]!;
