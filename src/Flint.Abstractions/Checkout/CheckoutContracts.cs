@@ -26,6 +26,8 @@ public sealed class CreateCheckoutSessionRequest
     /// <summary>30 minutes to 24 hours ahead; default 24 hours.</summary>
     [Id(10)] public DateTimeOffset? ExpiresAt { get; set; }
     [Id(11)] public Dictionary<string, string>? Metadata { get; set; }
+    /// <summary>Hold the order's stock for the session's life (default false): nobody else can buy it meanwhile.</summary>
+    [Id(12)] public bool? HoldInventory { get; set; }
 }
 
 /// <summary><c>POST /v1/orders/{id}/checkout-session</c>: a session for what is still due on an order (the hosted
@@ -40,6 +42,7 @@ public sealed class OrderCheckoutSessionRequest
     [Id(4)] public List<string>? CollectTip { get; set; }
     [Id(5)] public DateTimeOffset? ExpiresAt { get; set; }
     [Id(6)] public Dictionary<string, string>? Metadata { get; set; }
+    [Id(7)] public bool? HoldInventory { get; set; }
 
     public CreateCheckoutSessionRequest For(string orderId) => new()
     {
@@ -51,6 +54,7 @@ public sealed class OrderCheckoutSessionRequest
         CollectTip = CollectTip,
         ExpiresAt = ExpiresAt,
         Metadata = Metadata,
+        HoldInventory = HoldInventory,
     };
 }
 
@@ -85,6 +89,8 @@ public sealed record CheckoutSessionView
     [Id(16)] public DateTimeOffset UpdatedAt { get; init; }
     [Id(17)] public long Version { get; init; }
     [Id(18)] public string? PaymentLinkId { get; init; }
+    /// <summary>The order's stock is held while the session is open.</summary>
+    [Id(19)] public bool HoldInventory { get; init; }
 }
 
 /// <summary>What the hosted page shows: the session and its order as it is now.</summary>

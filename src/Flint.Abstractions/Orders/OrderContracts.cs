@@ -199,6 +199,10 @@ public sealed record OrderView
     [Id(16)] public string? SubscriptionId { get; init; }
 }
 
+/// <summary>Units of one variant an order takes when it is paid.</summary>
+[GenerateSerializer, Alias("flint.orders.stock_need"), Immutable]
+public sealed record StockNeed([property: Id(0)] string VariantId, [property: Id(1)] long Quantity);
+
 public interface IOrderGrain : IObjectGrain<CreateOrderRequest, UpdateOrderRequest, OrderView>, Flint.Abstractions.Payments.IOrderPaymentsGrain
 {
     Task<OrderView> AddLineItem(AddLineItemRequest request);
@@ -210,6 +214,8 @@ public interface IOrderGrain : IObjectGrain<CreateOrderRequest, UpdateOrderReque
     Task<OrderView> AddDiscount(AddDiscountRequest request);
     Task<OrderView> RemoveDiscount(string discountId, long? version);
     Task<OrderView> Cancel(long? version);
+    /// <summary>The stock paying this order would take, per variant (bundle lines as their components); none once taken.</summary>
+    Task<IReadOnlyList<StockNeed>> StockNeeds();
     /// <summary>Creates the order of a subscription's cycle (once: called again, answers with the order as it is).</summary>
     Task<OrderView> CreateForCycle(Flint.Abstractions.Subscriptions.CycleOrderRequest request);
 }

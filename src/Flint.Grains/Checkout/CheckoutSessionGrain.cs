@@ -1,5 +1,6 @@
 using Flint.Abstractions;
 using Flint.Abstractions.Checkout;
+using Flint.Abstractions.Inventory;
 using Flint.Abstractions.Orders;
 using Flint.Abstractions.Payments;
 using Flint.Domain;
@@ -45,6 +46,9 @@ public sealed class CheckoutSessionState : ObjectState
     [Id(18)] public bool RequireEmail { get; set; }
     /// <summary>Shown on the paid page (a payment link's after_completion message).</summary>
     [Id(19)] public string? CompletionMessage { get; set; }
+    [Id(20)] public bool HoldInventory { get; set; }
+    /// <summary>The stock held for the session (reservation <c>{session id}:hold</c>), until it is paid or expires.</summary>
+    [Id(21)] public List<LineComponentState> Held { get; set; } = [];
 }
 
 /// <summary>
@@ -108,7 +112,36 @@ public sealed class CheckoutSessionGrain(
 
         // The reminder first: one without a session (its write failed) finds nothing and removes itself.
         await this.RegisterOrUpdateReminder(ExpiryReminder, Due(expiresAt), TimeSpan.FromMinutes(1));
-        return await Change(s =>
+        var held = new List<LineComponentState>();
+        if (r.HoldInventory == true)
+        {
+            try
+            {
+                foreach (var need in await GrainFactory.GetGrain<IOrderGrain>(Tenant.GrainKey(order.OrderId!)).StockNeeds())
+                {
+                    await Stock(need.VariantId).Reserve(HoldId, need.Quantity, expiresAt);
+                    held.Add(new LineComponentState { VariantId = need.VariantId, Quantity = need.Quantity });
+                }
+            }
+            catch (FlintException)
+            {
+                // Not enough to hold: no session, nothing held, and the order made for it goes.
+                await Release(held);
+                if (madeHere) await GrainFactory.GetGrain<IOrderGrain>(Tenant.GrainKey(order.OrderId!)).Cancel(null);
+                throw;
+            }
+        }
+        try
+        {
+            return await Write();
+        }
+        catch
+        {
+            await Release(held);
+            throw;
+        }
+
+        Task<CheckoutSessionView> Write() => Change(s =>
         {
             s.Status = CheckoutSessionStatus.Open;
             s.OrderId = order.OrderId!;
@@ -128,10 +161,40 @@ public sealed class CheckoutSessionGrain(
             s.PaymentLinkId = link?.PaymentLinkId;
             s.RequireEmail = link?.RequireEmail ?? false;
             s.CompletionMessage = link?.CompletionMessage;
+            s.HoldInventory = r.HoldInventory == true;
+            s.Held = held;
             var v = View(s);
             Record(s, "checkout_session.created", v);
             return v;
         });
+    }
+
+    private string HoldId => ObjectId + ":hold";
+
+    private IVariantInventoryGrain Stock(string variantId) => GrainFactory.GetGrain<IVariantInventoryGrain>(Tenant.GrainKey(variantId));
+
+    /// <summary>Gives back the session's held stock (a hold already gone is fine).</summary>
+    private async Task Release(IEnumerable<LineComponentState> held)
+    {
+        foreach (var h in held)
+        {
+            try
+            {
+                await Stock(h.VariantId).Release(HoldId);
+            }
+            catch (FlintException)
+            {
+            }
+        }
+    }
+
+    /// <summary>The session no longer holds stock (paid: the order took its own; expired: nobody needs it).</summary>
+    private async Task ReleaseHeld()
+    {
+        if (State.Held.Count == 0) return;
+        var held = State.Held;
+        await Bookkeeping(s => s.Held = []);
+        await Release(held);
     }
 
     public async Task<CheckoutSessionView> Get()
@@ -177,6 +240,7 @@ public sealed class CheckoutSessionGrain(
             Record(s, "checkout_session.expired", v);
             return v;
         });
+        await ReleaseHeld();
         await Forget();
         return expired;
     }
@@ -232,13 +296,26 @@ public sealed class CheckoutSessionGrain(
             throw DomainException.Conflict("LINK_SOLD_OUT", "Sorry, this is sold out.");
         try
         {
-            var result = await order.Pay(new PayOrderRequest
+            var request = new PayOrderRequest
             {
                 PaymentSourceTokens = [Tenant.Environment == Tenant.Test ? CheckoutRules.TestToken(pay.Card) : pay.Card.Trim()],
                 TipMoney = tip,
                 BuyerEmail = email,
                 Source = "checkout",
-            }, new PayAttempt($"{ObjectId}:{pay.AttemptKey}"));
+            };
+            var attempt = new PayAttempt($"{ObjectId}:{pay.AttemptKey}");
+            PayOrderResult result;
+            try
+            {
+                result = await order.Pay(request, attempt);
+            }
+            catch (FlintException e) when (e.Code == "INSUFFICIENT_INVENTORY" && State.Held.Count > 0)
+            {
+                // The stock this session holds is what the payment needs: handed over (released, then taken by the
+                // pay saga's own hold at once).
+                await ReleaseHeld();
+                result = await order.Pay(request, attempt);
+            }
             return await CompleteIfPaid(result.Order, result.Payments.LastOrDefault(p => p.Status == "succeeded")?.PaymentId) ?? View(State);
         }
         catch (FlintException e) when (e.Code == "ORDER_ALREADY_PAID")
@@ -292,6 +369,7 @@ public sealed class CheckoutSessionGrain(
             return v;
         });
         if (State.PaymentLinkId is { } linkId) await GrainFactory.GetGrain<IPaymentLinkGrain>(Tenant.GrainKey(linkId)).Confirm(ObjectId);
+        await ReleaseHeld();
         await Forget();
         return done;
     }
@@ -364,6 +442,7 @@ public sealed class CheckoutSessionGrain(
         PaymentId = s.PaymentId,
         CompletedAt = s.CompletedAt,
         PaymentLinkId = s.PaymentLinkId,
+        HoldInventory = s.HoldInventory,
         Metadata = s.Metadata,
         CreatedAt = s.CreatedAt,
         UpdatedAt = s.UpdatedAt,

@@ -4,6 +4,7 @@ using System.Text;
 using Flint.Abstractions;
 using Flint.Abstractions.Coupons;
 using Flint.Abstractions.Inventory;
+using Flint.Abstractions.Orders;
 using Flint.Abstractions.Payments;
 using Flint.Domain;
 using Flint.Domain.Orders;
@@ -409,6 +410,12 @@ public sealed partial class OrderGrain
     private IVariantInventoryGrain Inventory(string variantId) => GrainFactory.GetGrain<IVariantInventoryGrain>(Tenant.GrainKey(variantId));
 
     private ICouponGrain Coupon(string couponId) => GrainFactory.GetGrain<ICouponGrain>(Tenant.GrainKey(couponId));
+
+    public Task<IReadOnlyList<StockNeed>> StockNeeds()
+    {
+        EnsureExists();
+        return Task.FromResult<IReadOnlyList<StockNeed>>(State.StockCommitted ? [] : StockNeeded(State).Select(x => new StockNeed(x.VariantId, x.Quantity)).ToList());
+    }
 
     private static List<LineComponentState> StockNeeded(OrderState s) => s.Lines
         .SelectMany(l => l.Components.Select(c => (c.VariantId, Quantity: checked(c.Quantity * l.Quantity))))

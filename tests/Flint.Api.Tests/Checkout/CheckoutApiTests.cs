@@ -146,6 +146,46 @@ public sealed partial class CheckoutApiTests(ApiFixture f)
         (await api.Post($"/v1/orders/{paidOrder}/checkout-session", $$"""{"success_url":"{{Success}}"}""")).AssertError(409, "ORDER_NOT_PAYABLE", "order_id");
     }
 
+    [Fact]
+    public async Task A_session_holding_inventory_keeps_the_last_unit_from_others_and_its_buyer_gets_it()
+    {
+        var (api, _, _) = await f.NewMerchant(CatalogData.Unique("Checkout"));
+        var product = await api.CreateSimple(quantity: 1);
+        async Task<long> Available() => (await api.Get($"/v1/products/{product.Id}")).Data["default_variant"]!.Long("quantity_available");
+        var created = await api.Post("/v1/checkout-sessions", $$"""
+            {"line_items":[{"variant_id":"{{product.VariantId}}","quantity":1}],"success_url":"{{Success}}","hold_inventory":true}
+            """);
+        Assert.Equal(201, created.Status);
+        Assert.True(created.Data.Bool("hold_inventory"));
+        var id = created.Data.Str("checkout_session_id");
+        Assert.Equal(0L, await Available());
+
+        // Another buyer finds it held; a second holding session cannot be made.
+        var other = await api.NewOrder((product.VariantId, 1));
+        (await api.PayWith(other.Str("order_id"), "tok_visa")).AssertError(409, "INSUFFICIENT_INVENTORY");
+        (await api.Post("/v1/checkout-sessions", $$"""
+            {"line_items":[{"variant_id":"{{product.VariantId}}","quantity":1}],"success_url":"{{Success}}","hold_inventory":true}
+            """)).AssertError(409, "INSUFFICIENT_INVENTORY");
+
+        // The session's buyer pays: the held unit is theirs.
+        using var browser = Browser();
+        var html = await (await browser.GetAsync($"/checkout/{id}")).Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.SeeOther, (await Submit(browser, html, $"/checkout/{id}/pay", new() { ["card"] = "tok_visa" })).StatusCode);
+        Assert.Equal("paid", (await api.Get($"/v1/orders/{created.Data.Str("order_id")}")).Data.Str("status"));
+        Assert.Equal(0L, await Available());
+        var onHand = (await api.Get($"/v1/products/{product.Id}/variants/{product.VariantId}/inventory")).Data;
+        Assert.Equal(0L, onHand.Long("quantity_on_hand"));
+
+        // An expired holding session gives its stock back.
+        var restocked = await api.CreateSimple(quantity: 2);
+        var held = await api.Post("/v1/checkout-sessions", $$"""
+            {"line_items":[{"variant_id":"{{restocked.VariantId}}","quantity":2}],"success_url":"{{Success}}","hold_inventory":true}
+            """);
+        Assert.Equal(0L, (await api.Get($"/v1/products/{restocked.Id}")).Data["default_variant"]!.Long("quantity_available"));
+        Assert.Equal(200, (await api.Post($"/v1/checkout-sessions/{held.Data.Str("checkout_session_id")}/expire")).Status);
+        Assert.Equal(2L, (await api.Get($"/v1/products/{restocked.Id}")).Data["default_variant"]!.Long("quantity_available"));
+    }
+
     private static async Task<string> Session(ApiClient api, string extra = "")
     {
         var r = await api.Post("/v1/checkout-sessions", $$"""
