@@ -2,13 +2,14 @@ using Flint.Abstractions;
 using Flint.Abstractions.Checkout;
 using Flint.Api.Infrastructure;
 using Flint.Domain;
+using Flint.Domain.Checkout;
 
 namespace Flint.Api.Checkout;
 
 public static class CheckoutSessionEndpoints
 {
     internal static readonly ObjectKind Sessions = new("/checkout-sessions", "Checkout", IdPrefix.CheckoutSession, "checkout_session_id");
-    private static readonly string[] Statuses = ["open", "complete", "expired"];
+    private static readonly string[] Statuses = [.. SnakeCase.Names<CheckoutSessionStatus>()];
 
     public static void MapCheckoutSessionEndpoints(this IEndpointRouteBuilder v1)
     {

@@ -1,6 +1,7 @@
 using Flint.Abstractions.Subscriptions;
 using Flint.Api.Infrastructure;
 using Flint.Domain;
+using Flint.Domain.Subscriptions;
 using Flint.Persistence.Lists;
 using Flint.Persistence.Subscriptions;
 
@@ -10,7 +11,7 @@ namespace Flint.Api.Subscriptions;
 /// them, listed from their own projections.</summary>
 public static class InvoiceEndpoints
 {
-    private static readonly string[] Statuses = ["draft", "open", "paid", "uncollectible", "void"];
+    private static readonly string[] Statuses = [.. SnakeCase.Names<InvoiceStatus>()];
     private static readonly string[] Sorts = ["created_at", "updated_at"];
 
     public static void MapInvoiceEndpoints(this IEndpointRouteBuilder v1)

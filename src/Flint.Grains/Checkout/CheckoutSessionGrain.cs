@@ -12,13 +12,6 @@ using Orleans.Serialization;
 
 namespace Flint.Grains.Checkout;
 
-public enum CheckoutSessionStatus
-{
-    Open,
-    Complete,
-    Expired,
-}
-
 [GenerateSerializer, Alias("flint.checkout.session_state")]
 public sealed class CheckoutSessionState : ObjectState
 {

@@ -52,15 +52,6 @@ public sealed class PendingItemState
     [Id(1)] public long AmountMinor { get; set; }
 }
 
-public enum InvoiceStatus
-{
-    Draft,
-    Open,
-    Paid,
-    Uncollectible,
-    Void,
-}
-
 [GenerateSerializer, Alias("flint.subscriptions.invoice_state")]
 public sealed class InvoiceState
 {

@@ -1,0 +1,9 @@
+namespace Flint.Domain.Checkout;
+
+/// <summary>A checkout session's life: <c>open → complete | expired</c>; wire form snake_case.</summary>
+public enum CheckoutSessionStatus
+{
+    Open,
+    Complete,
+    Expired,
+}
