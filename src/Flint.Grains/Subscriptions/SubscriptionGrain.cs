@@ -189,36 +189,31 @@ public sealed class SubscriptionGrain(
         return View(State);
     }
 
-    public async Task<SubscriptionView> Pause()
-    {
-        EnsureExists();
-        var from = State.Status;
-        var to = SubscriptionStatusMachine.Pause(from);
-        await Change(s =>
-        {
-            s.Status = to;
-            s.PausedAt = Now;
-            s.UpdatedAt = Now;
-            Record(s, SubscriptionStatusMachine.EventFor(from, to), View(s));
-            return 0;
-        });
-        await Work();
-        return View(State);
-    }
+    public Task<SubscriptionView> Pause() =>
+        Move(SubscriptionStatusMachine.Pause, (s, now) => s.PausedAt = now);
 
     /// <summary>Resuming starts a new period at the resume time, billed at once: cycles are counted from then on, and
     /// the time paused is neither billed nor credited.</summary>
-    public async Task<SubscriptionView> Resume()
+    public Task<SubscriptionView> Resume() =>
+        Move(SubscriptionStatusMachine.Resume, (s, now) =>
+        {
+            s.PausedAt = null;
+            StartRun(s, now, billedAlready: false);
+        });
+
+    /// <summary>A status change asked for by the merchant: the machine's next status, what else it changes, its event,
+    /// then whatever is due after it.</summary>
+    private async Task<SubscriptionView> Move(Func<SubscriptionStatus, SubscriptionStatus> machine, Action<SubscriptionState, DateTimeOffset> apply)
     {
         EnsureExists();
         var from = State.Status;
-        var to = SubscriptionStatusMachine.Resume(from);
+        var to = machine(from);
+        var now = Now;
         await Change(s =>
         {
             s.Status = to;
-            s.PausedAt = null;
-            StartRun(s, Now, billedAlready: false);
-            s.UpdatedAt = Now;
+            apply(s, now);
+            s.UpdatedAt = now;
             Record(s, SubscriptionStatusMachine.EventFor(from, to), View(s));
             return 0;
         });
