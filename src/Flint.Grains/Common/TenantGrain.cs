@@ -206,28 +206,24 @@ public abstract class TenantGrain<TState> : Grain where TState : ObjectState, ne
     {
         s.RelatedProjections ??= [];
         s.RelatedProjections.RemoveAll(x => x.Kind == kind && x.Id == id);
-        s.RelatedProjections.Add(new ProjectionRecord
-        {
-            Kind = kind,
-            MerchantId = Tenant.MerchantId,
-            Environment = Tenant.Environment,
-            Id = id,
-            Version = revision,
-            Status = status,
-            CreatedAt = createdAt,
-            UpdatedAt = updatedAt,
-            SearchText = string.Join(' ', new[] { id, ObjectId, customerId }.Where(x => x is not null)),
-            Doc = FlintJson.Serialize(view),
-        });
+        var row = Row(kind, id, revision, view);
+        row.Status = status;
+        row.CreatedAt = createdAt;
+        row.UpdatedAt = updatedAt;
+        row.SearchText = string.Join(' ', new[] { id, ObjectId, customerId }.Where(x => x is not null));
+        s.RelatedProjections.Add(row);
     }
 
-    protected ProjectionRecord NewProjection(TState state, string kind, object doc) => new()
+    protected ProjectionRecord NewProjection(TState state, string kind, object doc) => Row(kind, ObjectId, state.Version, doc);
+
+    /// <summary>A row of flint_objects in this grain's tenant.</summary>
+    private ProjectionRecord Row(string kind, string id, long version, object doc) => new()
     {
         Kind = kind,
         MerchantId = Tenant.MerchantId,
         Environment = Tenant.Environment,
-        Id = ObjectId,
-        Version = state.Version,
+        Id = id,
+        Version = version,
         Doc = FlintJson.Serialize(doc),
     };
 
