@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
 using Flint.Abstractions;
 using Flint.Domain;
@@ -20,9 +19,7 @@ internal sealed class EventLog(NpgsqlDataSource db) : IEventLog
 {
     public async Task<Page<EventView>> Page(Tenant tenant, string? type, int pageSize, string? pageToken, CancellationToken ct)
     {
-        var fingerprint = $"events|{type}";
-        var cursor = PageToken.Decode(pageToken, "created_at", "desc", fingerprint);
-
+        var page = NewestFirst.From(pageToken, $"events|{type}");
         var sql = "SELECT id, type, created_at, data::text FROM flint_events WHERE merchant_id = @m AND environment = @e";
         await using var cmd = db.CreateCommand();
         cmd.Parameters.AddWithValue("m", tenant.MerchantId);
@@ -32,26 +29,13 @@ internal sealed class EventLog(NpgsqlDataSource db) : IEventLog
             sql += " AND type = @type";
             cmd.Parameters.AddWithValue("type", type);
         }
-        if (cursor is not null)
-        {
-            sql += " AND (created_at, id COLLATE \"C\") < (@after, @after_id COLLATE \"C\")";
-            cmd.Parameters.AddWithValue("after", DateTimeOffset.Parse(cursor.LastSortValue, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal));
-            cmd.Parameters.AddWithValue("after_id", cursor.LastId);
-        }
-        cmd.CommandText = sql + $" ORDER BY created_at DESC, id COLLATE \"C\" DESC LIMIT {pageSize + 1}";
+        cmd.CommandText = sql + page.After(cmd) + NewestFirst.OrderAndLimit(pageSize);
         var items = new List<EventView>();
         await using (var r = await cmd.ExecuteReaderAsync(ct))
         {
             while (await r.ReadAsync(ct))
                 items.Add(new EventView(r.GetString(0), r.GetString(1), r.GetFieldValue<DateTimeOffset>(2), JsonNode.Parse(r.GetString(3))!.AsObject()));
         }
-        string? next = null;
-        if (items.Count > pageSize)
-        {
-            items.RemoveAt(pageSize);
-            var last = items[^1];
-            next = PageToken.Encode(new PageCursor("created_at", "desc", fingerprint, last.CreatedAt.UtcDateTime.ToString("O", CultureInfo.InvariantCulture), last.Id));
-        }
-        return new Page<EventView>(items, next);
+        return page.Cut(items, pageSize, e => (e.CreatedAt, e.Id));
     }
 }

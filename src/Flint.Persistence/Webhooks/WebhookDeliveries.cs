@@ -91,34 +91,19 @@ internal sealed class WebhookDeliveries(NpgsqlDataSource db) : IWebhookDeliverie
 
     public async Task<Page<WebhookDeliveryView>> Page(Tenant tenant, string endpointId, int pageSize, string? pageToken, CancellationToken ct)
     {
-        var fingerprint = $"webhook_deliveries|{endpointId}";
-        var cursor = PageToken.Decode(pageToken, "created_at", "desc", fingerprint);
-        var sql = $"SELECT {Columns} FROM flint_webhook_deliveries WHERE merchant_id = @m AND environment = @e AND endpoint_id = @endpoint";
+        var page = NewestFirst.From(pageToken, $"webhook_deliveries|{endpointId}");
         await using var cmd = db.CreateCommand();
         cmd.Parameters.AddWithValue("m", tenant.MerchantId);
         cmd.Parameters.AddWithValue("e", tenant.Environment);
         cmd.Parameters.AddWithValue("endpoint", endpointId);
-        if (cursor is not null)
-        {
-            sql += " AND (created_at, id COLLATE \"C\") < (@after, @after_id COLLATE \"C\")";
-            cmd.Parameters.AddWithValue("after", DateTimeOffset.Parse(cursor.LastSortValue, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AdjustToUniversal));
-            cmd.Parameters.AddWithValue("after_id", cursor.LastId);
-        }
-        cmd.CommandText = sql + $" ORDER BY created_at DESC, id COLLATE \"C\" DESC LIMIT {pageSize + 1}";
+        cmd.CommandText = $"SELECT {Columns} FROM flint_webhook_deliveries WHERE merchant_id = @m AND environment = @e AND endpoint_id = @endpoint"
+            + page.After(cmd) + NewestFirst.OrderAndLimit(pageSize);
         var items = new List<WebhookDeliveryView>();
         await using (var r = await cmd.ExecuteReaderAsync(ct))
         {
             while (await r.ReadAsync(ct)) items.Add(Read(r));
         }
-        string? next = null;
-        if (items.Count > pageSize)
-        {
-            items.RemoveAt(pageSize);
-            var last = items[^1];
-            next = PageToken.Encode(new PageCursor("created_at", "desc", fingerprint,
-                last.CreatedAt.UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture), last.WebhookDeliveryId));
-        }
-        return new Page<WebhookDeliveryView>(items, next);
+        return page.Cut(items, pageSize, d => (d.CreatedAt, d.WebhookDeliveryId));
     }
 
     public async Task<WebhookDeliveryView?> Resend(Tenant tenant, string endpointId, string deliveryId, CancellationToken ct)
