@@ -51,6 +51,8 @@ public sealed class PaymentLinkGrain(
     /// a hold whose session died is free again after it.</summary>
     private static readonly TimeSpan HoldFor = TimeSpan.FromMinutes(10);
     public const long MaxSeats = 1_000_000;
+    /// <summary>How long a visit's session stays open: a buyer paying now, not a cart kept for a day.</summary>
+    private static readonly TimeSpan SessionLifetime = TimeSpan.FromHours(1);
 
     protected override string Kind => PaymentLinkProjection.Kind;
 
@@ -148,7 +150,7 @@ public sealed class PaymentLinkGrain(
             LineItems = lines,
             Currency = State.Currency,
             SuccessUrl = State.RedirectUrl ?? urls.BaseUrl.TrimEnd('/') + "/checkout/" + CheckoutRules.SessionIdPlaceholder,
-            ExpiresAt = now + CheckoutRules.MinLifetime.Add(TimeSpan.FromMinutes(30)),
+            ExpiresAt = now + SessionLifetime,
             Metadata = new() { ["payment_link_id"] = ObjectId },
         }, new LinkSession(ObjectId, State.CollectCustomerEmail, State.Message));
     }
