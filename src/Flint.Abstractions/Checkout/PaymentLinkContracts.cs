@@ -81,8 +81,9 @@ public interface IPaymentLinkGrain : ICatalogObjectGrain<CreatePaymentLinkReques
     /// <summary>A fresh checkout session for a visit (for custom_amount, of the amount the buyer chose); 409
     /// LINK_INACTIVE / LINK_SOLD_OUT when the link takes no more buyers.</summary>
     Task<CheckoutSessionView> OpenSession(long? amountMinor);
-    /// <summary>Holds one of the link's limited completions for a session about to be paid (false: none left).</summary>
-    Task<bool> Claim(string checkoutSessionId);
+    /// <summary>Holds one of the link's limited completions for a session about to pay <paramref name="orderId"/>
+    /// (false: none left).</summary>
+    Task<bool> Claim(string checkoutSessionId, string orderId);
     /// <summary>The session was paid: its hold becomes a completion (idempotent).</summary>
     Task Confirm(string checkoutSessionId);
     /// <summary>The session's payment failed: its hold is given back.</summary>

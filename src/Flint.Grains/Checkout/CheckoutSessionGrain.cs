@@ -285,7 +285,7 @@ public sealed class CheckoutSessionGrain(
         }
         // A link with limited completions holds one for this payment first (exactly N paid under any concurrency).
         var link = State.PaymentLinkId is { } linkId ? GrainFactory.GetGrain<IPaymentLinkGrain>(Tenant.GrainKey(linkId)) : null;
-        if (link is not null && !await link.Claim(ObjectId))
+        if (link is not null && !await link.Claim(ObjectId, State.OrderId))
             throw DomainException.Conflict("LINK_SOLD_OUT", "Sorry, this is sold out.");
         try
         {
@@ -316,8 +316,11 @@ public sealed class CheckoutSessionGrain(
             // Paid from another tab (or by another channel): the session is done.
             return await CompleteIfPaid(await order.Get()) ?? View(State);
         }
-        catch (Exception) when (link is not null && State.Status != CheckoutSessionStatus.Complete)
+        catch (Exception e) when (link is not null && State.Status != CheckoutSessionStatus.Complete
+            && e is DomainException or FlintException { Code: not "PAYMENT_IN_PROGRESS" })
         {
+            // Refused or declined: nothing was charged, so the seat goes back at once. A failure whose outcome is not
+            // known (a silo died, a timeout) keeps the hold: once it lapses, the link settles it by the order.
             await link.Release(ObjectId);
             throw;
         }

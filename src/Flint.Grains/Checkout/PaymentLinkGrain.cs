@@ -33,6 +33,8 @@ public sealed class PaymentLinkState : CatalogObjectState
     [Id(13)] public string? Message { get; set; }
     [Id(14)] public bool CollectCustomerEmail { get; set; }
     [Id(15)] public string Url { get; set; } = "";
+    /// <summary>The order each holding session pays, so a hold whose session died can be settled by its order.</summary>
+    [Id(16)] public Dictionary<string, string> HoldOrders { get; set; } = [];
 }
 
 /// <summary>
@@ -48,7 +50,7 @@ public sealed class PaymentLinkGrain(
     PublicUrls urls) : CatalogGrain<PaymentLinkState, PaymentLinkView>(store, copier, clock), IPaymentLinkGrain
 {
     /// <summary>How long a session may hold a completion while it is paid (a charge with retries takes far less);
-    /// a hold whose session died is free again after it.</summary>
+    /// after it, a hold is settled by its order (<see cref="SettleLapsedHolds"/>).</summary>
     private static readonly TimeSpan HoldFor = TimeSpan.FromMinutes(10);
     public const long MaxSeats = 1_000_000;
     /// <summary>How long a visit's session stays open: a buyer paying now, not a cart kept for a day.</summary>
@@ -155,10 +157,12 @@ public sealed class PaymentLinkGrain(
         }, new LinkSession(ObjectId, State.CollectCustomerEmail, State.Message));
     }
 
-    public async Task<bool> Claim(string checkoutSessionId)
+    public async Task<bool> Claim(string checkoutSessionId, string orderId)
     {
         EnsureExists();
         if (State.MaxCompletedSessions is not { } seats || State.Completed.Contains(checkoutSessionId)) return true;
+        await SettleLapsedHolds(checkoutSessionId);
+        if (State.Completed.Contains(checkoutSessionId)) return true;
         var now = Now;
         var live = State.Holds.Where(h => h.Value > now && h.Key != checkoutSessionId).ToList();
         if (State.CompletedSessions + live.Count >= seats) return false;
@@ -166,9 +170,71 @@ public sealed class PaymentLinkGrain(
         await Bookkeeping(s =>
         {
             s.Holds = live.ToDictionary();
+            s.HoldOrders = s.HoldOrders.Where(h => s.Holds.ContainsKey(h.Key)).ToDictionary();
             s.Holds[checkoutSessionId] = now + HoldFor;
+            s.HoldOrders[checkoutSessionId] = orderId;
         });
         return true;
+    }
+
+    /// <summary>
+    /// A hold past its time belongs to a session whose process died while it paid (a charge with its retries takes far
+    /// less). Its order says how that ended, after finishing whatever payment the crash left in flight: paid → the
+    /// completion is counted here (the session's own confirmation, when it is next read, changes nothing); the
+    /// processor cannot say yet → held a while longer; not paid → the seat is free again.
+    /// </summary>
+    private async Task SettleLapsedHolds(string claimant)
+    {
+        var now = Now;
+        var lapsed = State.Holds.Where(h => h.Value <= now && h.Key != claimant).Select(h => h.Key).ToList();
+        if (lapsed.Count == 0) return;
+        List<string> paid = [], unsure = [];
+        foreach (var sessionId in lapsed)
+        {
+            if (!State.HoldOrders.TryGetValue(sessionId, out var orderId)) continue;
+            switch (await Paid(orderId))
+            {
+                case true: paid.Add(sessionId); break;
+                case null: unsure.Add(sessionId); break;
+            }
+        }
+        void Apply(PaymentLinkState s)
+        {
+            foreach (var sessionId in lapsed)
+            {
+                s.Holds.Remove(sessionId);
+                if (!unsure.Contains(sessionId)) s.HoldOrders.Remove(sessionId);
+            }
+            foreach (var sessionId in unsure) s.Holds[sessionId] = now + HoldFor;
+            foreach (var sessionId in paid.Where(id => !s.Completed.Contains(id)))
+            {
+                s.CompletedSessions++;
+                s.Completed.Add(sessionId);
+            }
+        }
+        if (paid.Count > 0) await Save("updated", Apply);
+        else await Bookkeeping(Apply);
+    }
+
+    /// <summary>Whether the order is paid in full once any payment a crash left in flight is settled; null when that
+    /// cannot be known now (the processor does not answer).</summary>
+    private async Task<bool?> Paid(string orderId)
+    {
+        var order = GrainFactory.GetGrain<IOrderGrain>(Tenant.GrainKey(orderId));
+        try
+        {
+            await order.ResumePending();
+            var view = await order.Get();
+            return view.NetAmounts.PaidMoney.Amount > 0 && view.NetAmounts.BalanceMoney.Amount == 0;
+        }
+        catch (FlintException e) when (e.Code == "RESOURCE_NOT_FOUND")
+        {
+            return false;
+        }
+        catch (Exception)
+        {
+            return null;
+        }
     }
 
     public async Task Confirm(string checkoutSessionId)
@@ -178,6 +244,7 @@ public sealed class PaymentLinkGrain(
         await Save("updated", s =>
         {
             s.Holds.Remove(checkoutSessionId);
+            s.HoldOrders.Remove(checkoutSessionId);
             s.CompletedSessions++;
             if (s.MaxCompletedSessions is not null) s.Completed.Add(checkoutSessionId);
         });
@@ -187,7 +254,11 @@ public sealed class PaymentLinkGrain(
     {
         EnsureExists();
         if (!State.Holds.ContainsKey(checkoutSessionId)) return;
-        await Bookkeeping(s => s.Holds.Remove(checkoutSessionId));
+        await Bookkeeping(s =>
+        {
+            s.Holds.Remove(checkoutSessionId);
+            s.HoldOrders.Remove(checkoutSessionId);
+        });
     }
 
     protected override ValueTask<Func<PaymentLinkState, PaymentLinkView>> Viewer() => new(ToView);

@@ -55,6 +55,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             silo.UseInMemoryReminderService();
             silo.AddIncomingGrainCallFilter<DomainErrorCallFilter>();
             silo.Services.AddSingleton<TimeProvider>(Clock);
+            silo.Services.AddSingleton(new Flint.Abstractions.PublicUrls("http://flint.test"));
             // The simulated processor on grain state, as in the host; Stripe is never reached in grain tests
             // (no merchant here configures a key).
             silo.Services.AddSingleton<Flint.Payments.ISimulatedProcessorLedger, Flint.Grains.Payments.GrainSimulatedLedger>();
