@@ -101,12 +101,30 @@ public sealed record CheckoutPage(
     /// <summary>What the paid page says (a payment link's message), if anything.</summary>
     [property: Id(2)] string? CompletionMessage = null,
     /// <summary>The page asks for the buyer's email (a payment link that collects it).</summary>
-    [property: Id(3)] bool RequireEmail = false);
+    [property: Id(3)] bool RequireEmail = false,
+    /// <summary>How the page takes the card.</summary>
+    [property: Id(4)] CardEntry CardEntry = CardEntry.TestCardField,
+    /// <summary>The merchant's Stripe publishable key, for <see cref="CardEntry.StripeElement"/>.</summary>
+    [property: Id(5)] string? StripePublishableKey = null);
+
+/// <summary>How the hosted page takes the buyer's card.</summary>
+[GenerateSerializer, Alias("flint.checkout.card_entry")]
+public enum CardEntry
+{
+    /// <summary>Test mode without Stripe's element: a text field for Stripe's test card numbers and test tokens.</summary>
+    TestCardField,
+    /// <summary>Stripe's card element (Stripe.js, the merchant's publishable key): the card goes to Stripe, the page posts
+    /// only the token Stripe returns.</summary>
+    StripeElement,
+    /// <summary>Live mode without a Stripe secret and publishable key: the page cannot take cards.</summary>
+    Unavailable,
+}
 
 /// <summary>The buyer's pay from the hosted page.</summary>
 [GenerateSerializer, Alias("flint.checkout.page_pay"), Immutable]
 public sealed record CheckoutPagePay(
-    /// <summary>A test token (tok_visa …) or, in test mode, one of Stripe's test card numbers.</summary>
+    /// <summary>A card token (tok_…: from Stripe's card element, or a test token), or, on the test-mode card field,
+    /// one of Stripe's test card numbers.</summary>
     [property: Id(0)] string Card,
     /// <summary>One of the session's tip percentages, or null/empty for none.</summary>
     [property: Id(1)] string? TipPercentage,

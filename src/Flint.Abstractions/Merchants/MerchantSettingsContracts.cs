@@ -18,6 +18,9 @@ public sealed class PaymentSettingsRequest
     /// <summary>A Stripe secret key (sk_test_… / sk_live_…, or rk_…): write-only, never returned or logged.
     /// "" removes it (test mode then uses the simulated processor again).</summary>
     [Id(0)] public string? StripeSecretKey { get; set; }
+    /// <summary>The Stripe publishable key of the same account (pk_test_… / pk_live_…): the hosted checkout page's card
+    /// element uses it. Not a secret; shown by GET /v1/settings. "" removes it.</summary>
+    [Id(1)] public string? StripePublishableKey { get; set; }
 }
 
 [GenerateSerializer, Immutable, Alias("flint.merchants.settings_view")]
@@ -33,6 +36,8 @@ public sealed record MerchantSettingsView
     [Id(5)] public IReadOnlyList<int> SubscriptionRetryAfterDays { get; init; } = [];
     /// <summary>cancel | mark_unpaid</summary>
     [Id(6)] public string SubscriptionRetriesExhausted { get; init; } = "cancel";
+    /// <summary>The Stripe publishable key the hosted checkout page's card element uses.</summary>
+    [Id(7)] public string? StripePublishableKey { get; init; }
 }
 
 /// <summary>Per merchant+environment settings (key: <c>tenant.GrainKey(IMerchantSettingsGrain.Key)</c>).</summary>

@@ -32,6 +32,12 @@ public static class CheckoutPages
             ctx.Response.Headers.CacheControl = "public, max-age=3600";
             return Results.Text(Css, "text/css; charset=utf-8");
         });
+        g.MapGet("/assets/stripe-card.js", (HttpContext ctx) =>
+        {
+            ctx.Response.Headers.CacheControl = "public, max-age=3600";
+            ctx.Response.Headers.XContentTypeOptions = "nosniff";
+            return Results.Text(StripeCardScript, "text/javascript; charset=utf-8");
+        });
         g.MapGet("/{id}", async (HttpContext ctx, string id) =>
             await WithSession(ctx, id, async session => Page(ctx, await session.Page(), null, 200)));
         g.MapPost("/{id}/coupon", async (HttpContext ctx, string id, IAntiforgery antiforgery, ICouponCodeIndex coupons) =>
@@ -172,7 +178,8 @@ public static class CheckoutPages
     {
         var s = page.Session;
         var o = page.Order;
-        Secure(ctx, s);
+        var stripe = page.CardEntry == CardEntry.StripeElement && s.Status == "open";
+        Secure(ctx, s, stripe);
         if (s.Status == "expired") return Message(ctx, "This checkout has expired", "Ask the seller for a new link.", 410, s.CancelUrl);
         if (s.Status == "complete")
             return page.CompletionMessage is { } said
@@ -199,7 +206,13 @@ public static class CheckoutPages
         {
             b.Append($"""<form method="post" action="/checkout/{E(s.CheckoutSessionId)}/coupon" class="inline">{csrf}<label for="coupon_code">Coupon code</label><input id="coupon_code" name="coupon_code" autocomplete="off" maxlength="64"><button type="submit">Apply</button></form>""");
         }
-        b.Append($"""<form method="post" action="/checkout/{E(s.CheckoutSessionId)}/pay">{csrf}""");
+        if (page.CardEntry == CardEntry.Unavailable)
+        {
+            b.Append("""<p class="error" role="alert" id="error">This shop does not take card payments online yet.</p>""");
+            if (s.CancelUrl is not null) b.Append($"""<p><a href="{E(CheckoutRules.Landing(s.CancelUrl, s.CheckoutSessionId))}">Back to the shop</a></p>""");
+            return Document(ctx, "Checkout", b.ToString(), status);
+        }
+        b.Append($"""<form method="post" action="/checkout/{E(s.CheckoutSessionId)}/pay" id="pay-form">{csrf}""");
         b.Append($"""<input type="hidden" name="attempt" value="{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12))}">""");
         if (s.CollectTip.Count > 0)
         {
@@ -209,9 +222,22 @@ public static class CheckoutPages
             b.Append("</fieldset>");
         }
         b.Append($"""<label for="email">Email for the receipt</label><input id="email" name="email" type="email" autocomplete="email" maxlength="254" value="{E(s.CustomerEmail ?? "")}"{(page.RequireEmail ? " required" : "")}>""");
-        b.Append("""<label for="card">Card</label><input id="card" name="card" required autocomplete="cc-number" maxlength="64" aria-describedby="card-hint">""");
-        b.Append("""<p id="card-hint" class="hint">Test mode: 4242 4242 4242 4242 pays, 4000 0000 0000 0002 is declined (or a test token such as tok_visa).</p>""");
+        if (stripe)
+        {
+            // Stripe's card element: the card goes from the buyer's browser to Stripe; this form posts only the token.
+            b.Append("""<span class="label" id="card-label">Card</span>""");
+            b.Append($"""<div id="card-element" class="card-element" role="group" aria-labelledby="card-label" data-stripe-key="{E(page.StripePublishableKey!)}"></div>""");
+            b.Append("""<p id="card-error" class="hint" role="alert"></p>""");
+            b.Append("""<noscript><p class="error">Card entry needs JavaScript: enable it for this page and reload.</p></noscript>""");
+            b.Append("""<input type="hidden" name="card" value="">""");
+        }
+        else
+        {
+            b.Append("""<label for="card">Card</label><input id="card" name="card" required autocomplete="cc-number" maxlength="64" aria-describedby="card-hint">""");
+            b.Append("""<p id="card-hint" class="hint">Test mode: 4242 4242 4242 4242 pays, 4000 0000 0000 0002 is declined (or a test token such as tok_visa).</p>""");
+        }
         b.Append($"""<button type="submit" id="pay">Pay {E(due.ToString())}</button></form>""");
+        if (stripe) b.Append($"""<script src="{StripeJs}"></script><script src="/checkout/assets/stripe-card.js"></script>""");
         if (s.CancelUrl is not null) b.Append($"""<p><a href="{E(CheckoutRules.Landing(s.CancelUrl, s.CheckoutSessionId))}">Back to the shop</a></p>""");
         return Document(ctx, "Checkout", b.ToString(), status);
     }
@@ -234,12 +260,16 @@ public static class CheckoutPages
     }
 
     /// <summary>Headers of every checkout page: nothing runs, nothing is framed or cached, and forms post only here
-    /// (and, after a payment, redirect to the session's success URL).</summary>
-    private static void Secure(HttpContext ctx, CheckoutSessionView? s)
+    /// (and, after a payment, redirect to the session's success URL). A page with Stripe's card element also runs this
+    /// origin's script and Stripe.js, and lets Stripe's frames and API in — what Stripe documents for Stripe.js.</summary>
+    private static void Secure(HttpContext ctx, CheckoutSessionView? s, bool stripe = false)
     {
         var formTargets = "'self'" + (s is null ? "" : " " + Origin(s.SuccessUrl) + (s.CancelUrl is null ? "" : " " + Origin(s.CancelUrl)));
+        var scripts = stripe
+            ? "; script-src 'self' https://js.stripe.com https://*.js.stripe.com; frame-src https://js.stripe.com https://*.js.stripe.com https://hooks.stripe.com; connect-src https://api.stripe.com"
+            : "";
         ctx.Response.Headers.ContentSecurityPolicy =
-            $"default-src 'none'; style-src 'self'; img-src 'self'; form-action {formTargets}; base-uri 'none'; frame-ancestors 'none'";
+            $"default-src 'none'; style-src 'self'; img-src 'self'{(stripe ? " https://*.stripe.com" : "")}{scripts}; form-action {formTargets}; base-uri 'none'; frame-ancestors 'none'";
         ctx.Response.Headers.XContentTypeOptions = "nosniff";
         ctx.Response.Headers["Referrer-Policy"] = "no-referrer";
         ctx.Response.Headers.CacheControl = "no-store";
@@ -250,6 +280,50 @@ public static class CheckoutPages
 
     private static string E(string s) => Html.Encode(s);
 
+    /// <summary>Stripe.js, always loaded from Stripe (as Stripe requires).</summary>
+    private const string StripeJs = "https://js.stripe.com/v3/";
+
+    /// <summary>The card element's few lines: mount Stripe's card element with the merchant's publishable key; on pay,
+    /// ask Stripe for a token and post the form with it (the card itself never reaches Flint). Stripe's messages
+    /// (an incomplete number, a failed token) appear in the alert region under the field.</summary>
+    private const string StripeCardScript = """
+        (function () {
+          'use strict';
+          var form = document.getElementById('pay-form');
+          var mount = document.getElementById('card-element');
+          var message = document.getElementById('card-error');
+          var button = document.getElementById('pay');
+          if (!form || !mount || !message || !button) return;
+          if (typeof window.Stripe !== 'function') {
+            message.textContent = 'The card form could not be loaded. Check your connection and reload the page.';
+            button.disabled = true;
+            return;
+          }
+          var stripe = window.Stripe(mount.getAttribute('data-stripe-key'));
+          var card = stripe.elements().create('card');
+          card.mount(mount);
+          card.on('change', function (event) { message.textContent = event.error ? event.error.message : ''; });
+          var sending = false;
+          form.addEventListener('submit', function (event) {
+            event.preventDefault();
+            if (sending) return;
+            sending = true;
+            button.disabled = true;
+            stripe.createToken(card).then(function (result) {
+              if (result.error) {
+                message.textContent = result.error.message;
+                sending = false;
+                button.disabled = false;
+                card.focus();
+                return;
+              }
+              form.elements.card.value = result.token.id;
+              form.submit();
+            });
+          });
+        })();
+        """;
+
     // Readable at 360 px, contrast ≥ 4.5:1, a visible focus ring.
     private const string Css = """
         *{box-sizing:border-box}body{margin:0;font:16px/1.5 system-ui,sans-serif;color:#1a1a1a;background:#f6f6f4}
@@ -258,7 +332,7 @@ public static class CheckoutPages
         th,td{padding:.4rem;border-bottom:1px solid #ccc;text-align:left}.n{text-align:right}
         .sums{display:grid;grid-template-columns:1fr auto;gap:.2rem 1rem}.sums dt{margin:0}.sums dd{margin:0;text-align:right}
         form{display:flex;flex-direction:column;gap:.5rem;margin:1rem 0}form.inline{flex-direction:row;flex-wrap:wrap;align-items:end}
-        label{font-weight:600}fieldset{border:1px solid #999;padding:.5rem}fieldset label{display:block;font-weight:400}
+        label,.label{font-weight:600}.card-element{padding:.6rem .5rem;border:1px solid #555;border-radius:4px;background:#fff}fieldset{border:1px solid #999;padding:.5rem}fieldset label{display:block;font-weight:400}
         input{font:inherit;padding:.5rem;border:1px solid #555;border-radius:4px;min-width:0}
         button{font:inherit;padding:.6rem 1rem;border:0;border-radius:4px;background:#1d4ed8;color:#fff;cursor:pointer}
         :focus-visible{outline:3px solid #b45309;outline-offset:2px}.hint{font-size:.875rem;color:#444;margin:0}

@@ -71,7 +71,7 @@ public static class PaymentEndpoints
             var body = await JsonBody.Read<PaymentSettingsRequest>(ctx);
             return Responses.Ok(ctx, await grains.Grain<IMerchantSettingsGrain>(ctx, IMerchantSettingsGrain.Key).UpdatePayments(body));
         }).Doc<PaymentSettingsRequest, MerchantSettingsView>().WithTags("Settings")
-          .WithSummary("Configure the Stripe secret key (write-only: never returned). \"\" removes it.");
+          .WithSummary("Configure Stripe: the secret key (write-only: never returned) and the publishable key (the hosted page's card element). \"\" removes one.");
     }
 
     private static QueryParam[] ListParams(params string[] statuses) =>

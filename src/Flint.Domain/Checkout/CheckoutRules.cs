@@ -1,9 +1,10 @@
+using System.Text.RegularExpressions;
 using Flint.Domain.Orders;
 
 namespace Flint.Domain.Checkout;
 
 /// <summary>The rules of a hosted checkout session that are arithmetic or plain validation, in one place.</summary>
-public static class CheckoutRules
+public static partial class CheckoutRules
 {
     public static readonly TimeSpan MinLifetime = TimeSpan.FromMinutes(30);
     public static readonly TimeSpan MaxLifetime = TimeSpan.FromHours(24);
@@ -66,6 +67,13 @@ public static class CheckoutRules
             _ => card.Trim(),
         };
     }
+
+    /// <summary>Whether <paramref name="value"/> has the shape of a card token (tok_…, as Stripe.js and Stripe's test
+    /// tokens give): what the page's card element posts, never a card number.</summary>
+    public static bool IsCardToken(string value) => CardToken().IsMatch(value);
+
+    [GeneratedRegex("^tok_[A-Za-z0-9_]{1,60}$")]
+    private static partial Regex CardToken();
 
     /// <summary>An amount the buyer typed in major units ("12.50", "1000" for JPY) as minor units of
     /// <paramref name="currency"/>; null when it is not a plain positive amount with at most the currency's decimals.</summary>

@@ -1,6 +1,7 @@
 using Flint.Abstractions;
 using Flint.Abstractions.Checkout;
 using Flint.Abstractions.Inventory;
+using Flint.Abstractions.Merchants;
 using Flint.Abstractions.Orders;
 using Flint.Abstractions.Payments;
 using Flint.Domain;
@@ -244,7 +245,22 @@ public sealed class CheckoutSessionGrain(
         var order = await Order().Get();
         if (State.Status == CheckoutSessionStatus.Open && order.NetAmounts.BalanceMoney.Amount == 0 && order.NetAmounts.PaidMoney.Amount > 0)
             await CompleteIfPaid(order);
-        return new CheckoutPage(View(State), order, State.CompletionMessage, State.RequireEmail);
+        return await PageOf(order);
+    }
+
+    private async Task<CheckoutPage> PageOf(OrderView order)
+    {
+        var (entry, key) = await CardEntryOf();
+        return new CheckoutPage(View(State), order, State.CompletionMessage, State.RequireEmail, entry, key);
+    }
+
+    /// <summary>How the page takes cards: Stripe's card element when the merchant's payments go through Stripe and its
+    /// publishable key is set; otherwise the test card field in test mode; in live mode, not at all.</summary>
+    private async Task<(CardEntry Entry, string? PublishableKey)> CardEntryOf()
+    {
+        var settings = await GrainFactory.GetGrain<IMerchantSettingsGrain>(Tenant.GrainKey(IMerchantSettingsGrain.Key)).Get();
+        if (settings is { PaymentProcessor: "stripe", StripePublishableKey: { } key }) return (CardEntry.StripeElement, key);
+        return (Tenant.Environment == Tenant.Test ? CardEntry.TestCardField : CardEntry.Unavailable, null);
     }
 
     public async Task<CheckoutPage> ApplyCoupon(string couponId)
@@ -259,7 +275,7 @@ public sealed class CheckoutSessionGrain(
             s.UpdatedAt = Now;
             return 0;
         });
-        return new CheckoutPage(View(State), order, State.CompletionMessage, State.RequireEmail);
+        return await PageOf(order);
     }
 
     public async Task<CheckoutSessionView> Pay(CheckoutPagePay pay)
@@ -268,6 +284,13 @@ public sealed class CheckoutSessionGrain(
         if (State.Status == CheckoutSessionStatus.Complete) return View(State);
         await EnsureOpen();
         if (pay.Card.Length is 0 or > 64) throw DomainException.Invalid("INVALID_FIELD", "Enter a card.", "card");
+        var token = (await CardEntryOf()).Entry switch
+        {
+            CardEntry.TestCardField => CheckoutRules.TestToken(pay.Card),
+            CardEntry.StripeElement when CheckoutRules.IsCardToken(pay.Card.Trim()) => pay.Card.Trim(),
+            CardEntry.StripeElement => throw DomainException.Invalid("INVALID_FIELD", "Enter your card.", "card"),
+            _ => throw DomainException.Conflict("PAYMENTS_NOT_CONFIGURED", "This shop does not take card payments online yet."),
+        };
         if (pay.AttemptKey.Length is 0 or > 64) throw DomainException.Invalid("INVALID_FIELD", "The form is incomplete; reload the page.", "attempt");
         var email = string.IsNullOrWhiteSpace(pay.Email) ? State.CustomerEmail : pay.Email.Trim();
         if (email is not null) Validation.RequireLength(email, "email", 3, 254);
@@ -291,7 +314,7 @@ public sealed class CheckoutSessionGrain(
         {
             var request = new PayOrderRequest
             {
-                PaymentSourceTokens = [Tenant.Environment == Tenant.Test ? CheckoutRules.TestToken(pay.Card) : pay.Card.Trim()],
+                PaymentSourceTokens = [token],
                 TipMoney = tip,
                 BuyerEmail = email,
                 Source = "checkout",

@@ -17,6 +17,7 @@ public sealed class MerchantSettingsState : ObjectState
     /// <summary>Null until the merchant sets them: <see cref="DunningSchedule.Default"/> applies.</summary>
     [Id(3)] public List<int>? SubscriptionRetryAfterDays { get; set; }
     [Id(4)] public RetriesExhaustedAction? SubscriptionRetriesExhausted { get; set; }
+    [Id(5)] public string? StripePublishableKey { get; set; }
 }
 
 /// <summary>A merchant's settings in one environment. Defaults apply until the first change.</summary>
@@ -53,23 +54,28 @@ public sealed class MerchantSettingsGrain(
 
     public async Task<MerchantSettingsView> UpdatePayments(PaymentSettingsRequest request)
     {
-        if (request.StripeSecretKey is null) throw CatalogInput.NoFields();
-        var key = request.StripeSecretKey;
-        if (key.Length > 0)
-        {
-            var prefix = Tenant.Environment == Tenant.Live ? "sk_live_" : "sk_test_";
-            var restricted = Tenant.Environment == Tenant.Live ? "rk_live_" : "rk_test_";
-            if (key.Length is < 12 or > 255 || !(key.StartsWith(prefix, StringComparison.Ordinal) || key.StartsWith(restricted, StringComparison.Ordinal)) || key.Any(char.IsWhiteSpace))
-                throw DomainException.Invalid("INVALID_STRIPE_KEY", $"Expected a Stripe {Tenant.Environment} secret key ({prefix}…).", "stripe_secret_key");
-        }
+        if (request.StripeSecretKey is null && request.StripePublishableKey is null) throw CatalogInput.NoFields();
+        var live = Tenant.Environment == Tenant.Live;
+        var secret = StripeKey(request.StripeSecretKey, "stripe_secret_key", "secret", live ? ["sk_live_", "rk_live_"] : ["sk_test_", "rk_test_"]);
+        var publishable = StripeKey(request.StripePublishableKey, "stripe_publishable_key", "publishable", live ? ["pk_live_"] : ["pk_test_"]);
         return await Change(draft =>
         {
-            draft.StripeSecretKey = key.Length == 0 ? null : key;
+            if (secret is not null) draft.StripeSecretKey = secret.Length == 0 ? null : secret;
+            if (publishable is not null) draft.StripePublishableKey = publishable.Length == 0 ? null : publishable;
             draft.UpdatedAt = Now;
             var v = View(draft);
             Record(draft, "settings.updated", v);
             return v;
         });
+    }
+
+    /// <summary>A Stripe key of this environment's kind ("" removes it; null leaves it as it is).</summary>
+    private string? StripeKey(string? key, string field, string kind, string[] prefixes)
+    {
+        if (string.IsNullOrEmpty(key)) return key;
+        if (key.Length is < 12 or > 255 || !prefixes.Any(p => key.StartsWith(p, StringComparison.Ordinal)) || key.Any(char.IsWhiteSpace))
+            throw DomainException.Invalid("INVALID_STRIPE_KEY", $"Expected a Stripe {Tenant.Environment} {kind} key ({prefixes[0]}…).", field);
+        return key;
     }
 
     public Task<string?> StripeSecretKey() => Task.FromResult(State.StripeSecretKey);
@@ -83,6 +89,7 @@ public sealed class MerchantSettingsGrain(
         Version = s.Version,
         PaymentProcessor = s.StripeSecretKey is not null ? "stripe" : Tenant.Environment == Tenant.Test ? "simulated" : "none",
         StripeKeyLast4 = s.StripeSecretKey?[^4..],
+        StripePublishableKey = s.StripePublishableKey,
         SubscriptionRetryAfterDays = Dunning(s).RetryAfterDays,
         SubscriptionRetriesExhausted = SnakeCase.ToSnake(Dunning(s).WhenExhausted),
     };

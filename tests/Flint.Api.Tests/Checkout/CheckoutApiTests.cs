@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.RegularExpressions;
 using Flint.Api.Tests.Infrastructure;
 using Flint.Api.Tests.Orders;
 using Flint.Api.Tests.Payments;
@@ -195,24 +194,8 @@ public sealed partial class CheckoutApiTests(ApiFixture f)
         return r.Data.Str("checkout_session_id");
     }
 
-    /// <summary>A client like a browser without JavaScript: keeps cookies, does not follow redirects.</summary>
-    private HttpClient Browser() => new(new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false, UseCookies = true })
-    {
-        BaseAddress = f.Host.BaseAddress,
-    };
+    private HttpClient Browser() => CheckoutForms.Browser(f.Host.BaseAddress);
 
-    /// <summary>Posts the page's form at <paramref name="action"/>: its hidden fields (antiforgery token, attempt) and
-    /// <paramref name="fields"/>.</summary>
-    private static Task<HttpResponseMessage> Submit(HttpClient browser, string html, string action, Dictionary<string, string> fields)
-    {
-        var form = Regex.Match(html, $"<form method=\"post\" action=\"{Regex.Escape(action)}\"[^>]*>(.*?)</form>", RegexOptions.Singleline);
-        Assert.True(form.Success, $"no form posting to {action}");
-        var values = new Dictionary<string, string>();
-        foreach (Match m in Hidden().Matches(form.Groups[1].Value)) values[m.Groups[1].Value] = WebUtility.HtmlDecode(m.Groups[2].Value);
-        foreach (var (k, v) in fields) values[k] = v;
-        return browser.PostAsync(action, new FormUrlEncodedContent(values));
-    }
-
-    [GeneratedRegex("<input type=\"hidden\" name=\"([^\"]+)\" value=\"([^\"]*)\">")]
-    private static partial Regex Hidden();
+    private static Task<HttpResponseMessage> Submit(HttpClient browser, string html, string action, Dictionary<string, string> fields) =>
+        CheckoutForms.Submit(browser, html, action, fields);
 }
