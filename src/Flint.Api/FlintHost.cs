@@ -1,5 +1,6 @@
 using System.Net;
 using Flint.Abstractions;
+using Flint.Api.Apps;
 using Flint.Api.Catalog;
 using Flint.Api.Checkout;
 using Flint.Api.Coupons;
@@ -78,7 +79,7 @@ public static class FlintHost
             doc.Info.Title = "Flint API";
             doc.Info.Description = "One commerce API where the order is the source of truth. Authenticate with 'Authorization: Bearer sk_test_…'.";
             return Task.CompletedTask;
-        }).AddFlintSchemaRules());
+        }).AddFlintSchemaRules().AddFlintSecurity());
         builder.Services.AddHostedService<PendingPaymentSweeper>();
         builder.Services.AddHostedService<WebhookDispatcher>();
         // The hosted checkout page: where its links point, and its forms' antiforgery tokens (a cookie of its own).
@@ -129,6 +130,7 @@ public static class FlintHost
         });
         app.UseOpsAuthorization();
         app.UseFlintAuthentication();
+        app.UseFlintScopes();
         // After authentication (the partition is the API key), before idempotency (a 429 is never stored as a replay).
         app.UseRateLimiter();
         app.UseQueryStringChecks();
@@ -142,9 +144,11 @@ public static class FlintHost
         app.MapFlintMetrics();
         app.MapCheckoutPages();
         app.MapPaymentLinkPages();
+        app.MapOAuthEndpoints();
 
         var v1 = app.MapGroup("/v1");
         v1.MapMerchantEndpoints();
+        v1.MapPartnerAppEndpoints();
         v1.MapProductEndpoints();
         v1.MapBundleEndpoints();
         v1.MapModifierSetEndpoints();

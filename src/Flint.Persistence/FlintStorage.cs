@@ -94,7 +94,7 @@ public static class FlintStorage
         services.AddSingleton<IEventLog, EventLog>();
         services.AddSingleton<IPaymentIndex, PaymentIndex>();
         services.AddSingleton<IInvoiceIndex, InvoiceIndex>();
-        services.AddSingleton<Flint.Persistence.Checkout.ICheckoutSessionIndex, Flint.Persistence.Checkout.CheckoutSessionIndex>();
+        services.AddSingleton<Flint.Persistence.Lists.IObjectTenants, Flint.Persistence.Lists.ObjectTenants>();
         services.AddSingleton<Flint.Persistence.Webhooks.IWebhookDeliveries, Flint.Persistence.Webhooks.WebhookDeliveries>();
         services.AddSingleton<IPendingPayments, PendingPayments>();
         services.AddSingleton<IMerchantDirectory, MerchantDirectory>();

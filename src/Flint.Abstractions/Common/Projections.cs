@@ -119,7 +119,7 @@ public static class WebhookEndpointProjection
 }
 
 /// <summary>Checkout sessions: the doc is the <see cref="Checkout.CheckoutSessionView"/>; the hosted page finds a
-/// session's tenant by its id alone (flint_objects_checkout_session_idx, deploy/sql/017_checkout.sql).</summary>
+/// session's tenant by its id alone (IObjectTenants; flint_objects_checkout_session_idx, deploy/sql/017_checkout.sql).</summary>
 public static class CheckoutSessionProjection
 {
     public const string Kind = "checkout_session";
@@ -128,6 +128,18 @@ public static class CheckoutSessionProjection
 public static class PaymentLinkProjection
 {
     public const string Kind = "payment_link";
+}
+
+/// <summary>Partner apps: /oauth/authorize finds an app's tenant by its id (the client_id) alone.</summary>
+public static class PartnerAppProjection
+{
+    public const string Kind = "partner_app";
+}
+
+/// <summary>Installations: the doc is the <see cref="Apps.InstallationView"/>; status installed | uninstalled.</summary>
+public static class InstallationProjection
+{
+    public const string Kind = "installation";
 }
 
 public static class CustomerProjection

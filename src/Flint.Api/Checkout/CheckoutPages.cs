@@ -8,7 +8,7 @@ using Flint.Abstractions.Orders;
 using Flint.Domain;
 using Flint.Domain.Checkout;
 using Flint.Domain.Coupons;
-using Flint.Persistence.Checkout;
+using Flint.Persistence.Lists;
 using Microsoft.AspNetCore.Antiforgery;
 
 namespace Flint.Api.Checkout;
@@ -144,7 +144,7 @@ public static class CheckoutPages
     {
         Secure(ctx, null);
         if (!FlintId.IsValid(id, IdPrefix.PaymentLink)) return Message(ctx, "No such link", "Check the link you were given.", 404);
-        var tenant = await ctx.RequestServices.GetRequiredService<ICheckoutSessionIndex>().TenantOfPaymentLink(id, ctx.RequestAborted);
+        var tenant = await ctx.RequestServices.GetRequiredService<IObjectTenants>().TenantOf(PaymentLinkProjection.Kind, id, ctx.RequestAborted);
         if (tenant is null) return Message(ctx, "No such link", "Check the link you were given.", 404);
         return await handle(ctx.RequestServices.GetRequiredService<IGrainFactory>().GetGrain<IPaymentLinkGrain>(tenant.GrainKey(id)));
     }
@@ -154,7 +154,7 @@ public static class CheckoutPages
     {
         Secure(ctx, null);
         if (!FlintId.IsValid(id, IdPrefix.CheckoutSession)) return Message(ctx, "No such checkout", "Check the link you were given.", 404);
-        var tenant = await ctx.RequestServices.GetRequiredService<ICheckoutSessionIndex>().TenantOf(id, ctx.RequestAborted);
+        var tenant = await ctx.RequestServices.GetRequiredService<IObjectTenants>().TenantOf(CheckoutSessionProjection.Kind, id, ctx.RequestAborted);
         if (tenant is null) return Message(ctx, "No such checkout", "Check the link you were given.", 404);
         ctx.Items["checkout_tenant"] = tenant;
         var grain = ctx.RequestServices.GetRequiredService<IGrainFactory>().GetGrain<ICheckoutSessionGrain>(tenant.GrainKey(id));

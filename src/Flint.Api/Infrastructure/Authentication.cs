@@ -1,15 +1,23 @@
 using System.Security.Cryptography;
 using System.Text;
 using Flint.Abstractions;
+using Flint.Abstractions.Apps;
 using Flint.Api.Merchants;
+using Flint.Domain.Apps;
 
 namespace Flint.Api.Infrastructure;
 
-/// <summary>Bearer secret keys for /v1, the operator's admin token for the bootstrap endpoint.</summary>
+/// <summary>
+/// Who calls /v1 — every caller resolves to a principal: a tenant (merchant and environment), an actor for audit trails,
+/// and the scopes it may use (null: all of them). The merchant's secret keys (all scopes), a partner app's access token
+/// (the scopes the merchant granted, checked by <see cref="Apps.EndpointScopes"/>), and the operator's admin token for
+/// the bootstrap endpoint.
+/// </summary>
 public static class Authentication
 {
     private const string TenantKey = "flint.tenant";
     private const string ActorKey = "flint.actor";
+    private const string ScopesKey = "flint.scopes";
     public const string AdminScope = "admin";
 
     public static Tenant TenantOf(HttpContext ctx) =>
@@ -38,6 +46,12 @@ public static class Authentication
         }
         if (bearer is null)
             throw ApiException.Unauthenticated("UNAUTHENTICATED", "Send your secret key as 'Authorization: Bearer sk_…'.");
+        if (AppCredential.LooksLikeAccessToken(bearer))
+        {
+            await AuthenticateApp(ctx, bearer);
+            await next(ctx);
+            return;
+        }
         var store = ctx.RequestServices.GetRequiredService<MerchantStore>();
         var (outcome, tenant, keyId) = await store.Authenticate(bearer, ctx.RequestAborted);
         switch (outcome)
@@ -51,6 +65,24 @@ public static class Authentication
         ctx.Items[ActorKey] = $"api_key:{keyId}";
         await next(ctx);
     });
+
+    /// <summary>A partner app's access token: valid only while its installation says so (asked on every call, so an
+    /// uninstall or a revocation holds at once on every silo).</summary>
+    private static async Task AuthenticateApp(HttpContext ctx, string bearer)
+    {
+        var token = AppCredential.Parse(bearer, AppCredentialKind.AccessToken)
+            ?? throw ApiException.Unauthenticated("UNAUTHENTICATED", "Unknown access token.");
+        var tenant = new Tenant(token.MerchantId, token.Environment);
+        var installation = ctx.RequestServices.GetRequiredService<IGrainFactory>().GetGrain<IInstallationGrain>(tenant.GrainKey(token.InstallationId));
+        var access = await installation.Authenticate(token.Hash)
+            ?? throw ApiException.Unauthenticated("UNAUTHENTICATED", "This access token is expired, revoked or unknown (refresh it, or install the app again).");
+        ctx.Items[TenantKey] = tenant;
+        ctx.Items[ActorKey] = $"app:{access.PartnerAppId}";
+        ctx.Items[ScopesKey] = access.Scopes;
+    }
+
+    /// <summary>The scopes the caller may use; null for the merchant's own keys (all of them).</summary>
+    public static IReadOnlyList<string>? ScopesOf(HttpContext ctx) => ctx.Items[ScopesKey] as IReadOnlyList<string>;
 
     /// <summary>Who made the change, for audit trails such as inventory history.</summary>
     public static string? ActorOf(HttpContext ctx) => ctx.Items[ActorKey] as string;

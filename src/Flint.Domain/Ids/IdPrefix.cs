@@ -29,4 +29,8 @@ public static class IdPrefix
     public const string WebhookEndpoint = "we";
     public const string CheckoutSession = "cs";
     public const string PaymentLink = "plink";
+    /// <summary>A partner app; its id is its OAuth client_id.</summary>
+    public const string PartnerApp = "app";
+    /// <summary>One app installed on one merchant's environment.</summary>
+    public const string Installation = "inst";
 }

@@ -137,10 +137,11 @@ public sealed partial class WebhookEndpointGrain(
     [GeneratedRegex("^[a-z][a-z_]*(\\.[a-z_]+)+$")]
     private static partial Regex EventType();
 
-    private static List<string> Events(List<string> values)
+    /// <summary>Event types as an endpoint (or an app's webhook) takes them: at least one, each like order.paid, or "*".</summary>
+    internal static List<string> Events(List<string> values, string param = "enabled_events")
     {
-        if (values.Count == 0) throw DomainException.Invalid("INVALID_FIELD", "enabled_events needs at least one event type, or \"*\".", "enabled_events");
-        return CatalogInput.DistinctValues(values, "enabled_events", MaxEvents, "event types", (v, p) => v is not null && (v == "*" || (v.Length <= 100 && EventType().IsMatch(v)))
+        if (values.Count == 0) throw DomainException.Invalid("INVALID_FIELD", $"{param} needs at least one event type, or \"*\".", param);
+        return CatalogInput.DistinctValues(values, param, MaxEvents, "event types", (v, p) => v is not null && (v == "*" || (v.Length <= 100 && EventType().IsMatch(v)))
             ? v
             : throw DomainException.Invalid("INVALID_FIELD", "An event type looks like order.paid; \"*\" is every event.", p));
     }

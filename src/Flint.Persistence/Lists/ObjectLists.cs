@@ -16,6 +16,8 @@ public interface IObjectLists
     Task<Page<JsonObject>> WebhookEndpoints(Tenant tenant, CatalogListFilter filter, ListWindow window, CancellationToken ct);
     Task<Page<JsonObject>> CheckoutSessions(Tenant tenant, string? status, ListWindow window, CancellationToken ct);
     Task<Page<JsonObject>> PaymentLinks(Tenant tenant, CatalogListFilter filter, ListWindow window, CancellationToken ct);
+    Task<Page<JsonObject>> PartnerApps(Tenant tenant, CatalogListFilter filter, ListWindow window, CancellationToken ct);
+    Task<Page<JsonObject>> Installations(Tenant tenant, string? status, ListWindow window, CancellationToken ct);
     Task<Page<JsonObject>> Customers(Tenant tenant, CustomerListFilter filter, ListWindow window, CancellationToken ct);
     Task<Page<JsonObject>> Orders(Tenant tenant, OrderListFilter filter, ListWindow window, CancellationToken ct);
     Task<Page<JsonObject>> Payments(Tenant tenant, PaymentListFilter filter, ListWindow window, CancellationToken ct);
@@ -70,9 +72,18 @@ internal sealed class ObjectLists(NpgsqlDataSource db) : IObjectLists
     public Task<Page<JsonObject>> PaymentLinks(Tenant tenant, CatalogListFilter filter, ListWindow window, CancellationToken ct) =>
         new ProjectionPage(tenant, PaymentLinkProjection.Kind, window).Search(filter.Search).Status(filter.Status).Run(db, ct);
 
-    public Task<Page<JsonObject>> CheckoutSessions(Tenant tenant, string? status, ListWindow window, CancellationToken ct)
+    public Task<Page<JsonObject>> PartnerApps(Tenant tenant, CatalogListFilter filter, ListWindow window, CancellationToken ct) =>
+        new ProjectionPage(tenant, PartnerAppProjection.Kind, window).Search(filter.Search).Status(filter.Status).Run(db, ct);
+
+    public Task<Page<JsonObject>> CheckoutSessions(Tenant tenant, string? status, ListWindow window, CancellationToken ct) =>
+        ByStatus(tenant, CheckoutSessionProjection.Kind, status, window, ct);
+
+    public Task<Page<JsonObject>> Installations(Tenant tenant, string? status, ListWindow window, CancellationToken ct) =>
+        ByStatus(tenant, InstallationProjection.Kind, status, window, ct);
+
+    private Task<Page<JsonObject>> ByStatus(Tenant tenant, string kind, string? status, ListWindow window, CancellationToken ct)
     {
-        var q = new ProjectionPage(tenant, CheckoutSessionProjection.Kind, window);
+        var q = new ProjectionPage(tenant, kind, window);
         if (status is not null) q.Where("o.status = @status", new NpgsqlParameter("status", status));
         return q.Run(db, ct);
     }
