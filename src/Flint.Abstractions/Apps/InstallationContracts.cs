@@ -56,6 +56,15 @@ public sealed record TokenRefusal([property: Id(0)] string Error, [property: Id(
 [GenerateSerializer, Alias("flint.apps.token_answer"), Immutable]
 public sealed record TokenAnswer([property: Id(0)] TokenGrant? Grant, [property: Id(1)] TokenRefusal? Refusal);
 
+public static class Installations
+{
+    /// <summary>The installation id of <paramref name="appId"/> in <paramref name="tenant"/>: the same for every install of
+    /// the app there (installing again is the same installation). Not a secret: credentials carry it to say which
+    /// installation to ask.</summary>
+    public static string IdOf(Tenant tenant, string appId, DateTimeOffset appCreatedAt) =>
+        Flint.Domain.FlintId.Derived(Flint.Domain.IdPrefix.Installation, appCreatedAt, $"{tenant.MerchantId}/{tenant.Environment}/{appId}");
+}
+
 public interface IInstallationGrain : IGrainWithStringKey
 {
     /// <summary>The merchant approved: the app is installed (or its scopes changed) and a code is issued.</summary>

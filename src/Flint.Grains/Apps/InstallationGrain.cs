@@ -74,11 +74,6 @@ public sealed class InstallationGrain(
     /// <summary>How long a spent code or refresh token is remembered, to catch its reuse.</summary>
     private static readonly TimeSpan RememberSpent = TimeSpan.FromDays(30);
 
-    /// <summary>The installation id of <paramref name="appId"/> in <paramref name="tenant"/>: the same for every install
-    /// of the app there (a re-install is the same installation).</summary>
-    public static string IdOf(Tenant tenant, string appId, DateTimeOffset appCreatedAt) =>
-        FlintId.Derived(IdPrefix.Installation, appCreatedAt, $"{tenant.MerchantId}/{tenant.Environment}/{appId}");
-
     public async Task<string> Approve(AppConsent consent, string userId)
     {
         if (consent.Environment != Tenant.Environment) throw new InvalidOperationException("consent for another environment");
