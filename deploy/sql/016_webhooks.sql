@@ -27,14 +27,33 @@ CREATE TABLE IF NOT EXISTS flint_webhook_deliveries
     delivered_at     timestamptz NULL,
     UNIQUE (endpoint_id, event_id)
 );
--- (A table made by this script's first version, earlier on 2026-12-07, lacks the column.)
-ALTER TABLE flint_webhook_deliveries ADD COLUMN IF NOT EXISTS object_key text NOT NULL DEFAULT '';
-CREATE INDEX IF NOT EXISTS flint_webhook_deliveries_due_idx ON flint_webhook_deliveries (next_attempt_at) WHERE status = 'pending';
-CREATE INDEX IF NOT EXISTS flint_webhook_deliveries_endpoint_idx
-    ON flint_webhook_deliveries (merchant_id, environment, endpoint_id, created_at, id);
--- An object's earlier pending deliveries, which hold its later ones back.
-CREATE INDEX IF NOT EXISTS flint_webhook_deliveries_object_idx
-    ON flint_webhook_deliveries (endpoint_id, object_key, created_at, event_id) WHERE status = 'pending';
+-- (A table made by this script's first version, earlier on 2026-12-07, lacks the column. Guarded: ALTER TABLE locks
+-- the table even when the column is there.)
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM information_schema.columns
+                    WHERE table_name = 'flint_webhook_deliveries' AND column_name = 'object_key' AND table_schema = current_schema()) THEN
+        ALTER TABLE flint_webhook_deliveries ADD COLUMN object_key text NOT NULL DEFAULT '';
+    END IF;
+END
+$$;
+-- (Guarded, not IF NOT EXISTS: that takes a SHARE lock on the table on every start; see 010_flint.sql.)
+DO $$
+BEGIN
+    IF to_regclass('flint_webhook_deliveries_due_idx') IS NULL THEN
+        CREATE INDEX flint_webhook_deliveries_due_idx ON flint_webhook_deliveries (next_attempt_at) WHERE status = 'pending';
+    END IF;
+    IF to_regclass('flint_webhook_deliveries_endpoint_idx') IS NULL THEN
+        CREATE INDEX flint_webhook_deliveries_endpoint_idx
+            ON flint_webhook_deliveries (merchant_id, environment, endpoint_id, created_at, id);
+    END IF;
+    -- An object's earlier pending deliveries, which hold its later ones back.
+    IF to_regclass('flint_webhook_deliveries_object_idx') IS NULL THEN
+        CREATE INDEX flint_webhook_deliveries_object_idx
+            ON flint_webhook_deliveries (endpoint_id, object_key, created_at, event_id) WHERE status = 'pending';
+    END IF;
+END
+$$;
 
 -- An event wanted by enabled endpoints of its tenant (their projections: kind webhook_endpoint, status active,
 -- doc.enabled_events holding the type or "*") queues one delivery each. Most tenants have no endpoint: one index

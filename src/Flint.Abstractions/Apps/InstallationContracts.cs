@@ -80,4 +80,7 @@ public interface IInstallationGrain : IGrainWithStringKey
     Task<InstallationView> Get();
     /// <summary>Every token stops working at once; the app is told (app.uninstalled).</summary>
     Task<InstallationView> Uninstall();
+    /// <summary>For the delivery worker: the app's webhook_url and secrets; enabled while installed, and for the
+    /// app.uninstalled event that says it no longer is.</summary>
+    Task<Flint.Abstractions.Webhooks.WebhookSigning> Signing(string eventType);
 }

@@ -55,6 +55,9 @@ public sealed record PartnerAppView : CatalogObjectView
     [Id(10)] public required string Environment { get; init; }
     /// <summary>The OAuth client secret (appsec_…): only in the answer that creates or rolls it, never again.</summary>
     [Id(11)] public string? ClientSecret { get; init; }
+    /// <summary>The secret the app's webhooks are signed with (whsec_…, the scheme of merchant webhooks): only in the
+    /// answer that creates or rolls it.</summary>
+    [Id(12)] public string? WebhookSecret { get; init; }
 }
 
 /// <summary>A merchant's request to install an app, as /oauth/authorize received it.</summary>
@@ -79,7 +82,12 @@ public sealed record AppConsent(
     [property: Id(5)] string Environment,
     [property: Id(6)] string? CodeChallenge,
     /// <summary>When the app was made: the seed of its installations' ids.</summary>
-    [property: Id(7)] DateTimeOffset AppCreatedAt);
+    [property: Id(7)] DateTimeOffset AppCreatedAt,
+    /// <summary>The developer's tenant (where the app grain is).</summary>
+    [property: Id(8)] string AppMerchantId,
+    [property: Id(9)] string AppEnvironment,
+    /// <summary>The event types (or "*") the app's webhook_url takes.</summary>
+    [property: Id(10)] IReadOnlyList<string> EnabledEvents);
 
 /// <summary>Why an authorization request is refused, in OAuth's words (RFC 6749 §4.1.2.1). <see cref="Redirect"/>:
 /// the refusal goes back to the app's redirect URI; otherwise (an unknown client or redirect URI) only the merchant is
@@ -101,6 +109,11 @@ public interface IPartnerAppGrain : ICatalogObjectGrain<CreatePartnerAppRequest,
 {
     /// <summary>A new client secret, shown in the answer; the previous one keeps working for 24 hours.</summary>
     Task<PartnerAppView> RollSecret();
+    /// <summary>A new webhook signing secret, shown in the answer; the previous one keeps signing beside it for 24 hours.</summary>
+    Task<PartnerAppView> RollWebhookSecret();
+    /// <summary>Where the app's webhooks go and what they are signed with (disabled without a webhook_url).</summary>
+    [Orleans.Concurrency.ReadOnly]
+    Task<Flint.Abstractions.Webhooks.WebhookSigning> WebhookSigning();
     /// <summary>Whether <paramref name="clientSecret"/> is the app's (current, or previous within 24 h of a roll).</summary>
     [Orleans.Concurrency.ReadOnly]
     Task<bool> VerifyClient(string? clientSecret);

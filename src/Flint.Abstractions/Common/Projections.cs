@@ -140,6 +140,10 @@ public static class PartnerAppProjection
 public static class InstallationProjection
 {
     public const string Kind = "installation";
+    /// <summary>Beside it, the installation's webhook (same id): status active while installed with a webhook_url, doc
+    /// <c>{enabled_events: ["order.*", …]}</c>; the database queues the app's deliveries from it as it does a merchant
+    /// endpoint's (deploy/sql/019_apps.sql).</summary>
+    public const string WebhookKind = "app_webhook";
 }
 
 public static class CustomerProjection

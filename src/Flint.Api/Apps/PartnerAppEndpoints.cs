@@ -19,6 +19,8 @@ public static class PartnerAppEndpoints
             ObjectList.Catalog(l => l.PartnerApps, "List your partner apps (the client secret is never listed)."));
         g.MapChange(Apps, HttpMethods.Post, "/roll-secret", (IPartnerAppGrain a, EmptyRequest _) => a.RollSecret(), optionalBody: true)
          .WithSummary("A new client secret, shown in this answer only; the previous one keeps working beside it for 24 hours.");
+        g.MapChange(Apps, HttpMethods.Post, "/roll-webhook-secret", (IPartnerAppGrain a, EmptyRequest _) => a.RollWebhookSecret(), optionalBody: true)
+         .WithSummary("A new webhook signing secret, shown in this answer only; the previous one keeps signing beside it for 24 hours.");
 
         var i = v1.MapGroup(Installations.Path).WithTags(Installations.Tag);
         string[] sorts = ["created_at", "updated_at"];

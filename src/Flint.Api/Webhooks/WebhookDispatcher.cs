@@ -2,8 +2,10 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using Flint.Abstractions;
+using Flint.Abstractions.Apps;
 using Flint.Abstractions.Webhooks;
 using Flint.Api.Infrastructure;
+using Flint.Domain;
 using Flint.Domain.Webhooks;
 using Flint.Persistence.Webhooks;
 
@@ -60,7 +62,10 @@ public sealed class WebhookDispatcher(
         string error;
         try
         {
-            var signing = await grains.GetGrain<IWebhookEndpointGrain>(d.Tenant.GrainKey(d.EndpointId)).Signing();
+            // An endpoint of the merchant's own, or an installed app's webhook (its endpoint id is the installation's).
+            var signing = ForApp(d)
+                ? await grains.GetGrain<IInstallationGrain>(d.Tenant.GrainKey(d.EndpointId)).Signing(d.EventType)
+                : await grains.GetGrain<IWebhookEndpointGrain>(d.Tenant.GrainKey(d.EndpointId)).Signing();
             if (!signing.Enabled)
             {
                 // Disabled (or deleted) since the event was queued: nothing more is sent to it.
@@ -91,7 +96,7 @@ public sealed class WebhookDispatcher(
         var now2 = clock.GetUtcNow();
         var next = WebhookRetry.NextAttemptAt(d.FirstAttemptAt ?? now2, d.Attempts + 1, now2, testMode: d.Tenant.Environment == Tenant.Test);
         await deliveries.Failed(d.Id, status, error, next, ct);
-        if (next is null)
+        if (next is null && !ForApp(d))
         {
             log.LogWarning("Webhook endpoint {Endpoint}: delivery {Delivery} failed for good ({Error}); the endpoint is disabled.", d.EndpointId, d.Id, error);
             await grains.GetGrain<IWebhookEndpointGrain>(d.Tenant.GrainKey(d.EndpointId))
@@ -99,9 +104,12 @@ public sealed class WebhookDispatcher(
         }
     }
 
-    /// <summary>The event as <c>GET /v1/events</c> shows it, and whether it is live.</summary>
+    private static bool ForApp(ClaimedDelivery d) => d.EndpointId.StartsWith(IdPrefix.Installation + "_", StringComparison.Ordinal);
+
+    /// <summary>The event as <c>GET /v1/events</c> shows it, and whether it is live; an app (which hears many merchants)
+    /// is also told whose it is.</summary>
     private static string Body(ClaimedDelivery d) =>
-        $$"""{"id":{{Json(d.EventId)}},"type":{{Json(d.EventType)}},"created_at":{{Json(d.EventCreatedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture))}},"livemode":{{(d.Tenant.Environment == Tenant.Live ? "true" : "false")}},"data":{{d.EventData}}}""";
+        $$"""{"id":{{Json(d.EventId)}},"type":{{Json(d.EventType)}},"created_at":{{Json(d.EventCreatedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture))}},"livemode":{{(d.Tenant.Environment == Tenant.Live ? "true" : "false")}},{{(ForApp(d) ? $"\"merchant_id\":{Json(d.Tenant.MerchantId)},\"environment\":{Json(d.Tenant.Environment)}," : "")}}"data":{{d.EventData}}}""";
 
     private static string Json(string s) => System.Text.Json.JsonSerializer.Serialize(s);
 

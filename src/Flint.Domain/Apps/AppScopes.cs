@@ -58,6 +58,36 @@ public static class AppScopes
     public static List<string> ParseOAuth(string? scope) =>
         Parse((scope ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries), "scope");
 
+    /// <summary>Which read scope lets an app hear an event, by the event type's first part (order.paid → orders:read).
+    /// Kinds not here (settings, partner apps) are never sent to apps; an app hears app.* events about its own
+    /// installation only.</summary>
+    private static readonly Dictionary<string, string> ScopeOfEventKind = new(StringComparer.Ordinal)
+    {
+        ["product"] = "catalog:read", ["bundle"] = "catalog:read", ["modifier_set"] = "catalog:read", ["tax_rate"] = "catalog:read",
+        ["inventory"] = "inventory:read",
+        ["order"] = "orders:read",
+        ["payment"] = "payments:read",
+        ["refund"] = "refunds:read",
+        ["customer"] = "customers:read",
+        ["coupon"] = "coupons:read",
+        ["plan"] = "subscriptions:read", ["subscription"] = "subscriptions:read", ["invoice"] = "subscriptions:read",
+        ["checkout_session"] = "checkout:read", ["payment_link"] = "checkout:read",
+        ["webhook_endpoint"] = "webhooks:read",
+    };
+
+    /// <summary>
+    /// The events an installation sends its app, as patterns the database matches (deploy/sql/019_apps.sql): of the
+    /// types the app enabled (<paramref name="enabledEvents"/>: types or "*"), those whose kind the granted scopes may
+    /// read — a whole kind as <c>order.*</c>, a single type as itself.
+    /// </summary>
+    public static List<string> EventPatterns(IReadOnlyCollection<string> granted, IReadOnlyCollection<string> enabledEvents)
+    {
+        bool Readable(string kind) => ScopeOfEventKind.TryGetValue(kind, out var scope) && Allows(granted, scope);
+        if (enabledEvents.Contains("*"))
+            return ScopeOfEventKind.Keys.Where(Readable).Select(k => k + ".*").ToList();
+        return enabledEvents.Where(t => Readable(t.Split('.')[0])).ToList();
+    }
+
     /// <summary>Whether <paramref name="granted"/> allows <paramref name="required"/> (a write scope allows its read).</summary>
     public static bool Allows(IReadOnlyCollection<string> granted, string required) =>
         granted.Contains(required)

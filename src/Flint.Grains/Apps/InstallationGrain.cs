@@ -1,5 +1,6 @@
 using Flint.Abstractions;
 using Flint.Abstractions.Apps;
+using Flint.Abstractions.Webhooks;
 using Flint.Domain;
 using Flint.Domain.Apps;
 using Flint.Grains.Common;
@@ -27,6 +28,11 @@ public sealed class InstallationState : ObjectState
     [Id(11)] public Dictionary<string, IssuedToken> AccessTokens { get; set; } = [];
     /// <summary>Refresh tokens, current and spent, by the SHA-256 of the token.</summary>
     [Id(12)] public Dictionary<string, IssuedToken> RefreshTokens { get; set; } = [];
+    /// <summary>The developer's tenant, where the app (its webhook_url and signing secret) is.</summary>
+    [Id(13)] public string AppMerchantId { get; set; } = "";
+    [Id(14)] public string AppEnvironment { get; set; } = "";
+    /// <summary>The events sent to the app (patterns such as order.*: what it enabled that its scopes may read).</summary>
+    [Id(15)] public List<string> EventPatterns { get; set; } = [];
 }
 
 [GenerateSerializer, Alias("flint.apps.issued_code")]
@@ -60,6 +66,9 @@ public sealed class IssuedToken
     [Id(2)] public bool Spent { get; set; }
 }
 
+/// <summary>The doc of an installation's webhook row: whose it is and which events it wants.</summary>
+public sealed record AppWebhookRow(string PartnerAppId, IReadOnlyList<string> EnabledEvents);
+
 /// <summary>
 /// One app installed on one merchant's environment, and every credential issued for it: codes (single use, 5 minutes),
 /// access tokens (1 hour) and refresh tokens (rotating), all kept as SHA-256 hashes. A code exchange starts a token
@@ -87,6 +96,9 @@ public sealed class InstallationGrain(
             if (s.Version == 1) s.CreatedAt = now;
             s.AppId = consent.AppId;
             s.AppName = consent.AppName;
+            s.AppMerchantId = consent.AppMerchantId;
+            s.AppEnvironment = consent.AppEnvironment;
+            s.EventPatterns = AppScopes.EventPatterns(consent.Scopes, consent.EnabledEvents);
             s.Scopes = [.. consent.Scopes];
             s.Installed = true;
             s.InstalledBy = userId;
@@ -104,6 +116,7 @@ public sealed class InstallationGrain(
                 Scopes = [.. consent.Scopes],
                 ExpiresAt = now + OAuthRules.CodeLifetime,
             };
+            WebhookRow(s);
             if (!wasInstalled) Record(s, "app.installed", View(s));
             else if (scopesChanged) Record(s, "app.scopes_changed", View(s));
             return 0;
@@ -210,10 +223,28 @@ public sealed class InstallationGrain(
             s.Families.Clear();
             s.AccessTokens.Clear();
             s.RefreshTokens.Clear();
+            WebhookRow(s);
             var v = View(s);
             Record(s, "app.uninstalled", v);
             return v;
         });
+    }
+
+    public async Task<WebhookSigning> Signing(string eventType)
+    {
+        if (!Exists || State.AppMerchantId.Length == 0) return new WebhookSigning("", false, []);
+        var app = GrainFactory.GetGrain<IPartnerAppGrain>(new Tenant(State.AppMerchantId, State.AppEnvironment).GrainKey(State.AppId));
+        var signing = await app.WebhookSigning();
+        return signing with { Enabled = signing.Enabled && (State.Installed || eventType == "app.uninstalled") };
+    }
+
+    /// <summary>The installation's webhook row (see <see cref="InstallationProjection.WebhookKind"/>): active while
+    /// installed and the app has events to hear; the database queues the app's deliveries by it.</summary>
+    private void WebhookRow(InstallationState s)
+    {
+        var active = s.Installed && s.EventPatterns.Count > 0;
+        SetRelatedProjection(s, InstallationProjection.WebhookKind, ObjectId, s.Version, active ? WebhookEndpointProjection.Enabled : "inactive",
+            s.CreatedAt, s.UpdatedAt, new AppWebhookRow(s.AppId, s.EventPatterns), null);
     }
 
     /// <summary>What a family's tokens may do now: what was granted to it, within what the installation grants today

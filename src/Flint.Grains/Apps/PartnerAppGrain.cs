@@ -1,5 +1,6 @@
 using Flint.Abstractions;
 using Flint.Abstractions.Apps;
+using Flint.Abstractions.Webhooks;
 using Flint.Domain;
 using Flint.Domain.Apps;
 using Flint.Domain.Catalog;
@@ -26,6 +27,10 @@ public sealed class PartnerAppState : CatalogObjectState
     [Id(8)] public string SecretHash { get; set; } = "";
     [Id(9)] public string? PreviousSecretHash { get; set; }
     [Id(10)] public DateTimeOffset? PreviousSecretUntil { get; set; }
+    /// <summary>Signs the app's webhooks, so it is kept as it is (a signature needs the secret itself).</summary>
+    [Id(11)] public string WebhookSecret { get; set; } = "";
+    [Id(12)] public string? PreviousWebhookSecret { get; set; }
+    [Id(13)] public DateTimeOffset? PreviousWebhookSecretUntil { get; set; }
 }
 
 /// <summary>
@@ -58,6 +63,7 @@ public sealed class PartnerAppGrain(
         var description = CatalogInput.Description(r.Description);
         var metadata = CatalogInput.NewMetadata(r.Metadata);
         var secret = AppClientSecret.New();
+        var webhookSecret = WebhookEndpointGrain.NewSecret();
         var view = await SaveNew(s =>
         {
             s.Name = name;
@@ -69,9 +75,10 @@ public sealed class PartnerAppGrain(
             s.Description = description;
             s.Metadata = metadata;
             s.SecretHash = AppClientSecret.HashOf(secret);
+            s.WebhookSecret = webhookSecret;
         }, Now);
-        // Shown once: the event and every later answer leave it out.
-        return view with { ClientSecret = secret };
+        // Shown once: the event and every later answer leave them out.
+        return view with { ClientSecret = secret, WebhookSecret = webhookSecret };
     }
 
     public async Task<PartnerAppView> Update(UpdatePartnerAppRequest r)
@@ -114,6 +121,28 @@ public sealed class PartnerAppGrain(
             s.SecretHash = AppClientSecret.HashOf(secret);
         });
         return view with { ClientSecret = secret };
+    }
+
+    public async Task<PartnerAppView> RollWebhookSecret()
+    {
+        EnsureEditable();
+        var secret = WebhookEndpointGrain.NewSecret();
+        var until = Now + PreviousSecretValidFor;
+        var view = await Save("updated", s =>
+        {
+            s.PreviousWebhookSecret = s.WebhookSecret;
+            s.PreviousWebhookSecretUntil = until;
+            s.WebhookSecret = secret;
+        });
+        return view with { WebhookSecret = secret };
+    }
+
+    public Task<WebhookSigning> WebhookSigning()
+    {
+        var secrets = new List<string> { State.WebhookSecret };
+        if (State.PreviousWebhookSecret is { } previous && State.PreviousWebhookSecretUntil > Clock.GetUtcNow()) secrets.Add(previous);
+        var enabled = Exists && State.Status != CatalogStatus.Deleted && State.WebhookUrl is not null;
+        return Task.FromResult(new WebhookSigning(State.WebhookUrl ?? "", enabled, secrets));
     }
 
     public Task<bool> VerifyClient(string? clientSecret)
@@ -160,7 +189,8 @@ public sealed class PartnerAppGrain(
         }
         if (scopes.FirstOrDefault(s => !State.Scopes.Contains(s)) is { } extra)
             return Refused("invalid_scope", $"This app may not ask for {extra}.", redirect: true, redirect);
-        return new ConsentAnswer(new AppConsent(ObjectId, State.Name, State.Description, scopes, redirect, environment, r.CodeChallenge, State.CreatedAt), null, redirect);
+        return new ConsentAnswer(new AppConsent(ObjectId, State.Name, State.Description, scopes, redirect, environment, r.CodeChallenge, State.CreatedAt,
+            Tenant.MerchantId, Tenant.Environment, State.WebhookUrl is null ? [] : State.EnabledEvents), null, redirect);
     }
 
     private static ConsentAnswer Refused(string error, string description, bool redirect, string? redirectUri) =>

@@ -146,7 +146,7 @@ public sealed partial class WebhookEndpointGrain(
             : throw DomainException.Invalid("INVALID_FIELD", "An event type looks like order.paid; \"*\" is every event.", p));
     }
 
-    private static string NewSecret() => "whsec_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
+    internal static string NewSecret() => "whsec_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
 
     private WebhookEndpointView ToView(WebhookEndpointState s) => new()
     {

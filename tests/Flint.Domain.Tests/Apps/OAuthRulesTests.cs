@@ -90,3 +90,15 @@ public sealed class OAuthRulesTests
         Assert.False(AppClientSecret.Matches(null, hash));
     }
 }
+
+public sealed class AppEventPatternTests
+{
+    [Fact]
+    public void An_app_hears_the_kinds_its_scopes_may_read_of_the_events_it_enabled()
+    {
+        Assert.Equal(["order.*", "payment.*"], AppScopes.EventPatterns(["orders:read", "payments:write"], ["*"]));
+        Assert.Equal(["order.paid"], AppScopes.EventPatterns(["orders:write"], ["order.paid", "refund.created", "settings.updated"]));
+        Assert.Equal(["product.*", "bundle.*", "modifier_set.*", "tax_rate.*"], AppScopes.EventPatterns(["catalog:read"], ["*"]));
+        Assert.Empty(AppScopes.EventPatterns(["refunds:write"], ["order.paid"]));
+    }
+}
