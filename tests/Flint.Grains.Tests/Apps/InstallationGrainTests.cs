@@ -17,7 +17,7 @@ public sealed class InstallationGrainTests(ClusterFixture fixture) : GrainTest(f
     private readonly string _appId = FlintId.New(IdPrefix.PartnerApp);
 
     private AppConsent Consent(string[] scopes, string? challenge = Challenge) =>
-        new(_appId, "Label printer", null, scopes, Redirect, Tenant.Test, challenge, DateTimeOffset.UnixEpoch);
+        new(_appId, "Label printer", null, scopes, Redirect, Tenant.Test, challenge, DateTimeOffset.UnixEpoch, Tenant.MerchantId, Tenant.Test, ["*"]);
 
     private IInstallationGrain Installation => Grain<IInstallationGrain>(Installations.IdOf(Tenant, _appId, DateTimeOffset.UnixEpoch));
 
