@@ -91,6 +91,8 @@ public sealed record CheckoutSessionView
     [Id(18)] public string? PaymentLinkId { get; init; }
     /// <summary>The order's stock is held while the session is open.</summary>
     [Id(19)] public bool HoldInventory { get; init; }
+    /// <summary>Who created it: api_key:key_… or app:app_… (a partner app); null for a payment link's visit.</summary>
+    [Id(20)] public string? CreatedBy { get; init; }
 }
 
 /// <summary>What the hosted page shows: the session and its order as it is now.</summary>

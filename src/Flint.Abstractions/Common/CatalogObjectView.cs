@@ -14,4 +14,6 @@ public abstract record CatalogObjectView
     [Id(1)] public DateTimeOffset CreatedAt { get; init; }
     [Id(2)] public DateTimeOffset UpdatedAt { get; init; }
     [Id(3)] public long Version { get; init; }
+    /// <summary>Who created it: api_key:key_… or app:app_… (a partner app).</summary>
+    [Id(4)] public string? CreatedBy { get; init; }
 }

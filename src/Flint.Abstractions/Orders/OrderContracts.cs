@@ -197,6 +197,8 @@ public sealed record OrderView
     [Id(15)] public DateTimeOffset UpdatedAt { get; init; }
     /// <summary>The subscription whose cycle this order bills.</summary>
     [Id(16)] public string? SubscriptionId { get; init; }
+    /// <summary>Who created it: api_key:key_… or app:app_… (a partner app); null for a subscription's cycle.</summary>
+    [Id(17)] public string? CreatedBy { get; init; }
 }
 
 /// <summary>Units of one variant an order takes when it is paid.</summary>

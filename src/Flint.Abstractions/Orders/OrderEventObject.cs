@@ -28,6 +28,7 @@ public sealed record OrderEventObject
     public long Version { get; init; }
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; init; }
+    public string? CreatedBy { get; init; }
 
     public static OrderEventObject Of(OrderView order) => new()
     {
@@ -43,5 +44,6 @@ public sealed record OrderEventObject
         Version = order.Version,
         CreatedAt = order.CreatedAt,
         UpdatedAt = order.UpdatedAt,
+        CreatedBy = order.CreatedBy,
     };
 }

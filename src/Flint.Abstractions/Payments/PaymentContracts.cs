@@ -66,6 +66,8 @@ public sealed record PaymentView
     [Id(15)] public string? CustomerPaymentMethodId { get; init; }
     [Id(16)] public DateTimeOffset CreatedAt { get; init; }
     [Id(17)] public DateTimeOffset UpdatedAt { get; init; }
+    /// <summary>Who asked for it: api_key:key_… or app:app_… (a partner app); null for a subscription's charge.</summary>
+    [Id(18)] public string? CreatedBy { get; init; }
 }
 
 [GenerateSerializer, Immutable, Alias("flint.payments.pay_result")]
@@ -111,6 +113,8 @@ public sealed record RefundView
     [Id(8)] public required IReadOnlyList<RestockedLineView> RestockedLineItems { get; init; }
     [Id(9)] public DateTimeOffset CreatedAt { get; init; }
     [Id(10)] public DateTimeOffset UpdatedAt { get; init; }
+    /// <summary>Who asked for it: api_key:key_… or app:app_… (a partner app).</summary>
+    [Id(11)] public string? CreatedBy { get; init; }
 }
 
 [GenerateSerializer, Immutable, Alias("flint.payments.refund_result")]

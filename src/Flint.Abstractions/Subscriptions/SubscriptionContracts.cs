@@ -92,6 +92,8 @@ public sealed record SubscriptionView
     [Id(23)] public DateTimeOffset CreatedAt { get; init; }
     [Id(24)] public DateTimeOffset UpdatedAt { get; init; }
     [Id(25)] public long Version { get; init; }
+    /// <summary>Who created it: api_key:key_… or app:app_… (a partner app).</summary>
+    [Id(26)] public string? CreatedBy { get; init; }
 }
 
 [GenerateSerializer, Alias("flint.subscriptions.invoice_attempt"), Immutable]

@@ -63,6 +63,7 @@ public static class Authentication
         }
         ctx.Items[TenantKey] = tenant;
         ctx.Items[ActorKey] = $"api_key:{keyId}";
+        Actors.Set($"api_key:{keyId}");
         await next(ctx);
     });
 
@@ -78,6 +79,7 @@ public static class Authentication
             ?? throw ApiException.Unauthenticated("UNAUTHENTICATED", "This access token is expired, revoked or unknown (refresh it, or install the app again).");
         ctx.Items[TenantKey] = tenant;
         ctx.Items[ActorKey] = $"app:{access.PartnerAppId}";
+        Actors.Set($"app:{access.PartnerAppId}");
         ctx.Items[ScopesKey] = access.Scopes;
     }
 

@@ -43,6 +43,8 @@ public sealed class CheckoutSessionState : ObjectState
     [Id(20)] public bool HoldInventory { get; set; }
     /// <summary>The stock held for the session (reservation <c>{session id}:hold</c>), until it is paid or expires.</summary>
     [Id(21)] public List<LineComponentState> Held { get; set; } = [];
+    [Id(22), System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? CreatedBy { get; set; }
 }
 
 /// <summary>
@@ -149,6 +151,7 @@ public sealed class CheckoutSessionGrain(
             s.ExpiresAt = expiresAt;
             s.Metadata = metadata;
             s.CreatedAt = now;
+            s.CreatedBy = Actors.Current;
             s.UpdatedAt = now;
             s.Url = urls.BaseUrl.TrimEnd('/') + "/checkout/" + ObjectId;
             s.AmountDue = order.NetAmounts.BalanceMoney;
@@ -466,5 +469,6 @@ public sealed class CheckoutSessionGrain(
         CreatedAt = s.CreatedAt,
         UpdatedAt = s.UpdatedAt,
         Version = s.Version,
+        CreatedBy = s.CreatedBy,
     };
 }

@@ -54,7 +54,11 @@ public abstract class CatalogGrain<TState, TView>(IPersistentState<TState> store
         DomainException.Conflict($"{Kind.ToUpperInvariant()}_DELETED", $"This {Noun} is deleted; deletion is permanent.");
 
     /// <summary>The object as it is, whatever its status.</summary>
-    protected async Task<TView> Current() => (await Viewer())(State);
+    protected async Task<TView> Current() => WithCreator((await Viewer())(State), State);
+
+    /// <summary>Every view of the object, its list row and its events name who created it.</summary>
+    private static TView WithCreator(TView view, TState s) =>
+        view is CatalogObjectView v && s.CreatedBy is not null ? (TView)(object)(v with { CreatedBy = s.CreatedBy }) : view;
 
     protected void EnsureExists()
     {
@@ -74,6 +78,7 @@ public abstract class CatalogGrain<TState, TView>(IPersistentState<TState> store
         {
             apply(draft);
             draft.CreatedAt = now;
+            draft.CreatedBy = Actors.Current;
         }, viewer, now);
 
     /// <summary>
@@ -82,7 +87,9 @@ public abstract class CatalogGrain<TState, TView>(IPersistentState<TState> store
     /// <paramref name="viewer"/> given or answered synchronously, nothing here yields before the change is applied.
     /// </summary>
     protected async Task<TView> Save(string change, Action<TState> mutate, Func<TState, TView>? viewer = null, DateTimeOffset? at = null) =>
-        await SaveAs(change, mutate, viewer ?? await Viewer(), at);
+        await SaveAs(change, mutate, WithCreator(viewer ?? await Viewer()), at);
+
+    private static Func<TState, TView> WithCreator(Func<TState, TView> viewer) => s => WithCreator(viewer(s), s);
 
     /// <summary><see cref="Save"/> for a change shown as a part of the object (a customer's saved card): the event
     /// and the answer carry <paramref name="show"/>'s view.</summary>
@@ -102,7 +109,7 @@ public abstract class CatalogGrain<TState, TView>(IPersistentState<TState> store
     /// <summary>The row lists and search read: the object's name, status and timestamps, and the text search matches.</summary>
     protected ProjectionRecord CatalogProjection(TState s, TView view, string? name, string searchText)
     {
-        var p = NewProjection(s, Kind, view);
+        var p = NewProjection(s, Kind, WithCreator(view, s));
         p.Name = name;
         p.Status = SnakeCase.ToSnake(s.Status);
         p.CreatedAt = s.CreatedAt;

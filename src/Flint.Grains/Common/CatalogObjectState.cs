@@ -21,4 +21,7 @@ public abstract class CatalogObjectState : ObjectState
     [Id(0)] public Dictionary<string, string> Metadata { get; set; } = [];
     [Id(1)] public DateTimeOffset CreatedAt { get; set; }
     [Id(2)] public DateTimeOffset UpdatedAt { get; set; }
+    /// <summary>Who created it (<see cref="Actors"/>); null for objects made before this was kept.</summary>
+    [Id(3), System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? CreatedBy { get; set; }
 }

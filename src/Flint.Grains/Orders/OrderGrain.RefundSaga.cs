@@ -87,6 +87,7 @@ public sealed partial class OrderGrain
             Restock = restock,
             CreatedAt = now,
             UpdatedAt = now,
+            CreatedBy = Actors.Current,
         };
         await Change(s =>
         {

@@ -36,6 +36,7 @@ public sealed partial class OrderGrain(
         return await Change(s =>
         {
             OrderDrafting.CopyInto(draft, s);
+            s.CreatedBy = Actors.Current;
             s.CreatedAt = now;
             s.UpdatedAt = now;
             var v = OrderPricing.View(s, ObjectId);

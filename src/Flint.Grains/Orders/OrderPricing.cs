@@ -132,6 +132,7 @@ public static class OrderPricing
             Version = s.Version,
             CreatedAt = s.CreatedAt,
             UpdatedAt = s.UpdatedAt,
+            CreatedBy = s.CreatedBy,
         };
     }
 }

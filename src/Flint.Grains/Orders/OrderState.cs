@@ -43,6 +43,9 @@ public sealed class OrderState : ObjectState
     public string? SubscriptionId { get; set; }
     [Id(22), System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public long? SubscriptionCycle { get; set; }
+    /// <summary>Who created it (<see cref="Flint.Abstractions.Actors"/>); not written when unknown.</summary>
+    [Id(23), System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? CreatedBy { get; set; }
 }
 
 [GenerateSerializer, Alias("flint.orders.payment_state")]
@@ -73,6 +76,8 @@ public sealed class PaymentState
     [Id(19)] public long Revision { get; set; }
     /// <summary>The Idempotency-Key of the pay request that made this payment, if it had one.</summary>
     [Id(20)] public string? IdempotencyKey { get; set; }
+    [Id(21), System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? CreatedBy { get; set; }
 }
 
 [GenerateSerializer, Alias("flint.orders.pay_saga")]
@@ -105,6 +110,8 @@ public sealed class RefundState
     [Id(8)] public DateTimeOffset UpdatedAt { get; set; }
     [Id(9)] public string? FailureMessage { get; set; }
     [Id(10)] public long Revision { get; set; }
+    [Id(11), System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? CreatedBy { get; set; }
 }
 
 [GenerateSerializer, Alias("flint.orders.refund_allocation_state")]

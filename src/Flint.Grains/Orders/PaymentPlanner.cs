@@ -48,7 +48,7 @@ public sealed class PaymentPlanner(IGrainFactory grains, Tenant tenant)
                 "card" or "cash" => source.Type,
                 _ => throw DomainException.Invalid("INVALID_ENUM_VALUE", "type must be card or cash.", $"{param}.type"),
             };
-            var p = new PaymentState { PaymentId = FlintId.New(IdPrefix.Payment), SourceType = type, BuyerEmail = request.BuyerEmail, CreatedAt = now, UpdatedAt = now };
+            var p = new PaymentState { PaymentId = FlintId.New(IdPrefix.Payment), SourceType = type, BuyerEmail = request.BuyerEmail, CreatedAt = now, UpdatedAt = now, CreatedBy = Actors.Current };
             long? amount = null;
             if (source.AmountMoney is not null)
             {

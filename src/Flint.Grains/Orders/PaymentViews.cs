@@ -28,6 +28,7 @@ public static class PaymentViews
         CustomerPaymentMethodId = p.CustomerPaymentMethodId,
         CreatedAt = p.CreatedAt,
         UpdatedAt = p.UpdatedAt,
+        CreatedBy = p.CreatedBy,
     };
 
     public static RefundView Of(OrderState s, string orderId, RefundState r) => new()
@@ -43,5 +44,6 @@ public static class PaymentViews
         RestockedLineItems = r.Restock.Select(x => new RestockedLineView(x.VariantId, x.Quantity)).ToList(),
         CreatedAt = r.CreatedAt,
         UpdatedAt = r.UpdatedAt,
+        CreatedBy = r.CreatedBy,
     };
 }

@@ -123,6 +123,7 @@ public sealed class SubscriptionGrain(
             s.TrialEnd = trialEnd;
             s.Anchor = anchor;
             s.CreatedAt = now;
+            s.CreatedBy = Actors.Current;
             s.UpdatedAt = now;
             Record(s, "subscription.created", View(s));
             return 0;
@@ -888,6 +889,7 @@ public sealed class SubscriptionGrain(
             CreatedAt = s.CreatedAt,
             UpdatedAt = s.UpdatedAt,
             Version = s.Version,
+            CreatedBy = s.CreatedBy,
         };
     }
 }

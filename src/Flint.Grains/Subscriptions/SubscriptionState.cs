@@ -43,6 +43,8 @@ public sealed class SubscriptionState : ObjectState
     [Id(25)] public List<InvoiceState> Invoices { get; set; } = [];
     [Id(26)] public DateTimeOffset CreatedAt { get; set; }
     [Id(27)] public DateTimeOffset UpdatedAt { get; set; }
+    [Id(28), System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? CreatedBy { get; set; }
 }
 
 [GenerateSerializer, Alias("flint.subscriptions.pending_item_state")]
