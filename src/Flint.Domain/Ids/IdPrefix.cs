@@ -29,4 +29,5 @@ public static class IdPrefix
     public const string WebhookEndpoint = "we";
     public const string CheckoutSession = "cs";
     public const string PaymentLink = "plink";
+    public const string User = "usr";
 }
