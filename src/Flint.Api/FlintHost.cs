@@ -81,12 +81,12 @@ public static class FlintHost
         }).AddFlintSchemaRules());
         builder.Services.AddHostedService<PendingPaymentSweeper>();
         builder.Services.AddHostedService<WebhookDispatcher>();
-        // The hosted checkout page: where its links point, and its forms' antiforgery tokens (a cookie of its own).
+        // The hosted checkout page: where its links point. Every page's forms: antiforgery tokens (a cookie of their own).
         builder.Services.AddSingleton(new PublicUrls(builder.Configuration["FLINT_PUBLIC_URL"] is { Length: > 0 } publicUrl
             ? publicUrl : settings.Urls.Split(';', ',')[0]));
         builder.Services.AddAntiforgery(o =>
         {
-            o.Cookie.Name = "flint_checkout_csrf";
+            o.Cookie.Name = "flint_csrf";
             o.Cookie.SameSite = SameSiteMode.Strict;
             o.Cookie.HttpOnly = true;
             o.FormFieldName = "csrf";
@@ -140,6 +140,7 @@ public static class FlintHost
         app.MapScalarApiReference("/docs", o => o.WithOpenApiRoutePattern("/openapi/{documentName}.json").WithTitle("Flint API"));
         app.MapOrleansDashboard(routePrefix: "/dashboard");
         app.MapFlintMetrics();
+        app.MapHostedPageAssets();
         app.MapCheckoutPages();
         app.MapPaymentLinkPages();
 
