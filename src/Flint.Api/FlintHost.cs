@@ -11,6 +11,7 @@ using Flint.Api.Orders;
 using Flint.Api.Payments;
 using Flint.Api.Subscriptions;
 using Flint.Api.Tax;
+using Flint.Api.Users;
 using Flint.Api.Webhooks;
 using Flint.Grains.Common;
 using Flint.Grains.Payments;
@@ -18,7 +19,10 @@ using Flint.Payments;
 using Flint.Payments.Simulated;
 using Flint.Payments.Stripe;
 using Flint.Persistence;
+using Flint.Persistence.DataProtection;
 using Flint.Persistence.Schema;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Orleans.Configuration;
@@ -63,6 +67,7 @@ public static class FlintHost
         });
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<MerchantStore>();
+        builder.Services.AddSingleton<UserAccounts>();
         builder.Services.AddSingleton<IdempotencyOwners>();
         // Card processing: the simulated processor (test mode default, durable through grain state) and Stripe.
         builder.Services.AddSingleton<ISimulatedProcessorLedger, GrainSimulatedLedger>();
@@ -81,16 +86,6 @@ public static class FlintHost
         }).AddFlintSchemaRules());
         builder.Services.AddHostedService<PendingPaymentSweeper>();
         builder.Services.AddHostedService<WebhookDispatcher>();
-        // The hosted checkout page: where its links point. Every page's forms: antiforgery tokens (a cookie of their own).
-        builder.Services.AddSingleton(new PublicUrls(builder.Configuration["FLINT_PUBLIC_URL"] is { Length: > 0 } publicUrl
-            ? publicUrl : settings.Urls.Split(';', ',')[0]));
-        builder.Services.AddAntiforgery(o =>
-        {
-            o.Cookie.Name = "flint_csrf";
-            o.Cookie.SameSite = SameSiteMode.Strict;
-            o.Cookie.HttpOnly = true;
-            o.FormFieldName = "csrf";
-        });
         builder.Services.AddHealthChecks()
             .AddCheck<ReadinessCheck>("ready", tags: ["ready"]);
 
@@ -112,6 +107,27 @@ public static class FlintHost
             silo.AddIncomingGrainCallFilter<DomainErrorCallFilter>();
             silo.AddDashboard();
         });
+
+        // The pages' services come after the silo on purpose: Data Protection's hosted service (registered by the first
+        // AddAntiforgery/AddAuthentication/AddDataProtection call) loads the key ring as the host starts, from a table
+        // the silo creates as it starts (the schema), so it must start after the silo's.
+        // The hosted checkout page: where its links point. Every page's forms: antiforgery tokens (a cookie of their own).
+        builder.Services.AddSingleton(new PublicUrls(builder.Configuration["FLINT_PUBLIC_URL"] is { Length: > 0 } publicUrl
+            ? publicUrl : settings.Urls.Split(';', ',')[0]));
+        builder.Services.AddAntiforgery(o =>
+        {
+            o.Cookie.Name = "flint_csrf";
+            o.Cookie.SameSite = SameSiteMode.Strict;
+            o.Cookie.HttpOnly = true;
+            o.FormFieldName = "csrf";
+        });
+        // Dashboard users' sign-in cookie (read only by the pages that ask: see SignIn).
+        builder.Services.AddFlintSignIn();
+        // The keys behind antiforgery tokens and the sign-in cookie: one key ring for every silo, kept in PostgreSQL
+        // (DataProtectionKeyTable), under one application name whatever directory a silo runs from.
+        builder.Services.AddDataProtection().SetApplicationName("flint");
+        builder.Services.AddOptions<KeyManagementOptions>()
+            .Configure<DataProtectionKeyTable>((o, keys) => o.XmlRepository = keys);
 
         var app = builder.Build();
         DashboardExportInterval.Apply(app.Services);
@@ -143,9 +159,11 @@ public static class FlintHost
         app.MapHostedPageAssets();
         app.MapCheckoutPages();
         app.MapPaymentLinkPages();
+        app.MapSignInPages();
 
         var v1 = app.MapGroup("/v1");
         v1.MapMerchantEndpoints();
+        v1.MapUserEndpoints();
         v1.MapProductEndpoints();
         v1.MapBundleEndpoints();
         v1.MapModifierSetEndpoints();
