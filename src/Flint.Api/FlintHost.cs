@@ -12,6 +12,7 @@ using Flint.Api.Orders;
 using Flint.Api.Payments;
 using Flint.Api.Subscriptions;
 using Flint.Api.Tax;
+using Flint.Api.Users;
 using Flint.Api.Webhooks;
 using Flint.Grains.Common;
 using Flint.Grains.Payments;
@@ -19,7 +20,10 @@ using Flint.Payments;
 using Flint.Payments.Simulated;
 using Flint.Payments.Stripe;
 using Flint.Persistence;
+using Flint.Persistence.DataProtection;
 using Flint.Persistence.Schema;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Orleans.Configuration;
@@ -64,6 +68,7 @@ public static class FlintHost
         });
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<MerchantStore>();
+        builder.Services.AddSingleton<UserAccounts>();
         builder.Services.AddSingleton<IdempotencyOwners>();
         // Card processing: the simulated processor (test mode default, durable through grain state) and Stripe.
         builder.Services.AddSingleton<ISimulatedProcessorLedger, GrainSimulatedLedger>();
@@ -82,16 +87,6 @@ public static class FlintHost
         }).AddFlintSchemaRules().AddFlintSecurity());
         builder.Services.AddHostedService<PendingPaymentSweeper>();
         builder.Services.AddHostedService<WebhookDispatcher>();
-        // The hosted checkout page: where its links point, and its forms' antiforgery tokens (a cookie of its own).
-        builder.Services.AddSingleton(new PublicUrls(builder.Configuration["FLINT_PUBLIC_URL"] is { Length: > 0 } publicUrl
-            ? publicUrl : settings.Urls.Split(';', ',')[0]));
-        builder.Services.AddAntiforgery(o =>
-        {
-            o.Cookie.Name = "flint_checkout_csrf";
-            o.Cookie.SameSite = SameSiteMode.Strict;
-            o.Cookie.HttpOnly = true;
-            o.FormFieldName = "csrf";
-        });
         builder.Services.AddHealthChecks()
             .AddCheck<ReadinessCheck>("ready", tags: ["ready"]);
 
@@ -113,6 +108,27 @@ public static class FlintHost
             silo.AddIncomingGrainCallFilter<DomainErrorCallFilter>();
             silo.AddDashboard();
         });
+
+        // The pages' services come after the silo on purpose: Data Protection's hosted service (registered by the first
+        // AddAntiforgery/AddAuthentication/AddDataProtection call) loads the key ring as the host starts, from a table
+        // the silo creates as it starts (the schema), so it must start after the silo's.
+        // The hosted checkout page: where its links point. Every page's forms: antiforgery tokens (a cookie of their own).
+        builder.Services.AddSingleton(new PublicUrls(builder.Configuration["FLINT_PUBLIC_URL"] is { Length: > 0 } publicUrl
+            ? publicUrl : settings.Urls.Split(';', ',')[0]));
+        builder.Services.AddAntiforgery(o =>
+        {
+            o.Cookie.Name = "flint_csrf";
+            o.Cookie.SameSite = SameSiteMode.Strict;
+            o.Cookie.HttpOnly = true;
+            o.FormFieldName = "csrf";
+        });
+        // Dashboard users' sign-in cookie (read only by the pages that ask: see SignIn).
+        builder.Services.AddFlintSignIn();
+        // The keys behind antiforgery tokens and the sign-in cookie: one key ring for every silo, kept in PostgreSQL
+        // (DataProtectionKeyTable), under one application name whatever directory a silo runs from.
+        builder.Services.AddDataProtection().SetApplicationName("flint");
+        builder.Services.AddOptions<KeyManagementOptions>()
+            .Configure<DataProtectionKeyTable>((o, keys) => o.XmlRepository = keys);
 
         var app = builder.Build();
         DashboardExportInterval.Apply(app.Services);
@@ -142,12 +158,16 @@ public static class FlintHost
         app.MapScalarApiReference("/docs", o => o.WithOpenApiRoutePattern("/openapi/{documentName}.json").WithTitle("Flint API"));
         app.MapOrleansDashboard(routePrefix: "/dashboard");
         app.MapFlintMetrics();
+        app.MapHostedPageAssets();
         app.MapCheckoutPages();
         app.MapPaymentLinkPages();
+        app.MapSignInPages();
         app.MapOAuthEndpoints();
+        app.MapOAuthPages();
 
         var v1 = app.MapGroup("/v1");
         v1.MapMerchantEndpoints();
+        v1.MapUserEndpoints();
         v1.MapPartnerAppEndpoints();
         v1.MapProductEndpoints();
         v1.MapBundleEndpoints();

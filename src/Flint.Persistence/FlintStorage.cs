@@ -98,6 +98,9 @@ public static class FlintStorage
         services.AddSingleton<Flint.Persistence.Webhooks.IWebhookDeliveries, Flint.Persistence.Webhooks.WebhookDeliveries>();
         services.AddSingleton<IPendingPayments, PendingPayments>();
         services.AddSingleton<IMerchantDirectory, MerchantDirectory>();
+        services.AddSingleton<Flint.Persistence.Users.IUserDirectory, Flint.Persistence.Users.UserDirectory>();
+        // The host points Data Protection's KeyManagementOptions.XmlRepository at it.
+        services.AddSingleton<Flint.Persistence.DataProtection.DataProtectionKeyTable>();
         services.AddSingleton<IIdempotencyRecords, IdempotencyRecords>();
         return silo;
     }

@@ -1,15 +1,14 @@
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Encodings.Web;
 using Flint.Abstractions;
 using Flint.Abstractions.Checkout;
 using Flint.Abstractions.Coupons;
 using Flint.Abstractions.Orders;
+using Flint.Api.Infrastructure;
 using Flint.Domain;
 using Flint.Domain.Checkout;
 using Flint.Domain.Coupons;
 using Flint.Persistence.Lists;
-using Microsoft.AspNetCore.Antiforgery;
 
 namespace Flint.Api.Checkout;
 
@@ -18,20 +17,14 @@ namespace Flint.Api.Checkout;
 /// none). No API key: the session's unguessable id is the key, and the page shows only what the buyer may see. Every
 /// string from the merchant or the buyer is HTML-encoded; the Content-Security-Policy allows nothing but this
 /// origin's stylesheet and forms posted here (and the redirect to the session's success URL); every form carries an
-/// antiforgery token (ASP.NET Core's, cookie-bound). A decline shows its reason and the form again.
+/// antiforgery token (ASP.NET Core's, cookie-bound). A decline shows its reason and the form again. The document, its
+/// stylesheet, the headers and the antiforgery check are every page's (<see cref="HostedPages"/>).
 /// </summary>
 public static class CheckoutPages
 {
-    private static readonly HtmlEncoder Html = HtmlEncoder.Default;
-
     public static void MapCheckoutPages(this IEndpointRouteBuilder app)
     {
         var g = app.MapGroup("/checkout").ExcludeFromDescription();
-        g.MapGet("/assets/checkout.css", (HttpContext ctx) =>
-        {
-            ctx.Response.Headers.CacheControl = "public, max-age=3600";
-            return Results.Text(Css, "text/css; charset=utf-8");
-        });
         g.MapGet("/assets/stripe-card.js", (HttpContext ctx) =>
         {
             ctx.Response.Headers.CacheControl = "public, max-age=3600";
@@ -40,10 +33,10 @@ public static class CheckoutPages
         });
         g.MapGet("/{id}", async (HttpContext ctx, string id) =>
             await WithSession(ctx, id, async session => Page(ctx, await session.Page(), null, 200)));
-        g.MapPost("/{id}/coupon", async (HttpContext ctx, string id, IAntiforgery antiforgery, ICouponCodeIndex coupons) =>
+        g.MapPost("/{id}/coupon", async (HttpContext ctx, string id, ICouponCodeIndex coupons) =>
             await WithSession(ctx, id, async session =>
             {
-                if (await Forged(ctx, antiforgery)) return Message(ctx, "This form has expired", "Reload the page and try again.", 400);
+                if (await HostedPages.Forged(ctx)) return Message(ctx, "This form has expired", "Reload the page and try again.", 400);
                 var form = await ctx.Request.ReadFormAsync(ctx.RequestAborted);
                 var tenant = (Tenant)ctx.Items["checkout_tenant"]!;
                 try
@@ -58,10 +51,10 @@ public static class CheckoutPages
                     return Page(ctx, await session.Page(), e.Message, 400);
                 }
             }));
-        g.MapPost("/{id}/pay", async (HttpContext ctx, string id, IAntiforgery antiforgery) =>
+        g.MapPost("/{id}/pay", async (HttpContext ctx, string id) =>
             await WithSession(ctx, id, async session =>
             {
-                if (await Forged(ctx, antiforgery)) return Message(ctx, "This form has expired", "Reload the page and try again.", 400);
+                if (await HostedPages.Forged(ctx)) return Message(ctx, "This form has expired", "Reload the page and try again.", 400);
                 var form = await ctx.Request.ReadFormAsync(ctx.RequestAborted);
                 try
                 {
@@ -90,9 +83,9 @@ public static class CheckoutPages
             if (view.CustomAmount is not null && view.Active) return AmountPage(ctx, view, null, 200);
             return await Open(ctx, link, null);
         }));
-        g.MapPost("/{id}", async (HttpContext ctx, string id, IAntiforgery antiforgery) => await WithLink(ctx, id, async link =>
+        g.MapPost("/{id}", async (HttpContext ctx, string id) => await WithLink(ctx, id, async link =>
         {
-            if (await Forged(ctx, antiforgery)) return Message(ctx, "This form has expired", "Reload the page and try again.", 400);
+            if (await HostedPages.Forged(ctx)) return Message(ctx, "This form has expired", "Reload the page and try again.", 400);
             var view = await link.Get();
             var form = await ctx.Request.ReadFormAsync(ctx.RequestAborted);
             if (CheckoutRules.MinorUnits(form["amount"].ToString(), view.Currency) is not { } amount)
@@ -125,19 +118,18 @@ public static class CheckoutPages
     private static IResult AmountPage(HttpContext ctx, PaymentLinkView link, string? error, int status)
     {
         var c = link.CustomAmount!;
-        var tokens = ctx.RequestServices.GetRequiredService<IAntiforgery>().GetAndStoreTokens(ctx);
         var preset = c.Preset is { } p
             ? p.ToMajorUnits().ToString("F" + Flint.Domain.Currency.GetExponent(p.Currency), System.Globalization.CultureInfo.InvariantCulture) : "";
         var body = $"""
             <h1>{E(link.Name ?? "Payment")}</h1>
             {(error is null ? "" : $"""<p class="error" role="alert" id="error">{E(error)}</p>""")}
-            <form method="post" action="/l/{E(link.PaymentLinkId)}"><input type="hidden" name="{E(tokens.FormFieldName)}" value="{E(tokens.RequestToken!)}">
+            <form method="post" action="/l/{E(link.PaymentLinkId)}">{HostedPages.AntiforgeryField(ctx)}
             <label for="amount">Amount ({E(link.Currency)})</label>
             <input id="amount" name="amount" inputmode="decimal" required value="{E(preset)}" aria-describedby="amount-hint">
             <p id="amount-hint" class="hint">From {E(c.Minimum.ToString())} to {E(c.Maximum.ToString())}.</p>
             <button type="submit">Continue</button></form>
             """;
-        return Document(ctx, link.Name ?? "Payment", body, status);
+        return HostedPages.Document(ctx, link.Name ?? "Payment", body, status);
     }
 
     private static async Task<IResult> WithLink(HttpContext ctx, string id, Func<IPaymentLinkGrain, Task<IResult>> handle)
@@ -161,19 +153,6 @@ public static class CheckoutPages
         return await handle(grain);
     }
 
-    private static async Task<bool> Forged(HttpContext ctx, IAntiforgery antiforgery)
-    {
-        try
-        {
-            await antiforgery.ValidateRequestAsync(ctx);
-            return false;
-        }
-        catch (AntiforgeryValidationException)
-        {
-            return true;
-        }
-    }
-
     private static IResult Page(HttpContext ctx, CheckoutPage page, string? error, int status)
     {
         var s = page.Session;
@@ -185,8 +164,7 @@ public static class CheckoutPages
             return page.CompletionMessage is { } said
                 ? Message(ctx, "Paid — thank you", $"{o.NetAmounts.PaidMoney} was paid. {said}", 200)
                 : Message(ctx, "Paid — thank you", $"{o.NetAmounts.PaidMoney} was paid.", 200, CheckoutRules.Landing(s.SuccessUrl, s.CheckoutSessionId), "Continue");
-        var tokens = ctx.RequestServices.GetRequiredService<IAntiforgery>().GetAndStoreTokens(ctx);
-        var csrf = $"""<input type="hidden" name="{E(tokens.FormFieldName)}" value="{E(tokens.RequestToken!)}">""";
+        var csrf = HostedPages.AntiforgeryField(ctx);
         var due = o.NetAmounts.BalanceMoney;
         var b = new StringBuilder();
         b.Append("<h1>Checkout</h1>");
@@ -210,7 +188,7 @@ public static class CheckoutPages
         {
             b.Append("""<p class="error" role="alert" id="error">This shop does not take card payments online yet.</p>""");
             if (s.CancelUrl is not null) b.Append($"""<p><a href="{E(CheckoutRules.Landing(s.CancelUrl, s.CheckoutSessionId))}">Back to the shop</a></p>""");
-            return Document(ctx, "Checkout", b.ToString(), status);
+            return HostedPages.Document(ctx, "Checkout", b.ToString(), status);
         }
         b.Append($"""<form method="post" action="/checkout/{E(s.CheckoutSessionId)}/pay" id="pay-form">{csrf}""");
         b.Append($"""<input type="hidden" name="attempt" value="{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12))}">""");
@@ -239,46 +217,32 @@ public static class CheckoutPages
         b.Append($"""<button type="submit" id="pay">Pay {E(due.ToString())}</button></form>""");
         if (stripe) b.Append($"""<script src="{StripeJs}"></script><script src="/checkout/assets/stripe-card.js"></script>""");
         if (s.CancelUrl is not null) b.Append($"""<p><a href="{E(CheckoutRules.Landing(s.CancelUrl, s.CheckoutSessionId))}">Back to the shop</a></p>""");
-        return Document(ctx, "Checkout", b.ToString(), status);
+        return HostedPages.Document(ctx, "Checkout", b.ToString(), status);
     }
 
     private static void Row(StringBuilder b, string label, Money amount, string id) =>
         b.Append($"""<dt>{label}</dt><dd id="{id}">{E(amount.ToString())}</dd>""");
 
     private static IResult Message(HttpContext ctx, string title, string text, int status, string? link = null, string linkText = "Back to the shop") =>
-        Document(ctx, title, $"<h1>{E(title)}</h1><p>{E(text)}</p>" + (link is null ? "" : $"""<p><a href="{E(link)}">{E(linkText)}</a></p>"""), status);
+        HostedPages.Message(ctx, title, text, status, link, linkText);
 
-    private static IResult Document(HttpContext ctx, string title, string body, int status)
-    {
-        ctx.Response.StatusCode = status;
-        return Results.Content($"""
-            <!doctype html>
-            <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>{E(title)} · Flint</title><link rel="stylesheet" href="/checkout/assets/checkout.css"></head>
-            <body><main>{body}</main></body></html>
-            """, "text/html; charset=utf-8", Encoding.UTF8, status);
-    }
-
-    /// <summary>Headers of every checkout page: nothing runs, nothing is framed or cached, and forms post only here
-    /// (and, after a payment, redirect to the session's success URL). A page with Stripe's card element also runs this
-    /// origin's script and Stripe.js, and lets Stripe's frames and API in — what Stripe documents for Stripe.js.</summary>
+    /// <summary>Every page's headers (<see cref="HostedPages.Secure"/>); forms may also post (and, after a payment,
+    /// redirect) to the session's success and cancel origins. A page with Stripe's card element also runs this origin's
+    /// script and Stripe.js, and lets Stripe's frames and API in — what Stripe documents for Stripe.js.</summary>
     private static void Secure(HttpContext ctx, CheckoutSessionView? s, bool stripe = false)
     {
         var formTargets = "'self'" + (s is null ? "" : " " + Origin(s.SuccessUrl) + (s.CancelUrl is null ? "" : " " + Origin(s.CancelUrl)));
-        var scripts = stripe
-            ? "; script-src 'self' https://js.stripe.com https://*.js.stripe.com; frame-src https://js.stripe.com https://*.js.stripe.com https://hooks.stripe.com; connect-src https://api.stripe.com"
-            : "";
-        ctx.Response.Headers.ContentSecurityPolicy =
-            $"default-src 'none'; style-src 'self'; img-src 'self'{(stripe ? " https://*.stripe.com" : "")}{scripts}; form-action {formTargets}; base-uri 'none'; frame-ancestors 'none'";
-        ctx.Response.Headers.XContentTypeOptions = "nosniff";
-        ctx.Response.Headers["Referrer-Policy"] = "no-referrer";
-        ctx.Response.Headers.CacheControl = "no-store";
+        HostedPages.Secure(ctx, formTargets,
+            images: stripe ? "'self' https://*.stripe.com" : "'self'",
+            moreDirectives: stripe
+                ? "script-src 'self' https://js.stripe.com https://*.js.stripe.com; frame-src https://js.stripe.com https://*.js.stripe.com https://hooks.stripe.com; connect-src https://api.stripe.com"
+                : null);
     }
 
     private static string Origin(string url) =>
         Uri.TryCreate(url.Replace(CheckoutRules.SessionIdPlaceholder, "x", StringComparison.Ordinal), UriKind.Absolute, out var u) ? u.GetLeftPart(UriPartial.Authority) : "";
 
-    private static string E(string s) => Html.Encode(s);
+    private static string E(string s) => HostedPages.E(s);
 
     /// <summary>Stripe.js, always loaded from Stripe (as Stripe requires).</summary>
     private const string StripeJs = "https://js.stripe.com/v3/";
@@ -322,21 +286,5 @@ public static class CheckoutPages
             });
           });
         })();
-        """;
-
-    // Readable at 360 px, contrast ≥ 4.5:1, a visible focus ring.
-    private const string Css = """
-        *{box-sizing:border-box}body{margin:0;font:16px/1.5 system-ui,sans-serif;color:#1a1a1a;background:#f6f6f4}
-        main{max-width:32rem;margin:0 auto;padding:1rem}h1{font-size:1.5rem}
-        table{width:100%;border-collapse:collapse;margin:1rem 0}caption{text-align:left;font-weight:600}
-        th,td{padding:.4rem;border-bottom:1px solid #ccc;text-align:left}.n{text-align:right}
-        .sums{display:grid;grid-template-columns:1fr auto;gap:.2rem 1rem}.sums dt{margin:0}.sums dd{margin:0;text-align:right}
-        form{display:flex;flex-direction:column;gap:.5rem;margin:1rem 0}form.inline{flex-direction:row;flex-wrap:wrap;align-items:end}
-        label,.label{font-weight:600}.card-element{padding:.6rem .5rem;border:1px solid #555;border-radius:4px;background:#fff}fieldset{border:1px solid #999;padding:.5rem}fieldset label{display:block;font-weight:400}
-        input{font:inherit;padding:.5rem;border:1px solid #555;border-radius:4px;min-width:0}
-        button{font:inherit;padding:.6rem 1rem;border:0;border-radius:4px;background:#1d4ed8;color:#fff;cursor:pointer}
-        :focus-visible{outline:3px solid #b45309;outline-offset:2px}.hint{font-size:.875rem;color:#444;margin:0}
-        .error{background:#fde8e8;color:#8a1c1c;border:1px solid #8a1c1c;padding:.5rem;border-radius:4px}
-        a{color:#1d4ed8}
         """;
 }

@@ -1,5 +1,6 @@
 using Flint.Api.Infrastructure;
 using Flint.Domain;
+using Flint.Domain.Users;
 using Flint.Persistence.Merchants;
 
 namespace Flint.Api.Merchants;
@@ -7,6 +8,11 @@ namespace Flint.Api.Merchants;
 public sealed class CreateMerchantRequest
 {
     public string? Name { get; set; }
+
+    /// <summary>With <see cref="Password"/>: the merchant's first dashboard user (its owner), created with it.</summary>
+    public string? Email { get; set; }
+
+    public string? Password { get; set; }
 }
 
 public sealed class CreateApiKeyRequest
@@ -15,7 +21,7 @@ public sealed class CreateApiKeyRequest
 }
 
 public sealed record MerchantKeys(string Test, string Live);
-public sealed record MerchantCreated(string MerchantId, string Name, DateTimeOffset CreatedAt, MerchantKeys ApiKeys);
+public sealed record MerchantCreated(string MerchantId, string Name, DateTimeOffset CreatedAt, MerchantKeys ApiKeys, string? OwnerUserId);
 public sealed record ApiKeyView(string ApiKeyId, string Environment, string KeyPrefix, string? Name, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt, string? Secret);
 
 public static class MerchantEndpoints
@@ -27,10 +33,18 @@ public static class MerchantEndpoints
             var body = await JsonBody.Read<CreateMerchantRequest>(ctx);
             if (body.Name is null) throw ApiException.Invalid("MISSING_REQUIRED_FIELD", "name is required.", "name");
             Validation.RequireLength(body.Name, "name", 1, 255);
-            var m = await store.CreateMerchant(body.Name, ctx.RequestAborted);
-            return Responses.Ok(ctx, new MerchantCreated(m.MerchantId, m.Name, m.CreatedAt, new MerchantKeys(m.Test.Secret, m.Live.Secret)), 201);
+            (string, string)? owner = (body.Email, body.Password) switch
+            {
+                (null, null) => null,
+                (_, null) => throw ApiException.Invalid("MISSING_REQUIRED_FIELD", "password is required with email (the owner's sign-in).", "password"),
+                (null, _) => throw ApiException.Invalid("MISSING_REQUIRED_FIELD", "email is required with password (the owner's sign-in).", "email"),
+                (string email, string password) => (UserRules.NormalizeEmail(email), UserRules.RequirePassword(password)),
+            };
+            var m = await store.CreateMerchant(body.Name, owner, ctx.RequestAborted);
+            return Responses.Ok(ctx, new MerchantCreated(m.MerchantId, m.Name, m.CreatedAt, new MerchantKeys(m.Test.Secret, m.Live.Secret), m.Owner?.Id), 201);
         }).Doc<CreateMerchantRequest, MerchantCreated>(201).WithTags("Merchants")
-          .WithSummary("Create a merchant (operator only: Bearer FLINT_ADMIN_TOKEN); returns its test and live secret keys once.");
+          .WithSummary("Create a merchant (operator only: Bearer FLINT_ADMIN_TOKEN); returns its test and live secret keys once. " +
+                       "With email and password (both or neither) also its owner, a dashboard user who signs in at /login.");
 
         v1.MapPost("/api-keys", async (HttpContext ctx, MerchantStore store) =>
         {

@@ -1,8 +1,10 @@
 using System.Security.Cryptography;
 using System.Text;
 using Flint.Abstractions;
+using Flint.Api.Users;
 using Flint.Domain;
 using Flint.Persistence.Merchants;
+using Flint.Persistence.Users;
 using Microsoft.Extensions.Caching.Memory;
 
 namespace Flint.Api.Merchants;
@@ -17,7 +19,7 @@ public sealed record NewApiKey(ApiKeyRecord Key, string Secret);
 /// so test hosts in one process never share it. Revoking a key through this process evicts it at once (the next
 /// request is refused); another silo keeps accepting a revoked key for at most <see cref="OkTtl"/>.
 /// </remarks>
-public sealed class MerchantStore(IMerchantDirectory directory, TimeProvider clock) : IDisposable
+public sealed class MerchantStore(IMerchantDirectory directory, UserAccounts users, TimeProvider clock) : IDisposable
 {
     public enum AuthOutcome { Ok, Unknown, Revoked }
 
@@ -45,14 +47,19 @@ public sealed class MerchantStore(IMerchantDirectory directory, TimeProvider clo
 
     private sealed record AuthResult(AuthOutcome Outcome, Tenant? Tenant, string? KeyId);
 
-    public async Task<(string MerchantId, string Name, DateTimeOffset CreatedAt, NewApiKey Test, NewApiKey Live)> CreateMerchant(string name, CancellationToken ct)
+    /// <summary>The merchant, its first test and live keys, and (with <paramref name="owner"/>: an email and password
+    /// that passed <see cref="Flint.Domain.Users.UserRules"/>) its first dashboard user, all or nothing: 409 EMAIL_TAKEN
+    /// when an active user has the owner's email, and then no merchant exists.</summary>
+    public async Task<(string MerchantId, string Name, DateTimeOffset CreatedAt, NewApiKey Test, NewApiKey Live, UserRecord? Owner)> CreateMerchant(
+        string name, (string Email, string Password)? owner, CancellationToken ct)
     {
         var id = FlintId.New(IdPrefix.Merchant);
         var now = clock.GetUtcNow();
         var test = NewKey(id, Tenant.Test, "default", now);
         var live = NewKey(id, Tenant.Live, "default", now);
-        await directory.CreateMerchant(id, name, now, [Row(test), Row(live)], ct);
-        return (id, name, now, test, live);
+        var ownerRow = owner is { } o ? users.Draft(id, o.Email, o.Password) : null;
+        if (!await directory.CreateMerchant(id, name, now, [Row(test), Row(live)], ownerRow, ct)) throw UserAccounts.EmailTaken();
+        return (id, name, now, test, live, ownerRow?.User);
     }
 
     public async Task<NewApiKey> CreateKey(Tenant tenant, string? name, CancellationToken ct)

@@ -33,4 +33,5 @@ public static class IdPrefix
     public const string PartnerApp = "app";
     /// <summary>One app installed on one merchant's environment.</summary>
     public const string Installation = "inst";
+    public const string User = "usr";
 }

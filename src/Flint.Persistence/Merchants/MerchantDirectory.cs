@@ -1,4 +1,5 @@
 using Flint.Abstractions;
+using Flint.Persistence.Users;
 using Npgsql;
 
 namespace Flint.Persistence.Merchants;
@@ -16,8 +17,9 @@ public sealed record KeyOwner(string KeyId, Tenant Tenant, bool Revoked);
 /// secret only.</summary>
 public interface IMerchantDirectory
 {
-    /// <summary>The merchant and its first keys, in one transaction.</summary>
-    Task CreateMerchant(string merchantId, string name, DateTimeOffset createdAt, IReadOnlyList<NewKeyRow> keys, CancellationToken ct);
+    /// <summary>The merchant, its first keys and its owner (a dashboard user, when given), in one transaction. False
+    /// (nothing written) when an active user already has the owner's email.</summary>
+    Task<bool> CreateMerchant(string merchantId, string name, DateTimeOffset createdAt, IReadOnlyList<NewKeyRow> keys, NewUserRow? owner, CancellationToken ct);
 
     Task AddKey(NewKeyRow key, CancellationToken ct);
 
@@ -33,7 +35,7 @@ public interface IMerchantDirectory
 
 internal sealed class MerchantDirectory(NpgsqlDataSource db) : IMerchantDirectory
 {
-    public async Task CreateMerchant(string merchantId, string name, DateTimeOffset createdAt, IReadOnlyList<NewKeyRow> keys, CancellationToken ct)
+    public async Task<bool> CreateMerchant(string merchantId, string name, DateTimeOffset createdAt, IReadOnlyList<NewKeyRow> keys, NewUserRow? owner, CancellationToken ct)
     {
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
@@ -45,7 +47,13 @@ internal sealed class MerchantDirectory(NpgsqlDataSource db) : IMerchantDirector
             await cmd.ExecuteNonQueryAsync(ct);
         }
         foreach (var key in keys) await InsertKey(conn, tx, key, ct);
+        if (owner is not null && !await UserDirectory.TryInsert(conn, tx, owner, ct))
+        {
+            await tx.RollbackAsync(ct);
+            return false;
+        }
         await tx.CommitAsync(ct);
+        return true;
     }
 
     public async Task AddKey(NewKeyRow key, CancellationToken ct)

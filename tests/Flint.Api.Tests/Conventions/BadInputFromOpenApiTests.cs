@@ -398,7 +398,7 @@ public sealed partial class BadInputFromOpenApiTests(ApiFixture f, ITestOutputHe
             "/v1/products?page_size=100", "/v1/bundles?page_size=100", "/v1/modifier-sets?page_size=100", "/v1/customers?page_size=100",
             "/v1/coupons?page_size=100", "/v1/tax-rates?page_size=100", "/v1/orders?page_size=100", "/v1/payments?page_size=100",
             "/v1/refunds?page_size=100", "/v1/plans?page_size=100", "/v1/subscriptions?page_size=100", "/v1/invoices?page_size=100",
-            "/v1/webhook-endpoints?page_size=100",
+            "/v1/webhook-endpoints?page_size=100", "/v1/users",
             "/v1/events?page_size=100",
         ];
         var result = new Dictionary<string, JsonNode?>();
@@ -420,7 +420,7 @@ public sealed partial class BadInputFromOpenApiTests(ApiFixture f, ITestOutputHe
         string BundleComponentId, string ModifierSetId, string CustomerId, string PaymentMethodId, string CouponId, string CouponCode,
         string TaxRateId, string OrderId, string LineItemId, string DiscountId, string PaidOrderId, string PaymentId, string RefundId,
         string ApiKeyId, string ProductsPageToken, string PlanId, string SubscriptionId, string InvoiceId, string WebhookEndpointId,
-        string WebhookDeliveryId, string CheckoutSessionId, string PaymentLinkId)
+        string WebhookDeliveryId, string CheckoutSessionId, string PaymentLinkId, string UserId)
     {
         public IReadOnlyDictionary<string, string> Ids(string template) => new Dictionary<string, string>
         {
@@ -433,7 +433,7 @@ public sealed partial class BadInputFromOpenApiTests(ApiFixture f, ITestOutputHe
             ["payment_id"] = PaymentId, ["refund_id"] = RefundId, ["api_key_id"] = ApiKeyId, ["plan_id"] = PlanId,
             ["subscription_id"] = SubscriptionId, ["invoice_id"] = InvoiceId,
             ["webhook_endpoint_id"] = WebhookEndpointId, ["webhook_delivery_id"] = WebhookDeliveryId,
-            ["checkout_session_id"] = CheckoutSessionId, ["payment_link_id"] = PaymentLinkId,
+            ["checkout_session_id"] = CheckoutSessionId, ["payment_link_id"] = PaymentLinkId, ["user_id"] = UserId,
         };
 
         public static async Task<World> Create(ApiClient api)
@@ -480,6 +480,9 @@ public sealed partial class BadInputFromOpenApiTests(ApiFixture f, ITestOutputHe
             Assert.True(session.Status == 201, $"creating a checkout session failed: {session}");
             var link = await api.Post("/v1/payment-links", """{"amount_money":{"amount":1000,"currency":"USD"},"name":"Bad input"}""");
             Assert.True(link.Status == 201, $"creating a payment link failed: {link}");
+            // A dashboard user (emails are unique across Flint, so this one is the run's own).
+            var user = await api.Post("/v1/users", $$"""{"email":"badin-{{Guid.NewGuid():N}}@example.com","password":"bad input password"}""");
+            Assert.True(user.Status == 201, $"adding a user failed: {user}");
             var firstPage = await api.Get("/v1/products?page_size=1");
             var token = firstPage.Body?["next_page_token"]?.GetValue<string>() ?? throw new InvalidOperationException($"no second page: {firstPage}");
 
@@ -490,7 +493,8 @@ public sealed partial class BadInputFromOpenApiTests(ApiFixture f, ITestOutputHe
                 paidOrder.Str("order_id"), paid.Data.Arr("payments")[0]!.Str("payment_id"), refund.Data["refund"]!.Str("refund_id"),
                 key.Data.Str("api_key_id"), token, plan.Data.Str("plan_id"), subscription.Data.Str("subscription_id"),
                 subscription.Data.Str("latest_invoice_id"), endpoint.Data.Str("webhook_endpoint_id"),
-                deliveries.Data.AsArray()[0]!.Str("webhook_delivery_id"), session.Data.Str("checkout_session_id"), link.Data.Str("payment_link_id"));
+                deliveries.Data.AsArray()[0]!.Str("webhook_delivery_id"), session.Data.Str("checkout_session_id"), link.Data.Str("payment_link_id"),
+                user.Data.Str("user_id"));
         }
     }
 }
