@@ -88,6 +88,7 @@ public static class HostedPages
         label,.label{font-weight:600}.card-element{padding:.6rem .5rem;border:1px solid #555;border-radius:4px;background:#fff}fieldset{border:1px solid #999;padding:.5rem}fieldset label{display:block;font-weight:400}
         input{font:inherit;padding:.5rem;border:1px solid #555;border-radius:4px;min-width:0}
         button{font:inherit;padding:.6rem 1rem;border:0;border-radius:4px;background:#1d4ed8;color:#fff;cursor:pointer}
+        button.secondary{background:#fff;color:#1d4ed8;border:1px solid #1d4ed8}
         :focus-visible{outline:3px solid #b45309;outline-offset:2px}.hint{font-size:.875rem;color:#444;margin:0}
         .error{background:#fde8e8;color:#8a1c1c;border:1px solid #8a1c1c;padding:.5rem;border-radius:4px}
         a{color:#1d4ed8}

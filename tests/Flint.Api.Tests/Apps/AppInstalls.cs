@@ -28,12 +28,19 @@ internal static class AppInstalls
         var created = await f.Admin.Post("/v1/merchants", $$"""{"name":"{{name}}","email":"{{email}}","password":"{{password}}"}""");
         Assert.True(created.Status == 201, created.ToString());
         var keys = created.Data["api_keys"]!;
+        var browser = await SignIn(f, email, password);
+        return new SignedInMerchant(created.Data.Str("merchant_id"), f.With(keys["test"]!.GetValue<string>()), f.With(keys["live"]!.GetValue<string>()),
+            email, password, browser);
+    }
+
+    /// <summary>A browser without JavaScript, signed in through /login as the dashboard user.</summary>
+    public static async Task<HttpClient> SignIn(ApiFixture f, string email, string password)
+    {
         var browser = CheckoutForms.Browser(f.Host.BaseAddress);
         var form = await browser.GetStringAsync("/login?return_url=%2Flogin%2Fdone");
         var signedIn = await CheckoutForms.Submit(browser, form, "/login", new() { ["email"] = email, ["password"] = password });
         Assert.True(signedIn.StatusCode == HttpStatusCode.SeeOther, await signedIn.Content.ReadAsStringAsync());
-        return new SignedInMerchant(created.Data.Str("merchant_id"), f.With(keys["test"]!.GetValue<string>()), f.With(keys["live"]!.GetValue<string>()),
-            email, password, browser);
+        return browser;
     }
 
     public static async Task<RegisteredApp> Register(ApiClient developer, IEnumerable<string> scopes, string name = "Label printer")
@@ -52,12 +59,14 @@ internal static class AppInstalls
         + (challenge is null ? "" : "&code_challenge=" + challenge + "&code_challenge_method=S256");
 
     /// <summary>The approval page, then its Approve (or Deny) button: the redirect back to the app.</summary>
-    public static async Task<Uri> Decide(SignedInMerchant m, string authorizeUrl, bool approve = true)
+    public static Task<Uri> Decide(SignedInMerchant m, string authorizeUrl, bool approve = true) => Decide(m.Browser, authorizeUrl, approve);
+
+    public static async Task<Uri> Decide(HttpClient browser, string authorizeUrl, bool approve = true)
     {
-        var page = await m.Browser.GetAsync(authorizeUrl);
+        var page = await browser.GetAsync(authorizeUrl);
         var html = await page.Content.ReadAsStringAsync();
         Assert.True(page.StatusCode == HttpStatusCode.OK, $"{page.StatusCode} {html}");
-        var decided = await CheckoutForms.Submit(m.Browser, html, "/oauth/authorize", new() { ["decision"] = approve ? "approve" : "deny" });
+        var decided = await CheckoutForms.Submit(browser, html, "/oauth/authorize", new() { ["decision"] = approve ? "approve" : "deny" });
         Assert.True(decided.StatusCode == HttpStatusCode.SeeOther, await decided.Content.ReadAsStringAsync());
         return decided.Headers.Location!;
     }
@@ -71,9 +80,12 @@ internal static class AppInstalls
     public static async Task<JsonNode> Json(HttpResponseMessage r) => JsonNode.Parse(await r.Content.ReadAsStringAsync())!;
 
     /// <summary>The whole install: approve in the browser, exchange the code (PKCE and the secret).</summary>
-    public static async Task<InstalledApp> Install(ApiFixture f, SignedInMerchant m, RegisteredApp app, string scope, string environment = "test")
+    public static Task<InstalledApp> Install(ApiFixture f, SignedInMerchant m, RegisteredApp app, string scope, string environment = "test") =>
+        Install(f, m.Browser, app, scope, environment);
+
+    public static async Task<InstalledApp> Install(ApiFixture f, HttpClient browser, RegisteredApp app, string scope, string environment = "test")
     {
-        var back = await Decide(m, AuthorizeUrl(app, scope, environment: environment));
+        var back = await Decide(browser, AuthorizeUrl(app, scope, environment: environment));
         var token = await Token(f, ("grant_type", "authorization_code"), ("code", Query(back, "code")), ("redirect_uri", app.RedirectUri),
             ("client_id", app.ClientId), ("client_secret", app.ClientSecret), ("code_verifier", Verifier));
         var body = await Json(token);

@@ -41,7 +41,7 @@ public sealed partial class BadInputFromOpenApiTests(ApiFixture f, ITestOutputHe
     {
         var clock = Stopwatch.StartNew();
         var (api, _, _) = await f.NewMerchant(CatalogData.Unique("BadInput"));
-        var world = await World.Create(api);
+        var world = await World.Create(f, api);
         var setup = clock.Elapsed;
 
         var doc = JsonNode.Parse(await f.Host.Client.GetStringAsync("/openapi/v1.json"))!.AsObject();
@@ -398,7 +398,8 @@ public sealed partial class BadInputFromOpenApiTests(ApiFixture f, ITestOutputHe
             "/v1/products?page_size=100", "/v1/bundles?page_size=100", "/v1/modifier-sets?page_size=100", "/v1/customers?page_size=100",
             "/v1/coupons?page_size=100", "/v1/tax-rates?page_size=100", "/v1/orders?page_size=100", "/v1/payments?page_size=100",
             "/v1/refunds?page_size=100", "/v1/plans?page_size=100", "/v1/subscriptions?page_size=100", "/v1/invoices?page_size=100",
-            "/v1/webhook-endpoints?page_size=100", "/v1/users",
+            "/v1/webhook-endpoints?page_size=100", "/v1/users", $"/v1/partner-apps/{w.PartnerAppId}", "/v1/partner-apps?page_size=100",
+            $"/v1/installations/{w.InstallationId}", "/v1/installations?page_size=100",
             "/v1/events?page_size=100",
         ];
         var result = new Dictionary<string, JsonNode?>();
@@ -420,7 +421,7 @@ public sealed partial class BadInputFromOpenApiTests(ApiFixture f, ITestOutputHe
         string BundleComponentId, string ModifierSetId, string CustomerId, string PaymentMethodId, string CouponId, string CouponCode,
         string TaxRateId, string OrderId, string LineItemId, string DiscountId, string PaidOrderId, string PaymentId, string RefundId,
         string ApiKeyId, string ProductsPageToken, string PlanId, string SubscriptionId, string InvoiceId, string WebhookEndpointId,
-        string WebhookDeliveryId, string CheckoutSessionId, string PaymentLinkId, string UserId)
+        string WebhookDeliveryId, string CheckoutSessionId, string PaymentLinkId, string UserId, string PartnerAppId, string InstallationId)
     {
         public IReadOnlyDictionary<string, string> Ids(string template) => new Dictionary<string, string>
         {
@@ -434,9 +435,10 @@ public sealed partial class BadInputFromOpenApiTests(ApiFixture f, ITestOutputHe
             ["subscription_id"] = SubscriptionId, ["invoice_id"] = InvoiceId,
             ["webhook_endpoint_id"] = WebhookEndpointId, ["webhook_delivery_id"] = WebhookDeliveryId,
             ["checkout_session_id"] = CheckoutSessionId, ["payment_link_id"] = PaymentLinkId, ["user_id"] = UserId,
+            ["partner_app_id"] = PartnerAppId, ["installation_id"] = InstallationId,
         };
 
-        public static async Task<World> Create(ApiClient api)
+        public static async Task<World> Create(ApiFixture f, ApiClient api)
         {
             var sku = CatalogData.Unique("BADIN");
             var product = await api.CreateSimple(sku: sku, quantity: 50);
@@ -481,8 +483,12 @@ public sealed partial class BadInputFromOpenApiTests(ApiFixture f, ITestOutputHe
             var link = await api.Post("/v1/payment-links", """{"amount_money":{"amount":1000,"currency":"USD"},"name":"Bad input"}""");
             Assert.True(link.Status == 201, $"creating a payment link failed: {link}");
             // A dashboard user (emails are unique across Flint, so this one is the run's own).
-            var user = await api.Post("/v1/users", $$"""{"email":"badin-{{Guid.NewGuid():N}}@example.com","password":"bad input password"}""");
+            var email = $"badin-{Guid.NewGuid():N}@example.com";
+            var user = await api.Post("/v1/users", $$"""{"email":"{{email}}","password":"bad input password"}""");
             Assert.True(user.Status == 201, $"adding a user failed: {user}");
+            // An app of this merchant's, installed on it by its user through the hosted page.
+            var app = await Apps.AppInstalls.Register(api, ["orders:read"], "Bad input app");
+            var installed = await Apps.AppInstalls.Install(f, await Apps.AppInstalls.SignIn(f, email, "bad input password"), app, "orders:read");
             var firstPage = await api.Get("/v1/products?page_size=1");
             var token = firstPage.Body?["next_page_token"]?.GetValue<string>() ?? throw new InvalidOperationException($"no second page: {firstPage}");
 
@@ -494,7 +500,7 @@ public sealed partial class BadInputFromOpenApiTests(ApiFixture f, ITestOutputHe
                 key.Data.Str("api_key_id"), token, plan.Data.Str("plan_id"), subscription.Data.Str("subscription_id"),
                 subscription.Data.Str("latest_invoice_id"), endpoint.Data.Str("webhook_endpoint_id"),
                 deliveries.Data.AsArray()[0]!.Str("webhook_delivery_id"), session.Data.Str("checkout_session_id"), link.Data.Str("payment_link_id"),
-                user.Data.Str("user_id"));
+                user.Data.Str("user_id"), app.ClientId, installed.InstallationId);
         }
     }
 }
