@@ -117,6 +117,9 @@ public interface IPartnerAppGrain : ICatalogObjectGrain<CreatePartnerAppRequest,
     /// <summary>Whether <paramref name="clientSecret"/> is the app's (current, or previous within 24 h of a roll).</summary>
     [Orleans.Concurrency.ReadOnly]
     Task<bool> VerifyClient(string? clientSecret);
+    /// <summary>Whether the app exists and is not deleted (a deleted app's tokens can no longer be refreshed).</summary>
+    [Orleans.Concurrency.ReadOnly]
+    Task<bool> IsActive();
     /// <summary>Checks an install request against the app (a deleted or missing app is an unknown client).</summary>
     [Orleans.Concurrency.ReadOnly]
     Task<ConsentAnswer> Consent(AuthorizationRequest request);

@@ -27,7 +27,7 @@ public static class OAuthEndpoints
             var (clientId, secret) = Client(ctx, form);
             if (clientId is null) return Error(401, "invalid_client", "Name the client: client_id (or HTTP Basic authentication).");
             var client = await App(grains, tenants, clientId, ctx.RequestAborted);
-            if (client is null) return Error(401, "invalid_client", "Unknown client_id.");
+            if (client is null || !await client.IsActive()) return Error(401, "invalid_client", "Unknown client_id (or the app was deleted).");
             var authenticated = secret is not null && await client.VerifyClient(secret);
             if (secret is not null && !authenticated) return Error(401, "invalid_client", "The client_secret is wrong.");
 

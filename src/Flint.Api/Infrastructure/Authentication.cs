@@ -48,7 +48,9 @@ public static class Authentication
             throw ApiException.Unauthenticated("UNAUTHENTICATED", "Send your secret key as 'Authorization: Bearer sk_…'.");
         if (AppCredential.LooksLikeAccessToken(bearer))
         {
-            await AuthenticateApp(ctx, bearer);
+            // Set here, not inside the awaited method: the request context is an AsyncLocal, which a value set in a
+            // callee does not carry back out.
+            Actors.Set(await AuthenticateApp(ctx, bearer));
             await next(ctx);
             return;
         }
@@ -69,7 +71,7 @@ public static class Authentication
 
     /// <summary>A partner app's access token: valid only while its installation says so (asked on every call, so an
     /// uninstall or a revocation holds at once on every silo).</summary>
-    private static async Task AuthenticateApp(HttpContext ctx, string bearer)
+    private static async Task<string> AuthenticateApp(HttpContext ctx, string bearer)
     {
         var token = AppCredential.Parse(bearer, AppCredentialKind.AccessToken)
             ?? throw ApiException.Unauthenticated("UNAUTHENTICATED", "Unknown access token.");
@@ -79,8 +81,8 @@ public static class Authentication
             ?? throw ApiException.Unauthenticated("UNAUTHENTICATED", "This access token is expired, revoked or unknown (refresh it, or install the app again).");
         ctx.Items[TenantKey] = tenant;
         ctx.Items[ActorKey] = $"app:{access.PartnerAppId}";
-        Actors.Set($"app:{access.PartnerAppId}");
         ctx.Items[ScopesKey] = access.Scopes;
+        return $"app:{access.PartnerAppId}";
     }
 
     /// <summary>The scopes the caller may use; null for the merchant's own keys (all of them).</summary>

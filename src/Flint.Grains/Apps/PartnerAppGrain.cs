@@ -145,6 +145,8 @@ public sealed class PartnerAppGrain(
         return Task.FromResult(new WebhookSigning(State.WebhookUrl ?? "", enabled, secrets));
     }
 
+    public Task<bool> IsActive() => Task.FromResult(Exists && State.Status != CatalogStatus.Deleted);
+
     public Task<bool> VerifyClient(string? clientSecret)
     {
         if (!Exists || State.Status == CatalogStatus.Deleted || clientSecret is null) return Task.FromResult(false);

@@ -83,6 +83,7 @@ public sealed class PartnerAppApiTests(ApiFixture f)
         (await api.Post("/v1/orders", $$"""{"line_items":[{{OrderData.AdHoc("Tea", 450)}}]}""")).AssertError(403, "INSUFFICIENT_SCOPE", "orders:write");
         (await api.Get("/v1/products")).AssertError(403, "INSUFFICIENT_SCOPE", "catalog:read");   // asked for, not granted
         (await api.Get("/v1/api-keys")).AssertError(403, "INSUFFICIENT_SCOPE");
+        Assert.Equal(404, (await api.Get("/v1/no-such-thing")).Status);
 
         var installations = await shop.Test.ListAll("/v1/installations");
         var installation = Assert.Single(installations)!;
@@ -171,6 +172,14 @@ public sealed class PartnerAppApiTests(ApiFixture f)
         }));
         Assert.Equal(HttpStatusCode.OK, revoke.StatusCode);
         (await f.With(refreshed.Str("access_token")).Get("/v1/orders")).AssertError(401, "UNAUTHENTICATED");
+
+        // A deleted app's tokens can no longer be refreshed, even by a client that never sent its secret (PKCE only).
+        var publicClient = Query(await Decide(shop, AuthorizeUrl(app, "orders:read")), "code");
+        var pkceOnly = await Json(await Token(f, ("grant_type", "authorization_code"), ("code", publicClient), ("redirect_uri", app.RedirectUri),
+            ("client_id", app.ClientId), ("code_verifier", Verifier)));
+        Assert.Equal(200, (await developer.Delete($"/v1/partner-apps/{app.ClientId}")).Status);
+        var afterDelete = await Token(f, ("grant_type", "refresh_token"), ("refresh_token", pkceOnly.Str("refresh_token")), ("client_id", app.ClientId));
+        Assert.Equal((HttpStatusCode.Unauthorized, "invalid_client"), (afterDelete.StatusCode, (await Json(afterDelete)).Str("error")));
     }
 
     [Fact]
@@ -180,6 +189,13 @@ public sealed class PartnerAppApiTests(ApiFixture f)
         var app = await Register(developer, ["orders:read", "orders:write"]);
         var shop = await Merchant(f, CatalogData.Unique("Shop"));
         var installed = await Install(f, shop, app, "orders:read orders:write");
+        // What the app makes says so, and so do its events.
+        var made = await installed.Api.Post("/v1/orders", $$"""{"line_items":[{{OrderData.AdHoc("Tea", 450)}}]}""");
+        Assert.True(made.Status == 201, made.ToString());
+        Assert.Equal($"app:{app.ClientId}", made.Data.Str("created_by"));
+        var created = (await shop.Test.ListAll("/v1/events")).Single(e => e!.Str("type") == "order.created");
+        Assert.Equal($"app:{app.ClientId}", created["data"]!["object"]!.Str("created_by"));
+        Assert.StartsWith("api_key:key_", (await AdHocOrder(shop.Test, 1)).Str("created_by"));
 
         using var stop = new CancellationTokenSource();
         var callers = Enumerable.Range(0, 8).Select(async _ =>
