@@ -18,18 +18,26 @@ CREATE OR REPLACE FUNCTION flint_queue_webhook_deliveries() RETURNS trigger
 LANGUAGE plpgsql AS
 $fn$
 BEGIN
+    -- Two statements, each one index probe on (merchant_id, environment, kind): an OR of kinds in one statement
+    -- could make the planner walk every object of the tenant for every event.
     INSERT INTO flint_webhook_deliveries (id, merchant_id, environment, endpoint_id, event_id, event_type, object_key, created_at)
     SELECT 'whd_' || replace(gen_random_uuid()::text, '-', ''), NEW.merchant_id, NEW.environment, o.id, NEW.id, NEW.type,
            coalesce(NEW.data -> 'object' ->> (split_part(NEW.type, '.', 1) || '_id'), NEW.id), NEW.created_at
       FROM flint_objects o
-     WHERE o.merchant_id = NEW.merchant_id AND o.environment = NEW.environment
-       AND ((o.kind = 'webhook_endpoint' AND o.status = 'active'
-             AND (o.doc -> 'enabled_events' ? '*' OR o.doc -> 'enabled_events' ? NEW.type))
-         OR (o.kind = 'app_webhook' AND split_part(NEW.type, '.', 1) <> 'app' AND o.status = 'active'
-             AND (o.doc -> 'enabled_events' ? NEW.type OR o.doc -> 'enabled_events' ? (split_part(NEW.type, '.', 1) || '.*')))
-         OR (o.kind = 'app_webhook' AND split_part(NEW.type, '.', 1) = 'app'
-             AND o.id = NEW.data -> 'object' ->> 'installation_id'
-             AND (o.status = 'active' OR NEW.type = 'app.uninstalled')))
+     WHERE o.merchant_id = NEW.merchant_id AND o.environment = NEW.environment AND o.kind = 'webhook_endpoint'
+       AND o.status = 'active' AND (o.doc -> 'enabled_events' ? '*' OR o.doc -> 'enabled_events' ? NEW.type)
+    ON CONFLICT (endpoint_id, event_id) DO NOTHING;
+
+    INSERT INTO flint_webhook_deliveries (id, merchant_id, environment, endpoint_id, event_id, event_type, object_key, created_at)
+    SELECT 'whd_' || replace(gen_random_uuid()::text, '-', ''), NEW.merchant_id, NEW.environment, o.id, NEW.id, NEW.type,
+           coalesce(NEW.data -> 'object' ->> (split_part(NEW.type, '.', 1) || '_id'), NEW.id), NEW.created_at
+      FROM flint_objects o
+     WHERE o.merchant_id = NEW.merchant_id AND o.environment = NEW.environment AND o.kind = 'app_webhook'
+       AND CASE WHEN split_part(NEW.type, '.', 1) = 'app'
+                THEN o.id = NEW.data -> 'object' ->> 'installation_id' AND (o.status = 'active' OR NEW.type = 'app.uninstalled')
+                ELSE o.status = 'active' AND (o.doc -> 'enabled_events' ? NEW.type
+                                              OR o.doc -> 'enabled_events' ? (split_part(NEW.type, '.', 1) || '.*'))
+           END
     ON CONFLICT (endpoint_id, event_id) DO NOTHING;
     RETURN NULL;
 END
