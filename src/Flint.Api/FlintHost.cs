@@ -7,6 +7,7 @@ using Flint.Api.Coupons;
 using Flint.Api.Customers;
 using Flint.Api.Events;
 using Flint.Api.Infrastructure;
+using Flint.Api.Locations;
 using Flint.Api.Merchants;
 using Flint.Api.Orders;
 using Flint.Api.Payments;
@@ -169,6 +170,7 @@ public static class FlintHost
         v1.MapMerchantEndpoints();
         v1.MapUserEndpoints();
         v1.MapPartnerAppEndpoints();
+        v1.MapLocationEndpoints();
         v1.MapProductEndpoints();
         v1.MapBundleEndpoints();
         v1.MapModifierSetEndpoints();

@@ -19,7 +19,7 @@ public static class EndpointScopes
 
     private static readonly Dictionary<string, string> GroupByTag = new(StringComparer.Ordinal)
     {
-        ["Products"] = "catalog", ["Bundles"] = "catalog", ["Modifier sets"] = "catalog", ["Catalog"] = "catalog", ["Tax rates"] = "catalog",
+        ["Products"] = "catalog", ["Bundles"] = "catalog", ["Modifier sets"] = "catalog", ["Catalog"] = "catalog", ["Tax rates"] = "catalog", ["Locations"] = "catalog",
         ["Inventory"] = "inventory",
         ["Orders"] = "orders",
         ["Payments"] = "payments",

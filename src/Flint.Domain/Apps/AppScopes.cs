@@ -11,8 +11,8 @@ public static class AppScopes
 
     public static readonly IReadOnlyList<Scope> All =
     [
-        new("catalog:read", "See your products, bundles, modifier sets and tax rates"),
-        new("catalog:write", "Create and change your products, bundles, modifier sets and tax rates"),
+        new("catalog:read", "See your products, bundles, modifier sets, tax rates and locations"),
+        new("catalog:write", "Create and change your products, bundles, modifier sets, tax rates and locations"),
         new("inventory:read", "See your stock levels and their history"),
         new("inventory:write", "Change your stock levels"),
         new("orders:read", "See your orders"),
@@ -63,7 +63,7 @@ public static class AppScopes
     /// installation only.</summary>
     private static readonly Dictionary<string, string> ScopeOfEventKind = new(StringComparer.Ordinal)
     {
-        ["product"] = "catalog:read", ["bundle"] = "catalog:read", ["modifier_set"] = "catalog:read", ["tax_rate"] = "catalog:read",
+        ["product"] = "catalog:read", ["bundle"] = "catalog:read", ["modifier_set"] = "catalog:read", ["tax_rate"] = "catalog:read", ["location"] = "catalog:read",
         ["inventory"] = "inventory:read",
         ["order"] = "orders:read",
         ["payment"] = "payments:read",

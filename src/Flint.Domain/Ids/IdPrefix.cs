@@ -33,5 +33,7 @@ public static class IdPrefix
     public const string PartnerApp = "app";
     /// <summary>One app installed on one merchant's environment.</summary>
     public const string Installation = "inst";
+    /// <summary>A store or other place where the merchant sells.</summary>
+    public const string Location = "loc";
     public const string User = "usr";
 }

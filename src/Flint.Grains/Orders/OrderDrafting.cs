@@ -20,7 +20,6 @@ public static class OrderDrafting
     {
         var currency = request.Currency is null ? null : Currency.Validate(request.Currency, "currency");
         var source = request.Source is null ? "api" : SnakeCase.ToSnake(Validation.ParseSnakeEnum<OrderSource>(request.Source, "source"));
-        if (request.LocationId is not null) Validation.RequireLength(request.LocationId, "location_id", 1, 64);
         var metadata = CatalogInput.NewMetadata(request.Metadata);
         var inputs = request.LineItems ?? [];
         if (inputs.Count > OrderGrain.MaxLines)
@@ -38,7 +37,9 @@ public static class OrderDrafting
         if (currency is null)
             throw DomainException.Invalid("MISSING_REQUIRED_FIELD", "Send currency, or at least one line item to take it from.", "currency");
         var customerId = request.CustomerId is null ? null : await LinkableCustomer(grains, tenant, request.CustomerId);
-        var location = request.TaxLocation is null ? null : Location(request.TaxLocation);
+        // Made at a location: taxed where it is, unless the order names a tax location of its own.
+        var at = request.LocationId is null ? null : await AtLocation(grains, tenant, request.LocationId);
+        var location = request.TaxLocation is null ? at?.TaxLocation : Location(request.TaxLocation);
         return new OrderState
         {
             Currency = currency,
@@ -64,6 +65,13 @@ public static class OrderDrafting
         to.Discounts = from.Discounts;
         to.TaxRates = from.TaxRates;
         to.Metadata = from.Metadata;
+    }
+
+    private static async Task<Flint.Abstractions.Locations.LocationView> AtLocation(IGrainFactory grains, Tenant tenant, string locationId)
+    {
+        if (!FlintId.IsValid(locationId, IdPrefix.Location))
+            throw DomainException.Invalid("INVALID_LOCATION", $"'{locationId}' is not a location id.", "location_id");
+        return await grains.GetGrain<Flint.Abstractions.Locations.ILocationGrain>(tenant.GrainKey(locationId)).ForNewOrder();
     }
 
     public static async Task<string> LinkableCustomer(IGrainFactory grains, Tenant tenant, string customerId)

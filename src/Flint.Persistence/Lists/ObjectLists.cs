@@ -17,6 +17,7 @@ public interface IObjectLists
     Task<Page<JsonObject>> CheckoutSessions(Tenant tenant, string? status, ListWindow window, CancellationToken ct);
     Task<Page<JsonObject>> PaymentLinks(Tenant tenant, CatalogListFilter filter, ListWindow window, CancellationToken ct);
     Task<Page<JsonObject>> PartnerApps(Tenant tenant, CatalogListFilter filter, ListWindow window, CancellationToken ct);
+    Task<Page<JsonObject>> Locations(Tenant tenant, CatalogListFilter filter, ListWindow window, CancellationToken ct);
     Task<Page<JsonObject>> Installations(Tenant tenant, string? status, ListWindow window, CancellationToken ct);
     Task<Page<JsonObject>> Customers(Tenant tenant, CustomerListFilter filter, ListWindow window, CancellationToken ct);
     Task<Page<JsonObject>> Orders(Tenant tenant, OrderListFilter filter, ListWindow window, CancellationToken ct);
@@ -74,6 +75,9 @@ internal sealed class ObjectLists(NpgsqlDataSource db) : IObjectLists
 
     public Task<Page<JsonObject>> PartnerApps(Tenant tenant, CatalogListFilter filter, ListWindow window, CancellationToken ct) =>
         new ProjectionPage(tenant, PartnerAppProjection.Kind, window).Search(filter.Search).Status(filter.Status).Run(db, ct);
+
+    public Task<Page<JsonObject>> Locations(Tenant tenant, CatalogListFilter filter, ListWindow window, CancellationToken ct) =>
+        new ProjectionPage(tenant, LocationProjection.Kind, window).Search(filter.Search).Status(filter.Status).Run(db, ct);
 
     public Task<Page<JsonObject>> CheckoutSessions(Tenant tenant, string? status, ListWindow window, CancellationToken ct) =>
         ByStatus(tenant, CheckoutSessionProjection.Kind, status, window, ct);

@@ -21,9 +21,10 @@ public sealed class OrderApiTests(ApiFixture f)
         var api = await Shop();
         var tee = await api.CreateProduct("Field Tee", 2500, taxCategory: "clothing");
         var customerId = await api.CreateCustomer();
+        var store = (await api.Post("/v1/locations", """{"name":"Store 12"}""")).Data.Str("location_id");
 
         var r = await api.Post("/v1/orders", $$"""
-            {"customer_id":"{{customerId}}","currency":"USD","source":"pos","location_id":"store-12",
+            {"customer_id":"{{customerId}}","currency":"USD","source":"pos","location_id":"{{store}}",
              "line_items":[{"variant_id":"{{tee.VariantId}}","quantity":2,"note":"gift"}, {{AdHoc("Engraving", 750)}}],
              "tax_location":{"country":"US","region":"ca","postal_code":"94103"},"metadata":{"till":"3"} }
             """);
@@ -31,7 +32,7 @@ public sealed class OrderApiTests(ApiFixture f)
         Assert.Equal(201, r.Status);
         var o = r.Data;
         Assert.StartsWith("ord_", o.Str("order_id"));
-        Assert.Equal(("open", "USD", "pos", "store-12", customerId), (o.Str("status"), o.Str("currency"), o.Str("source"), o.Str("location_id"), o.Str("customer_id")));
+        Assert.Equal(("open", "USD", "pos", store, customerId), (o.Str("status"), o.Str("currency"), o.Str("source"), o.Str("location_id"), o.Str("customer_id")));
         Assert.Equal(("US", "CA", "94103"), (o["tax_location"]!.Str("country"), o["tax_location"]!.Str("region"), o["tax_location"]!.Str("postal_code")));
         Assert.Equal("3", o["metadata"]!.Str("till"));
         Assert.Equal(1, o.Version());

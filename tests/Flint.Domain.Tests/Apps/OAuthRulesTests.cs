@@ -98,7 +98,7 @@ public sealed class AppEventPatternTests
     {
         Assert.Equal(["order.*", "payment.*"], AppScopes.EventPatterns(["orders:read", "payments:write"], ["*"]));
         Assert.Equal(["order.paid"], AppScopes.EventPatterns(["orders:write"], ["order.paid", "refund.created", "settings.updated"]));
-        Assert.Equal(["product.*", "bundle.*", "modifier_set.*", "tax_rate.*"], AppScopes.EventPatterns(["catalog:read"], ["*"]));
+        Assert.Equal(["product.*", "bundle.*", "modifier_set.*", "tax_rate.*", "location.*"], AppScopes.EventPatterns(["catalog:read"], ["*"]));
         Assert.Empty(AppScopes.EventPatterns(["refunds:write"], ["order.paid"]));
     }
 }
