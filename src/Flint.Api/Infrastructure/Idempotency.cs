@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Flint.Persistence.Idempotency;
@@ -33,14 +32,8 @@ public static class Idempotency
         ctx.Features.Set(new AcceptedKey(key));
         var tenant = Authentication.TenantOf(ctx);
         var body = await JsonBody.ReadBytes(ctx);
-        byte[] hash;
-        using (var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256))
-        {
-            sha.AppendData(Encoding.UTF8.GetBytes($"{method}\n{ctx.Request.Path}{ctx.Request.QueryString}\n"));
-            sha.AppendData(body);
-            hash = sha.GetHashAndReset();
-        }
         var store = ctx.RequestServices.GetRequiredService<IIdempotencyRecords>();
+        var hash = IdempotencyRecords.Fingerprint(await store.FingerprintKey(ctx.RequestAborted), method, $"{ctx.Request.Path}{ctx.Request.QueryString}", body);
         var owners = ctx.RequestServices.GetRequiredService<IdempotencyOwners>();
         var owner = owners.Self;
         var ct = ctx.RequestAborted;

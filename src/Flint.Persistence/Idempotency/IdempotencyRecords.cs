@@ -42,6 +42,9 @@ public interface IIdempotencyRecords
     /// <summary>Removes the in-flight row of a request whose answer is not kept (5xx, retryable), so it can be retried;
     /// only while <paramref name="owner"/> still holds it.</summary>
     Task Forget(string merchantId, string environment, string key, string? owner = null);
+
+    /// <summary>The deployment's key for request fingerprints (deploy/sql/020_deployment_secrets.sql), read once.</summary>
+    Task<byte[]> FingerprintKey(CancellationToken ct);
 }
 
 /// <summary>
@@ -69,6 +72,28 @@ public sealed class IdempotencyRecords : IIdempotencyRecords
     private readonly NpgsqlDataSource _db;
     private readonly GroupCommit<IdempotencyClaim, Outcome> _claims;
     private readonly GroupCommit<IdempotencyCompletion, Outcome> _completions;
+
+    private byte[]? _fingerprintKey;
+
+    /// <summary>What tells a replay from a reuse of a key with another request: HMAC-SHA256, keyed by the deployment's
+    /// <see cref="FingerprintKey"/>, of the method, path and query, and body. Keyed so that a body holding a password
+    /// (POST /v1/users) leaves no plain, fast hash of it.</summary>
+    public static byte[] Fingerprint(byte[] key, string method, string pathAndQuery, ReadOnlySpan<byte> body)
+    {
+        using var mac = System.Security.Cryptography.IncrementalHash.CreateHMAC(System.Security.Cryptography.HashAlgorithmName.SHA256, key);
+        mac.AppendData(System.Text.Encoding.UTF8.GetBytes($"{method}\n{pathAndQuery}\n"));
+        mac.AppendData(body);
+        return mac.GetHashAndReset();
+    }
+
+    public async Task<byte[]> FingerprintKey(CancellationToken ct)
+    {
+        if (_fingerprintKey is { } known) return known;
+        await using var cmd = _db.CreateCommand("SELECT value FROM flint_deployment_secrets WHERE name = 'idempotency_fingerprint'");
+        var value = await cmd.ExecuteScalarAsync(ct) as byte[]
+            ?? throw new InvalidOperationException("flint_deployment_secrets has no idempotency_fingerprint (the schema scripts were not applied).");
+        return _fingerprintKey = value;
+    }
 
     public IdempotencyRecords(NpgsqlDataSource db)
     {

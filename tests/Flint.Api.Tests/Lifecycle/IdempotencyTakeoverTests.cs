@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Security.Cryptography;
 using System.Text;
 using Flint.Api.Infrastructure;
 using Flint.Api.Tests.Infrastructure;
@@ -110,8 +109,8 @@ public sealed class IdempotencyTakeoverTests(ApiFixture f, Xunit.Abstractions.IT
     /// <summary>The row a request with this key and <see cref="Body"/> leaves while it runs on <paramref name="owner"/>.</summary>
     private static async Task InFlight(string db, string merchantId, string key, string owner)
     {
-        var hash = SHA256.HashData([.. Encoding.UTF8.GetBytes("POST\n/v1/customers\n"), .. Encoding.UTF8.GetBytes(Body)]);
         var records = new IdempotencyRecords(NpgsqlDataSource.Create(db));
+        var hash = IdempotencyRecords.Fingerprint(await records.FingerprintKey(CancellationToken.None), "POST", "/v1/customers", Encoding.UTF8.GetBytes(Body));
         Assert.True(await records.TryClaim(new IdempotencyClaim(merchantId, "test", key, hash, "POST", "/v1/customers", owner)));
     }
 
