@@ -124,9 +124,14 @@ public sealed class OrderConcurrencyGrainTests(ClusterFixture fixture) : GrainTe
     {
         await Grain<ITaxRatesGrain>(ITaxRatesGrain.Key).Create(FlintId.New(IdPrefix.Tax),
             new TaxRateRequest { Name = "VAT", Percentage = "19", Inclusion = "inclusive", Jurisdiction = new JurisdictionInput { Country = "DE" } });
+        var berlin = FlintId.New(IdPrefix.Location);
+        await Grain<Flint.Abstractions.Locations.ILocationGrain>(berlin).Create(new Flint.Abstractions.Locations.CreateLocationRequest
+        {
+            Name = "Berlin 1", Timezone = "Europe/Berlin",
+        });
         var created = await Order.Create(new CreateOrderRequest
         {
-            Currency = "EUR", Source = "pos", LocationId = "berlin-1", TaxLocation = Location("DE", null, "10115"),
+            Currency = "EUR", Source = "pos", LocationId = berlin, TaxLocation = Location("DE", null, "10115"),
             LineItems = [AdHoc("Brot", 450, 2, "EUR"), AdHoc("Kaffee", 320, 1, "EUR")],
             Metadata = new() { ["till"] = "2" },
         });
