@@ -7,6 +7,7 @@ using Flint.Api.Coupons;
 using Flint.Api.Customers;
 using Flint.Api.Events;
 using Flint.Api.Infrastructure;
+using Flint.Api.Devices;
 using Flint.Api.Locations;
 using Flint.Api.Merchants;
 using Flint.Api.Orders;
@@ -69,6 +70,7 @@ public static class FlintHost
         });
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<MerchantStore>();
+        builder.Services.AddSingleton<DeviceEndpoints.WrongPairingCodes>();
         builder.Services.AddSingleton<UserAccounts>();
         builder.Services.AddSingleton<IdempotencyOwners>();
         // Card processing: the simulated processor (test mode default, durable through grain state) and Stripe.
@@ -171,6 +173,7 @@ public static class FlintHost
         v1.MapUserEndpoints();
         v1.MapPartnerAppEndpoints();
         v1.MapLocationEndpoints();
+        v1.MapDeviceEndpoints();
         v1.MapProductEndpoints();
         v1.MapBundleEndpoints();
         v1.MapModifierSetEndpoints();

@@ -146,6 +146,11 @@ public static class InstallationProjection
     public const string WebhookKind = "app_webhook";
 }
 
+public static class DeviceProjection
+{
+    public const string Kind = "device";
+}
+
 public static class LocationProjection
 {
     public const string Kind = "location";

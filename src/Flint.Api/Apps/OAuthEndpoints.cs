@@ -84,7 +84,7 @@ public static class OAuthEndpoints
     }
 
     private static IInstallationGrain Installation(IGrainFactory grains, AppCredential c) =>
-        grains.GetGrain<IInstallationGrain>(new Tenant(c.MerchantId, c.Environment).GrainKey(c.InstallationId));
+        grains.GetGrain<IInstallationGrain>(new Tenant(c.MerchantId, c.Environment).GrainKey(c.HolderId));
 
     /// <summary>The app named by its client_id (its id), wherever its developer is; null when there is none.</summary>
     internal static async Task<IPartnerAppGrain?> App(IGrainFactory grains, IObjectTenants tenants, string clientId, CancellationToken ct)

@@ -44,8 +44,20 @@ public static class Authentication
             await next(ctx);
             return;
         }
+        // A device pairs with its code alone: it has no key yet.
+        if (ctx.Request.Path.Equals(Devices.DeviceEndpoints.PairPath, StringComparison.OrdinalIgnoreCase) && bearer is null)
+        {
+            await next(ctx);
+            return;
+        }
         if (bearer is null)
             throw ApiException.Unauthenticated("UNAUTHENTICATED", "Send your secret key as 'Authorization: Bearer sk_…'.");
+        if (AppCredential.LooksLikeDeviceToken(bearer))
+        {
+            Actors.Set(await AuthenticateDevice(ctx, bearer));
+            await next(ctx);
+            return;
+        }
         if (AppCredential.LooksLikeAccessToken(bearer))
         {
             // Set here, not inside the awaited method: the request context is an AsyncLocal, which a value set in a
@@ -76,13 +88,28 @@ public static class Authentication
         var token = AppCredential.Parse(bearer, AppCredentialKind.AccessToken)
             ?? throw ApiException.Unauthenticated("UNAUTHENTICATED", "Unknown access token.");
         var tenant = new Tenant(token.MerchantId, token.Environment);
-        var installation = ctx.RequestServices.GetRequiredService<IGrainFactory>().GetGrain<IInstallationGrain>(tenant.GrainKey(token.InstallationId));
+        var installation = ctx.RequestServices.GetRequiredService<IGrainFactory>().GetGrain<IInstallationGrain>(tenant.GrainKey(token.HolderId));
         var access = await installation.Authenticate(token.Hash)
             ?? throw ApiException.Unauthenticated("UNAUTHENTICATED", "This access token is expired, revoked or unknown (refresh it, or install the app again).");
         ctx.Items[TenantKey] = tenant;
         ctx.Items[ActorKey] = $"app:{access.PartnerAppId}";
         ctx.Items[ScopesKey] = access.Scopes;
         return $"app:{access.PartnerAppId}";
+    }
+
+    /// <summary>A paired device's token: valid only while its device grain says so (unpairing holds at once).</summary>
+    private static async Task<string> AuthenticateDevice(HttpContext ctx, string bearer)
+    {
+        var token = AppCredential.Parse(bearer, AppCredentialKind.DeviceToken)
+            ?? throw ApiException.Unauthenticated("UNAUTHENTICATED", "Unknown device token.");
+        var tenant = new Tenant(token.MerchantId, token.Environment);
+        var device = ctx.RequestServices.GetRequiredService<IGrainFactory>().GetGrain<Flint.Abstractions.Devices.IDeviceGrain>(tenant.GrainKey(token.HolderId));
+        var access = await device.Authenticate(token.Hash)
+            ?? throw ApiException.Unauthenticated("UNAUTHENTICATED", "This device is not paired (any more); pair it again with a new code.");
+        ctx.Items[TenantKey] = tenant;
+        ctx.Items[ActorKey] = $"device:{token.HolderId}";
+        ctx.Items[ScopesKey] = access.Scopes;
+        return $"device:{token.HolderId}";
     }
 
     /// <summary>The scopes the caller may use; null for the merchant's own keys (all of them).</summary>

@@ -17,6 +17,9 @@ public sealed record FlintSettings(
     /// <summary>How many requests a key may make at once before the per-second rate applies (bucket size).</summary>
     public int RateLimitBurst { get; init; } = 4000;
 
+    /// <summary>Wrong device pairing codes one client address may send per minute (per silo) before 429.</summary>
+    public int WrongPairingCodesPerMinute { get; init; } = 10;
+
     /// <summary>How often each silo looks for payments left pending by a process that died (one indexed query).</summary>
     public TimeSpan PendingSweepInterval { get; init; } = TimeSpan.FromSeconds(5);
 
@@ -65,6 +68,7 @@ public sealed record FlintSettings(
             RateLimitPerSecond = NonNegative("FLINT_RATE_LIMIT_PER_SECOND", 2000),
             // Without an explicit burst, a key may spend two seconds' worth at once.
             RateLimitBurst = NonNegative("FLINT_RATE_LIMIT_BURST", 2 * NonNegative("FLINT_RATE_LIMIT_PER_SECOND", 2000)),
+            WrongPairingCodesPerMinute = Math.Max(1, NonNegative("FLINT_WRONG_PAIRING_CODES_PER_MINUTE", 10)),
             PendingSweepInterval = TimeSpan.FromSeconds(Math.Max(1, NonNegative("FLINT_PENDING_SWEEP_SECONDS", 5))),
             PendingSweepAge = TimeSpan.FromSeconds(NonNegative("FLINT_PENDING_AGE_SECONDS", 10)),
             WebhookPollInterval = TimeSpan.FromMilliseconds(Math.Max(50, NonNegative("FLINT_WEBHOOK_POLL_MS", 1000))),

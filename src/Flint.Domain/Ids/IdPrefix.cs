@@ -35,5 +35,7 @@ public static class IdPrefix
     public const string Installation = "inst";
     /// <summary>A store or other place where the merchant sells.</summary>
     public const string Location = "loc";
+    /// <summary>A paired POS device (register, customer display).</summary>
+    public const string Device = "dev";
     public const string User = "usr";
 }

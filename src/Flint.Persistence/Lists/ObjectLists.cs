@@ -18,6 +18,7 @@ public interface IObjectLists
     Task<Page<JsonObject>> PaymentLinks(Tenant tenant, CatalogListFilter filter, ListWindow window, CancellationToken ct);
     Task<Page<JsonObject>> PartnerApps(Tenant tenant, CatalogListFilter filter, ListWindow window, CancellationToken ct);
     Task<Page<JsonObject>> Locations(Tenant tenant, CatalogListFilter filter, ListWindow window, CancellationToken ct);
+    Task<Page<JsonObject>> Devices(Tenant tenant, ListWindow window, CancellationToken ct);
     Task<Page<JsonObject>> Installations(Tenant tenant, string? status, ListWindow window, CancellationToken ct);
     Task<Page<JsonObject>> Customers(Tenant tenant, CustomerListFilter filter, ListWindow window, CancellationToken ct);
     Task<Page<JsonObject>> Orders(Tenant tenant, OrderListFilter filter, ListWindow window, CancellationToken ct);
@@ -75,6 +76,9 @@ internal sealed class ObjectLists(NpgsqlDataSource db) : IObjectLists
 
     public Task<Page<JsonObject>> PartnerApps(Tenant tenant, CatalogListFilter filter, ListWindow window, CancellationToken ct) =>
         new ProjectionPage(tenant, PartnerAppProjection.Kind, window).Search(filter.Search).Status(filter.Status).Run(db, ct);
+
+    public Task<Page<JsonObject>> Devices(Tenant tenant, ListWindow window, CancellationToken ct) =>
+        ByStatus(tenant, DeviceProjection.Kind, null, window, ct);
 
     public Task<Page<JsonObject>> Locations(Tenant tenant, CatalogListFilter filter, ListWindow window, CancellationToken ct) =>
         new ProjectionPage(tenant, LocationProjection.Kind, window).Search(filter.Search).Status(filter.Status).Run(db, ct);

@@ -400,7 +400,7 @@ public sealed partial class BadInputFromOpenApiTests(ApiFixture f, ITestOutputHe
             "/v1/refunds?page_size=100", "/v1/plans?page_size=100", "/v1/subscriptions?page_size=100", "/v1/invoices?page_size=100",
             "/v1/webhook-endpoints?page_size=100", "/v1/users", $"/v1/partner-apps/{w.PartnerAppId}", "/v1/partner-apps?page_size=100",
             $"/v1/installations/{w.InstallationId}", "/v1/installations?page_size=100",
-            $"/v1/locations/{w.LocationId}", "/v1/locations?page_size=100",
+            $"/v1/locations/{w.LocationId}", "/v1/locations?page_size=100", $"/v1/devices/{w.DeviceId}", "/v1/devices?page_size=100",
             "/v1/events?page_size=100",
         ];
         var result = new Dictionary<string, JsonNode?>();
@@ -422,7 +422,7 @@ public sealed partial class BadInputFromOpenApiTests(ApiFixture f, ITestOutputHe
         string BundleComponentId, string ModifierSetId, string CustomerId, string PaymentMethodId, string CouponId, string CouponCode,
         string TaxRateId, string OrderId, string LineItemId, string DiscountId, string PaidOrderId, string PaymentId, string RefundId,
         string ApiKeyId, string ProductsPageToken, string PlanId, string SubscriptionId, string InvoiceId, string WebhookEndpointId,
-        string WebhookDeliveryId, string CheckoutSessionId, string PaymentLinkId, string UserId, string PartnerAppId, string InstallationId, string LocationId)
+        string WebhookDeliveryId, string CheckoutSessionId, string PaymentLinkId, string UserId, string PartnerAppId, string InstallationId, string LocationId, string DeviceId)
     {
         public IReadOnlyDictionary<string, string> Ids(string template) => new Dictionary<string, string>
         {
@@ -436,7 +436,7 @@ public sealed partial class BadInputFromOpenApiTests(ApiFixture f, ITestOutputHe
             ["subscription_id"] = SubscriptionId, ["invoice_id"] = InvoiceId,
             ["webhook_endpoint_id"] = WebhookEndpointId, ["webhook_delivery_id"] = WebhookDeliveryId,
             ["checkout_session_id"] = CheckoutSessionId, ["payment_link_id"] = PaymentLinkId, ["user_id"] = UserId,
-            ["partner_app_id"] = PartnerAppId, ["installation_id"] = InstallationId, ["location_id"] = LocationId,
+            ["partner_app_id"] = PartnerAppId, ["installation_id"] = InstallationId, ["location_id"] = LocationId, ["device_id"] = DeviceId,
         };
 
         public static async Task<World> Create(ApiFixture f, ApiClient api)
@@ -492,6 +492,8 @@ public sealed partial class BadInputFromOpenApiTests(ApiFixture f, ITestOutputHe
             var installed = await Apps.AppInstalls.Install(f, await Apps.AppInstalls.SignIn(f, email, "bad input password"), app, "orders:read");
             var location = await api.Post("/v1/locations", """{"name":"Bad input store","timezone":"Europe/Paris"}""");
             Assert.True(location.Status == 201, $"creating a location failed: {location}");
+            var device = await api.Post("/v1/devices/codes", $$"""{"name":"Bad input till","location_id":"{{location.Data.Str("location_id")}}"}""");
+            Assert.True(device.Status == 201, $"creating a device failed: {device}");
             var firstPage = await api.Get("/v1/products?page_size=1");
             var token = firstPage.Body?["next_page_token"]?.GetValue<string>() ?? throw new InvalidOperationException($"no second page: {firstPage}");
 
@@ -503,7 +505,7 @@ public sealed partial class BadInputFromOpenApiTests(ApiFixture f, ITestOutputHe
                 key.Data.Str("api_key_id"), token, plan.Data.Str("plan_id"), subscription.Data.Str("subscription_id"),
                 subscription.Data.Str("latest_invoice_id"), endpoint.Data.Str("webhook_endpoint_id"),
                 deliveries.Data.AsArray()[0]!.Str("webhook_delivery_id"), session.Data.Str("checkout_session_id"), link.Data.Str("payment_link_id"),
-                user.Data.Str("user_id"), app.ClientId, installed.InstallationId, location.Data.Str("location_id"));
+                user.Data.Str("user_id"), app.ClientId, installed.InstallationId, location.Data.Str("location_id"), device.Data.Str("device_id"));
         }
     }
 }

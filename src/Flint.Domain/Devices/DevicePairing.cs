@@ -1,0 +1,30 @@
+using System.Security.Cryptography;
+
+namespace Flint.Domain.Devices;
+
+/// <summary>
+/// Pairing a POS device: the merchant makes a 6-character code (<see cref="Alphabet"/>: no 0/O or 1/I/L, read aloud or
+/// typed on a register without mistakes; about 10⁹ codes), valid 5 minutes and once; the device sends it without an
+/// API key and gets its device token. What a paired device may do is <see cref="Scopes"/>: a register's work — read
+/// the catalog and stock, build and pay orders, take payments, look customers up, hand a balance to a hosted checkout
+/// — and nothing of the merchant's administration (keys, settings, users, apps) and no refunds.
+/// </summary>
+public static class DevicePairing
+{
+    public const string Alphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";
+    public const int CodeLength = 6;
+    public static readonly TimeSpan CodeLifetime = TimeSpan.FromMinutes(5);
+
+    public static readonly IReadOnlyList<string> Scopes =
+        ["catalog:read", "inventory:read", "orders:write", "payments:write", "customers:read", "checkout:write"];
+
+    public static string NewCode() => RandomNumberGenerator.GetString(Alphabet, CodeLength);
+
+    /// <summary>A code as typed (any case, spaces or dashes between groups), or null when it cannot be one.</summary>
+    public static string? Normalize(string? typed)
+    {
+        if (typed is null || typed.Length > 20) return null;
+        var code = new string(typed.Where(c => c is not (' ' or '-')).Select(char.ToUpperInvariant).ToArray());
+        return code.Length == CodeLength && code.All(c => Alphabet.Contains(c)) ? code : null;
+    }
+}
