@@ -29,7 +29,7 @@ public sealed class AppBrowserTests(ApiFixture f, BrowserFixture browser) : ICla
 
         await using var page = await browser.NewPage(f.Host.BaseAddress, width: 360);
         await page.Open(AuthorizeUrl(app, "orders:read", state: "abc123"));
-        await page.WaitForUrl(url => url.Contains("/login?return_url=", StringComparison.Ordinal));
+        await page.WaitForAddress(url => url.Contains("/login?return_url=", StringComparison.Ordinal));
         await page.Screenshot("sign-in");
         await page.Fill("Email", email);
         await page.Fill("Password", "correct horse battery");
@@ -41,7 +41,7 @@ public sealed class AppBrowserTests(ApiFixture f, BrowserFixture browser) : ICla
         Assert.False(await page.OverflowsHorizontally());
         await page.Screenshot("approval");
         await page.Click("Approve");
-        await page.WaitForUrl(url => url.StartsWith(redirect + "?code=", StringComparison.Ordinal));
+        await page.WaitForAddress(url => url.StartsWith(redirect + "?code=", StringComparison.Ordinal));
         await page.WaitForText("Healthy");
 
         var landed = new Uri(page.Url);

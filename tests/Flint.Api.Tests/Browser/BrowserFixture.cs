@@ -122,6 +122,19 @@ public sealed class BrowserPage : IAsyncDisposable
 
     public Task WaitForUrl(Func<string, bool> url) => Page.WaitForURLAsync(url);
 
+    /// <summary>Waits (up to 20 s) until the address satisfies <paramref name="url"/>, by the address alone: a page
+    /// reached by a form's 303 may have fired its load event before this is called, which Playwright's
+    /// <see cref="WaitForUrl(Func{string, bool})"/> can then wait for in vain. Follow with <see cref="WaitForText"/>.</summary>
+    public async Task WaitForAddress(Func<string, bool> url)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (!url(Page.Url))
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"still on {Page.Url} after 20 s");
+            await Task.Delay(100);
+        }
+    }
+
     /// <summary>Whether the page is wider than the viewport (a phone user would scroll sideways).</summary>
     public Task<bool> OverflowsHorizontally() =>
         Page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth > window.innerWidth");

@@ -25,12 +25,7 @@ public sealed class CheckoutBrowserTests(ApiFixture f, BrowserFixture browser) :
     /// <summary>Waits until the browser is on the success page (a 303 from the pay form): by its URL and its text.</summary>
     private static async Task Landed(BrowserPage page, string urlPart)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while (!page.Url.Contains(urlPart, StringComparison.Ordinal))
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"still on {page.Url}");
-            await Task.Delay(100);
-        }
+        await page.WaitForAddress(url => url.Contains(urlPart, StringComparison.Ordinal));
         await page.WaitForText("Healthy");
     }
 

@@ -217,7 +217,7 @@ public sealed class StripeCheckoutTests(ApiFixture f, BrowserFixture browser) : 
 
         await page.Fill("Card number", "4242 4242 4242 4242");
         await page.Click("Pay 25.00 USD");
-        await page.WaitForUrl(url => url.Contains($"/health/live?session={id}", StringComparison.Ordinal));
+        await page.WaitForAddress(url => url.Contains($"/health/live?session={id}", StringComparison.Ordinal));
         await page.WaitForText("Healthy");
 
         Assert.Equal(["tok_chargeDeclined", "tok_visa"], shop.Intents.Select(c => c.Field("payment_method_data[card][token]")));
