@@ -68,6 +68,8 @@ public sealed record PaymentView
     [Id(17)] public DateTimeOffset UpdatedAt { get; init; }
     /// <summary>Who asked for it: api_key:key_… or app:app_… (a partner app); null for a subscription's charge.</summary>
     [Id(18)] public string? CreatedBy { get; init; }
+    /// <summary>The channel it was taken through: api | checkout | payment_link | pos | subscription.</summary>
+    [Id(19)] public required string Source { get; init; }
 }
 
 [GenerateSerializer, Immutable, Alias("flint.payments.pay_result")]

@@ -320,7 +320,7 @@ public sealed class CheckoutSessionGrain(
                 PaymentSourceTokens = [token],
                 TipMoney = tip,
                 BuyerEmail = email,
-                Source = "checkout",
+                Source = State.PaymentLinkId is null ? "checkout" : "payment_link",
             };
             var attempt = new PayAttempt($"{ObjectId}:{pay.AttemptKey}");
             PayOrderResult result;

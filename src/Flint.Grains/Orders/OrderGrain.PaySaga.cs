@@ -75,6 +75,8 @@ public sealed partial class OrderGrain
         }
         if (request.BuyerEmail is not null) Validation.RequireLength(request.BuyerEmail, "buyer_email", 3, 254);
         var source = request.Source is null ? null : SnakeCase.ToSnake(Validation.ParseSnakeEnum<OrderSource>(request.Source, "source"));
+        // A paired device's payments are the register's (pos) unless the caller says otherwise.
+        source ??= Actors.Current?.StartsWith("device:", StringComparison.Ordinal) == true ? "pos" : null;
 
         var calc = OrderPricing.Calculate(State);
         var due = checked(calc.BalanceMinor + tip);
@@ -82,7 +84,11 @@ public sealed partial class OrderGrain
         if (due > Money.MaxAmount)
             throw DomainException.Invalid("AMOUNT_TOO_LARGE", $"A payment is at most {Money.MaxAmount} minor units; this order (with tip) asks for {due}.", request.TipMoney is null ? null : "tip_money");
         var payments = await new PaymentPlanner(GrainFactory, Tenant).Plan(request, State, due, tip, Now);
-        foreach (var p in payments) p.IdempotencyKey = attempt.IdempotencyKey;
+        foreach (var p in payments)
+        {
+            p.IdempotencyKey = attempt.IdempotencyKey;
+            p.Source = source ?? "api";
+        }
 
         // Coupons and stock are taken by the first payment that succeeds; later partial payments only charge.
         var ownHold = $"{ObjectId}:{payments[0].PaymentId}";

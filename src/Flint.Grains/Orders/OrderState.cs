@@ -78,6 +78,9 @@ public sealed class PaymentState
     [Id(20)] public string? IdempotencyKey { get; set; }
     [Id(21), System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public string? CreatedBy { get; set; }
+    /// <summary>The channel it was taken through: api | checkout | payment_link | pos | subscription.</summary>
+    [Id(22), System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? Source { get; set; }
 }
 
 [GenerateSerializer, Alias("flint.orders.pay_saga")]

@@ -29,6 +29,8 @@ public static class PaymentViews
         CreatedAt = p.CreatedAt,
         UpdatedAt = p.UpdatedAt,
         CreatedBy = p.CreatedBy,
+        // Payments taken before the channel was kept: a subscription's cycle, else the API.
+        Source = p.Source ?? (s.SubscriptionId is not null ? "subscription" : "api"),
     };
 
     public static RefundView Of(OrderState s, string orderId, RefundState r) => new()

@@ -48,6 +48,7 @@ public sealed partial class CheckoutApiTests(ApiFixture f)
         Assert.Equal("complete", done.Str("status"));
         var paidOrder = (await api.Get($"/v1/orders/{s.Str("order_id")}")).Data;
         Assert.Equal(("paid", 2750L, 250L), (paidOrder.Str("status"), paidOrder.Net("paid"), paidOrder.Net("tip")));
+        Assert.Equal("checkout", (await api.Get($"/v1/payments/{done.Str("payment_id")}")).Data.Str("source"));
         var payment = Assert.Single((await api.Get($"/v1/payments?order_id={s.Str("order_id")}")).Data.AsArray())!;
         Assert.Equal("ada@example.com", payment.Str("buyer_email"));
         var again = await browser.GetAsync($"/checkout/{id}");

@@ -40,6 +40,7 @@ public sealed partial class CheckoutApiTests
         var session = (await api.Get($"/v1/checkout-sessions/{sessionId}")).Data;
         Assert.Equal(("complete", id), (session.Str("status"), session.Str("payment_link_id")));
         Assert.Equal("payment_link", (await api.Get($"/v1/orders/{session.Str("order_id")}")).Data.Str("source"));
+        Assert.Equal("payment_link", (await api.Get($"/v1/payments/{session.Str("payment_id")}")).Data.Str("source"));
         Assert.Equal(1L, (await api.Get($"/v1/payment-links/{id}")).Data.Long("completed_sessions"));
 
         Assert.Equal(200, (await api.Patch($"/v1/payment-links/{id}", """{"active":false}""")).Status);

@@ -42,6 +42,9 @@ public sealed class DeviceApiTests(ApiFixture f)
         var paid = await device.Post($"/v1/orders/{order.Data.Str("order_id")}/pay", """{"payment_sources":[{"type":"cash","amount_money":{"amount":1000,"currency":"USD"}}]}""");
         Assert.True(paid.Status == 200, paid.ToString());
         Assert.Equal(100L, paid.Data.Arr("payments")[0]!["change_back_money"]!.Long("amount"));
+        Assert.Equal("pos", paid.Data.Arr("payments")[0]!.Str("source"));
+        var online = await api.Post("/v1/orders", $$"""{"line_items":[{{OrderData.AdHoc("Tea", 450)}}]}""");
+        Assert.Equal("api", (await api.PayWith(online.Data.Str("order_id"), "tok_visa")).Data.Arr("payments")[0]!.Str("source"));
         (await device.Post($"/v1/orders/{order.Data.Str("order_id")}/refunds", """{"amount_money":{"amount":100,"currency":"USD"}}""")).AssertError(403, "INSUFFICIENT_SCOPE", "refunds:write");
         (await device.Post("/v1/api-keys", "{}")).AssertError(403, "INSUFFICIENT_SCOPE");
         (await device.Get("/v1/devices")).AssertError(403, "INSUFFICIENT_SCOPE");

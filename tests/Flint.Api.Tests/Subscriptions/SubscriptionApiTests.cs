@@ -37,6 +37,7 @@ public sealed class SubscriptionApiTests(ApiFixture f)
         Assert.Equal("subscription", order.Str("source"));
         Assert.Equal("paid", order.Str("status"));
         Assert.Equal(id, order.Str("subscription_id"));
+        Assert.Equal("subscription", Assert.Single(await f.A.ListAll($"/v1/payments?order_id={order.Str("order_id")}")).Str("source"));
         Assert.Equal(customer, order.Str("customer_id"));
         Assert.Equal(1500, order.Net("total"));
 
