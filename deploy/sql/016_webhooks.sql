@@ -55,24 +55,5 @@ BEGIN
 END
 $$;
 
--- An event wanted by enabled endpoints of its tenant (their projections: kind webhook_endpoint, status active,
--- doc.enabled_events holding the type or "*") queues one delivery each. Most tenants have no endpoint: one index
--- probe per event.
-CREATE OR REPLACE FUNCTION flint_queue_webhook_deliveries() RETURNS trigger
-LANGUAGE plpgsql AS
-$fn$
-BEGIN
-    INSERT INTO flint_webhook_deliveries (id, merchant_id, environment, endpoint_id, event_id, event_type, object_key, created_at)
-    SELECT 'whd_' || replace(gen_random_uuid()::text, '-', ''), NEW.merchant_id, NEW.environment, o.id, NEW.id, NEW.type,
-           coalesce(NEW.data -> 'object' ->> (split_part(NEW.type, '.', 1) || '_id'), NEW.id), NEW.created_at
-      FROM flint_objects o
-     WHERE o.merchant_id = NEW.merchant_id AND o.environment = NEW.environment AND o.kind = 'webhook_endpoint'
-       AND o.status = 'active' AND (o.doc -> 'enabled_events' ? '*' OR o.doc -> 'enabled_events' ? NEW.type)
-    ON CONFLICT (endpoint_id, event_id) DO NOTHING;
-    RETURN NULL;
-END
-$fn$;
-
-DROP TRIGGER IF EXISTS flint_events_queue_webhooks ON flint_events;
-CREATE TRIGGER flint_events_queue_webhooks AFTER INSERT ON flint_events
-    FOR EACH ROW EXECUTE FUNCTION flint_queue_webhook_deliveries();
+-- The trigger on flint_events that queues the deliveries, and its function, are in 019_apps.sql (which added the
+-- partner apps' webhooks to the same fan-out): one definition of it.

@@ -109,7 +109,7 @@ public static class InvoiceProjection
 
 /// <summary>Webhook endpoints: the doc is the <see cref="Webhooks.WebhookEndpointView"/> (no secret). When an event is
 /// written, the database queues a delivery for every endpoint of its tenant whose status is <see cref="Enabled"/> and
-/// whose enabled_events hold the event's type or "*" (deploy/sql/016_webhooks.sql reads these by name).</summary>
+/// whose enabled_events hold the event's type or "*" (the trigger of deploy/sql/019_apps.sql reads these by name).</summary>
 public static class WebhookEndpointProjection
 {
     public const string Kind = "webhook_endpoint";

@@ -29,7 +29,7 @@ public sealed class WebhookEndpointState : CatalogObjectState
 /// <summary>
 /// A webhook endpoint: where a merchant's events are sent and the secret they are signed with. The endpoint's
 /// projection (kind <c>webhook_endpoint</c>: url, enabled events, status) is what the database reads when an event is
-/// written, to queue a delivery for each endpoint that wants it (deploy/sql/016_webhooks.sql); the secret stays in
+/// written, to queue a delivery for each endpoint that wants it (the trigger of deploy/sql/019_apps.sql); the secret stays in
 /// the grain and is shown only by the answer that creates or rolls it.
 /// </summary>
 public sealed partial class WebhookEndpointGrain(

@@ -18,7 +18,7 @@ public sealed record WebhookDeliveryView(
     DateTimeOffset? DeliveredAt);
 
 /// <summary>The delivery queue (flint_webhook_deliveries, filled by the database when events are written:
-/// deploy/sql/016_webhooks.sql).</summary>
+/// the trigger of deploy/sql/019_apps.sql; the table is 016_webhooks.sql).</summary>
 public interface IWebhookDeliveries
 {
     /// <summary>Up to <paramref name="limit"/> due deliveries, each leased to the caller for <paramref name="lease"/>
