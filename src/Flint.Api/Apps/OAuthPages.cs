@@ -101,6 +101,4 @@ public static class OAuthPages
         ctx.Response.Headers.Location = url;
         return Results.StatusCode(303);
     }
-
-    private static string Origin(string url) => new Uri(url).GetLeftPart(UriPartial.Authority);
 }

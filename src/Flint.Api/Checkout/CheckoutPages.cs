@@ -239,8 +239,7 @@ public static class CheckoutPages
                 : null);
     }
 
-    private static string Origin(string url) =>
-        Uri.TryCreate(url.Replace(CheckoutRules.SessionIdPlaceholder, "x", StringComparison.Ordinal), UriKind.Absolute, out var u) ? u.GetLeftPart(UriPartial.Authority) : "";
+    private static string Origin(string url) => HostedPages.Origin(url.Replace(CheckoutRules.SessionIdPlaceholder, "x", StringComparison.Ordinal));
 
     private static string E(string s) => HostedPages.E(s);
 

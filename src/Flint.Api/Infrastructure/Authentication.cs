@@ -52,65 +52,61 @@ public static class Authentication
         }
         if (bearer is null)
             throw ApiException.Unauthenticated("UNAUTHENTICATED", "Send your secret key as 'Authorization: Bearer sk_…'.");
-        if (AppCredential.LooksLikeDeviceToken(bearer))
-        {
-            Actors.Set(await AuthenticateDevice(ctx, bearer));
-            await next(ctx);
-            return;
-        }
-        if (AppCredential.LooksLikeAccessToken(bearer))
-        {
-            // Set here, not inside the awaited method: the request context is an AsyncLocal, which a value set in a
-            // callee does not carry back out.
-            Actors.Set(await AuthenticateApp(ctx, bearer));
-            await next(ctx);
-            return;
-        }
-        var store = ctx.RequestServices.GetRequiredService<MerchantStore>();
-        var (outcome, tenant, keyId) = await store.Authenticate(bearer, ctx.RequestAborted);
-        switch (outcome)
-        {
-            case MerchantStore.AuthOutcome.Revoked:
-                throw ApiException.Unauthenticated("API_KEY_REVOKED", "This API key was revoked.");
-            case MerchantStore.AuthOutcome.Unknown:
-                throw ApiException.Unauthenticated("UNAUTHENTICATED", "Unknown API key.");
-        }
-        ctx.Items[TenantKey] = tenant;
-        ctx.Items[ActorKey] = $"api_key:{keyId}";
-        Actors.Set($"api_key:{keyId}");
+        var principal = AppCredential.LooksLikeDeviceToken(bearer) ? await DevicePrincipal(ctx, bearer)
+            : AppCredential.LooksLikeAccessToken(bearer) ? await AppPrincipal(ctx, bearer)
+            : await KeyPrincipal(ctx, bearer);
+        ctx.Items[TenantKey] = principal.Tenant;
+        ctx.Items[ActorKey] = principal.Actor;
+        if (principal.Scopes is { } scopes) ctx.Items[ScopesKey] = scopes;
+        // Set here, not inside the awaited methods: the request context is an AsyncLocal, which a value set in a callee
+        // does not carry back out.
+        Actors.Set(principal.Actor);
         await next(ctx);
     });
 
+    /// <summary>Who calls: the tenant acted on, the actor of audit trails and created_by, the scopes (null: all).</summary>
+    private sealed record Principal(Tenant Tenant, string Actor, IReadOnlyList<string>? Scopes);
+
+    /// <summary>The merchant's own secret key: every scope.</summary>
+    private static async Task<Principal> KeyPrincipal(HttpContext ctx, string bearer)
+    {
+        var store = ctx.RequestServices.GetRequiredService<MerchantStore>();
+        var (outcome, tenant, keyId) = await store.Authenticate(bearer, ctx.RequestAborted);
+        return outcome switch
+        {
+            MerchantStore.AuthOutcome.Revoked => throw ApiException.Unauthenticated("API_KEY_REVOKED", "This API key was revoked."),
+            MerchantStore.AuthOutcome.Unknown => throw ApiException.Unauthenticated("UNAUTHENTICATED", "Unknown API key."),
+            _ => new Principal(tenant!, $"api_key:{keyId}", null),
+        };
+    }
+
     /// <summary>A partner app's access token: valid only while its installation says so (asked on every call, so an
     /// uninstall or a revocation holds at once on every silo).</summary>
-    private static async Task<string> AuthenticateApp(HttpContext ctx, string bearer)
+    private static async Task<Principal> AppPrincipal(HttpContext ctx, string bearer)
     {
-        var token = AppCredential.Parse(bearer, AppCredentialKind.AccessToken)
-            ?? throw ApiException.Unauthenticated("UNAUTHENTICATED", "Unknown access token.");
-        var tenant = new Tenant(token.MerchantId, token.Environment);
-        var installation = ctx.RequestServices.GetRequiredService<IGrainFactory>().GetGrain<IInstallationGrain>(tenant.GrainKey(token.HolderId));
-        var access = await installation.Authenticate(token.Hash)
+        var (token, tenant) = Held(bearer, AppCredentialKind.AccessToken, "Unknown access token.");
+        var access = await Grains(ctx).GetGrain<IInstallationGrain>(tenant.GrainKey(token.HolderId)).Authenticate(token.Hash)
             ?? throw ApiException.Unauthenticated("UNAUTHENTICATED", "This access token is expired, revoked or unknown (refresh it, or install the app again).");
-        ctx.Items[TenantKey] = tenant;
-        ctx.Items[ActorKey] = $"app:{access.PartnerAppId}";
-        ctx.Items[ScopesKey] = access.Scopes;
-        return $"app:{access.PartnerAppId}";
+        return new Principal(tenant, $"app:{access.PartnerAppId}", access.Scopes);
     }
 
     /// <summary>A paired device's token: valid only while its device grain says so (unpairing holds at once).</summary>
-    private static async Task<string> AuthenticateDevice(HttpContext ctx, string bearer)
+    private static async Task<Principal> DevicePrincipal(HttpContext ctx, string bearer)
     {
-        var token = AppCredential.Parse(bearer, AppCredentialKind.DeviceToken)
-            ?? throw ApiException.Unauthenticated("UNAUTHENTICATED", "Unknown device token.");
-        var tenant = new Tenant(token.MerchantId, token.Environment);
-        var device = ctx.RequestServices.GetRequiredService<IGrainFactory>().GetGrain<Flint.Abstractions.Devices.IDeviceGrain>(tenant.GrainKey(token.HolderId));
-        var access = await device.Authenticate(token.Hash)
+        var (token, tenant) = Held(bearer, AppCredentialKind.DeviceToken, "Unknown device token.");
+        var access = await Grains(ctx).GetGrain<Flint.Abstractions.Devices.IDeviceGrain>(tenant.GrainKey(token.HolderId)).Authenticate(token.Hash)
             ?? throw ApiException.Unauthenticated("UNAUTHENTICATED", "This device is not paired (any more); pair it again with a new code.");
-        ctx.Items[TenantKey] = tenant;
-        ctx.Items[ActorKey] = $"device:{token.HolderId}";
-        ctx.Items[ScopesKey] = access.Scopes;
-        return $"device:{token.HolderId}";
+        return new Principal(tenant, $"device:{token.HolderId}", access.Scopes);
     }
+
+    /// <summary>A credential's parts and the tenant it names (which its holder grain then confirms or refuses).</summary>
+    private static (AppCredential Token, Tenant Tenant) Held(string bearer, AppCredentialKind kind, string unknown)
+    {
+        var token = AppCredential.Parse(bearer, kind) ?? throw ApiException.Unauthenticated("UNAUTHENTICATED", unknown);
+        return (token, new Tenant(token.MerchantId, token.Environment));
+    }
+
+    private static IGrainFactory Grains(HttpContext ctx) => ctx.RequestServices.GetRequiredService<IGrainFactory>();
 
     /// <summary>The scopes the caller may use; null for the merchant's own keys (all of them).</summary>
     public static IReadOnlyList<string>? ScopesOf(HttpContext ctx) => ctx.Items[ScopesKey] as IReadOnlyList<string>;

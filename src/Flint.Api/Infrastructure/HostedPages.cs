@@ -23,6 +23,10 @@ public static class HostedPages
             return Results.Text(Css, "text/css; charset=utf-8");
         }).ExcludeFromDescription();
 
+    /// <summary>The origin (scheme, host, port) of an absolute URL, for a CSP source list; "" when it is not one.</summary>
+    public static string Origin(string url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var u) ? u.GetLeftPart(UriPartial.Authority) : "";
+
     /// <summary>HTML-encodes a string for text or a quoted attribute.</summary>
     public static string E(string s) => Html.Encode(s);
 
