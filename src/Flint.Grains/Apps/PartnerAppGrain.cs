@@ -44,8 +44,6 @@ public sealed class PartnerAppGrain(
     DeepCopier<PartnerAppState> copier,
     TimeProvider clock) : CatalogGrain<PartnerAppState, PartnerAppView>(store, copier, clock), IPartnerAppGrain
 {
-    /// <summary>How long a rolled client secret keeps working beside the new one (as a webhook secret does).</summary>
-    public static readonly TimeSpan PreviousSecretValidFor = TimeSpan.FromHours(24);
 
     protected override string Kind => PartnerAppProjection.Kind;
 
@@ -113,7 +111,7 @@ public sealed class PartnerAppGrain(
     {
         EnsureEditable();
         var secret = AppClientSecret.New();
-        var until = Now + PreviousSecretValidFor;
+        var until = Now + RolledSecrets.PreviousValidFor;
         var view = await Save("updated", s =>
         {
             s.PreviousSecretHash = s.SecretHash;
@@ -127,7 +125,7 @@ public sealed class PartnerAppGrain(
     {
         EnsureEditable();
         var secret = WebhookEndpointGrain.NewSecret();
-        var until = Now + PreviousSecretValidFor;
+        var until = Now + RolledSecrets.PreviousValidFor;
         var view = await Save("updated", s =>
         {
             s.PreviousWebhookSecret = s.WebhookSecret;
@@ -139,8 +137,7 @@ public sealed class PartnerAppGrain(
 
     public Task<WebhookSigning> WebhookSigning()
     {
-        var secrets = new List<string> { State.WebhookSecret };
-        if (State.PreviousWebhookSecret is { } previous && State.PreviousWebhookSecretUntil > Clock.GetUtcNow()) secrets.Add(previous);
+        var secrets = RolledSecrets.Valid(State.WebhookSecret, State.PreviousWebhookSecret, State.PreviousWebhookSecretUntil, Clock.GetUtcNow());
         var enabled = Exists && State.Status != CatalogStatus.Deleted && State.WebhookUrl is not null;
         return Task.FromResult(new WebhookSigning(State.WebhookUrl ?? "", enabled, secrets));
     }
@@ -150,9 +147,8 @@ public sealed class PartnerAppGrain(
     public Task<bool> VerifyClient(string? clientSecret)
     {
         if (!Exists || State.Status == CatalogStatus.Deleted || clientSecret is null) return Task.FromResult(false);
-        var ok = AppClientSecret.Matches(clientSecret, State.SecretHash)
-            || (State.PreviousSecretHash is { } previous && State.PreviousSecretUntil > Clock.GetUtcNow() && AppClientSecret.Matches(clientSecret, previous));
-        return Task.FromResult(ok);
+        var hashes = RolledSecrets.Valid(State.SecretHash, State.PreviousSecretHash, State.PreviousSecretUntil, Clock.GetUtcNow());
+        return Task.FromResult(hashes.Any(hash => AppClientSecret.Matches(clientSecret, hash)));
     }
 
     public Task<ConsentAnswer> Consent(AuthorizationRequest r) => Task.FromResult(Check(r));

@@ -38,8 +38,6 @@ public sealed partial class WebhookEndpointGrain(
     TimeProvider clock) : CatalogGrain<WebhookEndpointState, WebhookEndpointView>(store, copier, clock), IWebhookEndpointGrain
 {
     public const int MaxEvents = 100;
-    /// <summary>How long a rolled secret keeps signing beside the new one.</summary>
-    public static readonly TimeSpan PreviousSecretValidFor = TimeSpan.FromHours(24);
 
     protected override string Kind => WebhookEndpointProjection.Kind;
 
@@ -90,7 +88,7 @@ public sealed partial class WebhookEndpointGrain(
     {
         EnsureEditable();
         var secret = NewSecret();
-        var until = Now + PreviousSecretValidFor;
+        var until = Now + RolledSecrets.PreviousValidFor;
         var view = await Save("updated", draft =>
         {
             draft.PreviousSecret = draft.Secret;
@@ -103,8 +101,7 @@ public sealed partial class WebhookEndpointGrain(
     public Task<WebhookSigning> Signing()
     {
         EnsureExists();
-        var secrets = new List<string> { State.Secret };
-        if (State.PreviousSecret is { } previous && State.PreviousSecretUntil > Clock.GetUtcNow()) secrets.Add(previous);
+        var secrets = RolledSecrets.Valid(State.Secret, State.PreviousSecret, State.PreviousSecretUntil, Clock.GetUtcNow());
         return Task.FromResult(new WebhookSigning(State.Url, State.Status == CatalogStatus.Active, secrets));
     }
 
