@@ -150,6 +150,7 @@ public static class FlintHost
         app.UseOpsAuthorization();
         app.UseFlintAuthentication();
         app.UseFlintScopes();
+        app.UseDeviceReach();
         // After authentication (the partition is the API key), before idempotency (a 429 is never stored as a replay).
         app.UseRateLimiter();
         app.UseQueryStringChecks();
@@ -174,6 +175,7 @@ public static class FlintHost
         v1.MapPartnerAppEndpoints();
         v1.MapLocationEndpoints();
         v1.MapDeviceEndpoints();
+        v1.MapTerminalCheckoutEndpoints();
         v1.MapProductEndpoints();
         v1.MapBundleEndpoints();
         v1.MapModifierSetEndpoints();

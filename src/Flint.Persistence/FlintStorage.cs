@@ -90,6 +90,7 @@ public static class FlintStorage
         services.AddSingleton<ICouponCodeIndex, CouponCodeIndex>();
         services.AddSingleton<ICouponRedemptions, CouponRedemptions>();
         services.AddSingleton<IInventoryHistory, InventoryHistory>();
+        services.AddSingleton<Devices.IDeviceStreamLog, Devices.DeviceStreamLog>();
         services.AddSingleton<IFinishedReservations, FinishedReservations>();
         services.AddSingleton<IEventLog, EventLog>();
         services.AddSingleton<IPaymentIndex, PaymentIndex>();

@@ -149,6 +149,16 @@ public static class InstallationProjection
 public static class DeviceProjection
 {
     public const string Kind = "device";
+    /// <summary>A device's stream (flint_object_log rows of the device, id = the event's number, zero-padded).</summary>
+    public const string StreamLogKind = "device_event";
+}
+
+/// <summary>Terminal checkouts: the doc is the TerminalCheckoutView; lists filter by device.</summary>
+public static class TerminalCheckoutProjection
+{
+    public const string Kind = "terminal_checkout";
+    public static readonly ProjectionField DeviceId = ProjectionField.Of(nameof(Devices.TerminalCheckoutView.DeviceId), JsonValueKind.String);
+    public static readonly ProjectionKind Read = new(Kind, typeof(Devices.TerminalCheckoutView), [DeviceId]);
 }
 
 public static class LocationProjection
@@ -182,7 +192,9 @@ public static class OrderProjection
     public static readonly ProjectionField Source = ProjectionField.Of(nameof(OrderView.Source), JsonValueKind.String);
     /// <summary>Null unless the order bills a subscription's cycle.</summary>
     public static readonly ProjectionField SubscriptionId = ProjectionField.Of(nameof(OrderView.SubscriptionId), JsonValueKind.String);
-    public static readonly ProjectionKind Read = new(Kind, typeof(OrderView), [CustomerId, Source, SubscriptionId]);
+    /// <summary>Null for an order made at no location (online).</summary>
+    public static readonly ProjectionField LocationId = ProjectionField.Of(nameof(OrderView.LocationId), JsonValueKind.String);
+    public static readonly ProjectionKind Read = new(Kind, typeof(OrderView), [CustomerId, Source, SubscriptionId, LocationId]);
 }
 
 /// <summary>Payments and refunds live in their order's state; their projections (written with the order) say which
@@ -195,8 +207,10 @@ public static class PaymentProjection
     public const string Pending = "pending";
     public static readonly ProjectionField OrderId = ProjectionField.Of(nameof(PaymentView.OrderId), JsonValueKind.String);
     public static readonly ProjectionField CustomerId = ProjectionField.Of(nameof(PaymentView.CustomerId), JsonValueKind.String);
-    public static readonly ProjectionKind Read = new(Kind, typeof(PaymentView), [OrderId, CustomerId]);
-    public static readonly ProjectionKind ReadRefund = new(RefundKind, typeof(RefundView), [OrderId, CustomerId]);
+    /// <summary>Where a paired device took it (or gave it back); null for every other channel.</summary>
+    public static readonly ProjectionField LocationId = ProjectionField.Of(nameof(PaymentView.LocationId), JsonValueKind.String);
+    public static readonly ProjectionKind Read = new(Kind, typeof(PaymentView), [OrderId, CustomerId, LocationId]);
+    public static readonly ProjectionKind ReadRefund = new(RefundKind, typeof(RefundView), [OrderId, CustomerId, LocationId]);
 }
 
 /// <summary>Every projection kind whose doc a query reads, for the agreement test.</summary>
@@ -206,6 +220,6 @@ public static class Projections
     [
         ProductProjection.Read, BundleProjection.Read, InventoryProjection.Read, OrderProjection.Read,
         PaymentProjection.Read, PaymentProjection.ReadRefund, SubscriptionProjection.Read, InvoiceProjection.Read,
-        WebhookEndpointProjection.Read,
+        WebhookEndpointProjection.Read, TerminalCheckoutProjection.Read,
     ];
 }

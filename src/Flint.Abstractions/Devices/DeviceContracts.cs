@@ -36,7 +36,21 @@ public sealed record DeviceView
     [Id(11)] public long Version { get; init; }
     /// <summary>Who made the code: api_key:key_….</summary>
     [Id(12)] public string? CreatedBy { get; init; }
+    /// <summary>The orders open on its screen (its live orders), whose every change its event stream carries.</summary>
+    [Id(13)] public IReadOnlyList<string> LiveOrderIds { get; init; } = [];
 }
+
+[GenerateSerializer, Alias("flint.devices.live_order")]
+public sealed class DeviceOrderRequest
+{
+    /// <summary>An order made at the device's location, or at none (an online order the register takes over).</summary>
+    [Id(0)] public string? OrderId { get; set; }
+}
+
+/// <summary>One event of a device's stream (<c>GET /v1/devices/me/events</c>): its number in the device's stream (the
+/// server-sent event's id, which <c>Last-Event-ID</c> names on reconnect), its type and the JSON it carries.</summary>
+[GenerateSerializer, Alias("flint.devices.stream_event"), Immutable]
+public sealed record DeviceStreamEvent([property: Id(0)] long Seq, [property: Id(1)] string Type, [property: Id(2)] string Json);
 
 /// <summary>What the device gets when it pairs: its token, shown this once.</summary>
 [GenerateSerializer, Alias("flint.devices.paired"), Immutable]
@@ -74,4 +88,25 @@ public interface IDeviceGrain : IGrainWithStringKey
     Task<DeviceView> Get();
     /// <summary>The token stops working at once.</summary>
     Task<DeviceView> Unpair();
+    /// <summary>Puts the order on the device's screen: its changes go out on the device's stream (order.opened now,
+    /// order.updated on each change). Not found unless the order is at the device's location or at none.</summary>
+    Task<DeviceView> OpenOrder(string? orderId);
+    /// <summary>Takes the order off the screen (order.closed); its changes stop going out.</summary>
+    Task<DeviceView> CloseOrder(string orderId);
+    /// <summary>A terminal checkout was sent to this device: terminal_checkout.created now, .updated on each change
+    /// until it completes or is canceled. Its order is opened too.</summary>
+    Task Watch(Flint.Abstractions.Devices.TerminalCheckoutView checkout);
+    /// <summary>The number of the stream's newest event, once it is past <paramref name="after"/> or
+    /// <paramref name="wait"/> has passed (whichever first); -1 asks for the newest now. A stream is listening
+    /// while these calls come: changes are looked for several times a second until none came for a minute.</summary>
+    [Orleans.Concurrency.AlwaysInterleave]
+    Task<long> Listen(long after, TimeSpan wait);
+}
+
+/// <summary>How a device's stream is kept: each event a row of the device's log (flint_object_log, kind
+/// <see cref="DeviceProjection.StreamLogKind"/>) whose id is the event's number, zero-padded so the ids sort as the
+/// numbers do.</summary>
+public static class DeviceStream
+{
+    public static string RowId(long seq) => seq.ToString("D19", System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -12,8 +12,11 @@ public sealed class PaymentSourceInput
     [Id(1)] public string? CustomerPaymentMethodId { get; set; }
     /// <summary>card (default) | cash</summary>
     [Id(2)] public string? Type { get; set; }
-    /// <summary>Part of the balance this source pays; for cash, the amount tendered. Absent = the rest of the balance.</summary>
+    /// <summary>Part of the balance this source pays; for cash without tendered_money, the amount tendered (it pays up
+    /// to what is due; the rest is change). Absent = the rest of the balance.</summary>
     [Id(3)] public MoneyInput? AmountMoney { get; set; }
+    /// <summary>Cash only: what the buyer handed over (at least what this cash pays); the difference is the change.</summary>
+    [Id(4)] public MoneyInput? TenderedMoney { get; set; }
 }
 
 [GenerateSerializer, Alias("flint.payments.pay_order")]
@@ -70,6 +73,9 @@ public sealed record PaymentView
     [Id(18)] public string? CreatedBy { get; init; }
     /// <summary>The channel it was taken through: api | checkout | payment_link | pos | subscription.</summary>
     [Id(19)] public required string Source { get; init; }
+    /// <summary>The paired device that took it (source pos), and the location it works at; null otherwise.</summary>
+    [Id(20)] public string? DeviceId { get; init; }
+    [Id(21)] public string? LocationId { get; init; }
 }
 
 [GenerateSerializer, Immutable, Alias("flint.payments.pay_result")]
@@ -117,6 +123,9 @@ public sealed record RefundView
     [Id(10)] public DateTimeOffset UpdatedAt { get; init; }
     /// <summary>Who asked for it: api_key:key_… or app:app_… (a partner app).</summary>
     [Id(11)] public string? CreatedBy { get; init; }
+    /// <summary>The paired device that gave it back (a refund at the register), and its location; null otherwise.</summary>
+    [Id(12)] public string? DeviceId { get; init; }
+    [Id(13)] public string? LocationId { get; init; }
 }
 
 [GenerateSerializer, Immutable, Alias("flint.payments.refund_result")]

@@ -16,6 +16,7 @@ public static class EndpointScopes
 {
     public const string SecretKeyScheme = "secret_key";
     public const string AppTokenScheme = "app_token";
+    public const string DeviceTokenScheme = "device_token";
 
     private static readonly Dictionary<string, string> GroupByTag = new(StringComparer.Ordinal)
     {
@@ -27,7 +28,7 @@ public static class EndpointScopes
         ["Customers"] = "customers",
         ["Coupons"] = "coupons",
         ["Plans"] = "subscriptions", ["Subscriptions"] = "subscriptions", ["Invoices"] = "subscriptions",
-        ["Checkout"] = "checkout",
+        ["Checkout"] = "checkout", ["Terminal checkouts"] = "checkout",
         ["Events"] = "webhooks", ["Webhooks"] = "webhooks",
     };
 
@@ -37,6 +38,7 @@ public static class EndpointScopes
         var read = HttpMethods.IsGet(method) || HttpMethods.IsHead(method);
         foreach (var tag in tags)
         {
+            if (tag == Devices.DeviceEndpoints.SelfTag) return Flint.Domain.Devices.DevicePairing.SelfScope;
             if (!GroupByTag.TryGetValue(tag, out var group)) continue;
             var scope = group + (read ? ":read" : ":write");
             return AppScopes.IsKnown(scope) ? scope : null;
@@ -75,6 +77,11 @@ public static class EndpointScopes
                 Type = SecuritySchemeType.Http, Scheme = "bearer",
                 Description = "The merchant's secret key: Authorization: Bearer sk_test_… (or sk_live_…).",
             };
+            doc.Components.SecuritySchemes[DeviceTokenScheme] = new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.Http, Scheme = "bearer",
+                Description = "A paired POS device's token (fdt_…, from POST /v1/devices/pair): its own routes, and the register's work at its location.",
+            };
             doc.Components.SecuritySchemes[AppTokenScheme] = new OpenApiSecurityScheme
             {
                 Type = SecuritySchemeType.OAuth2,
@@ -102,7 +109,9 @@ public static class EndpointScopes
             [
                 new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(SecretKeyScheme, context.Document)] = [] },
             ];
-            if (scope is not null)
+            if (scope == Flint.Domain.Devices.DevicePairing.SelfScope)
+                operation.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(DeviceTokenScheme, context.Document)] = [] }];
+            else if (scope is not null)
                 operation.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(AppTokenScheme, context.Document)] = [scope] });
             return Task.CompletedTask;
         });

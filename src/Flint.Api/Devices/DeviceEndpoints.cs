@@ -3,6 +3,7 @@ using Flint.Abstractions.Devices;
 using Flint.Api.Infrastructure;
 using Flint.Domain;
 using Flint.Domain.Devices;
+using Flint.Persistence.Devices;
 using Flint.Persistence.Lists;
 
 namespace Flint.Api.Devices;
@@ -85,5 +86,44 @@ public static class DeviceEndpoints
         g.MapDelete(Devices.One, async (HttpContext ctx, IGrainFactory grains, string device_id) =>
             Responses.Ok(ctx, await Devices.Grain<IDeviceGrain>(grains, ctx, device_id).Unpair())).Doc<DeviceView>()
           .WithSummary("Unpair: the device's token stops working at once.");
+        g.MapPost(Devices.One + "/orders", async (HttpContext ctx, IGrainFactory grains, string device_id) =>
+        {
+            var device = Devices.Grain<IDeviceGrain>(grains, ctx, device_id);
+            var body = await JsonBody.Read<DeviceOrderRequest>(ctx);
+            return Responses.Ok(ctx, await device.OpenOrder(body.OrderId));
+        }).Doc<DeviceOrderRequest, DeviceView>().PathIds("device_id")
+          .WithSummary("Open an order on a device's screen (an online order the register takes over): its changes go out on the device's stream.");
+
+        // The paired device's own routes (its token only): its live orders and its event stream.
+        var me = v1.MapGroup(Devices.Path + "/me").WithTags(SelfTag);
+        me.MapGet("", async (HttpContext ctx, IGrainFactory grains) => Responses.Ok(ctx, await Me(ctx, grains).Get())).Doc<DeviceView>()
+          .WithSummary("The calling device: its location and the orders open on its screen.");
+        me.MapPost("/orders", async (HttpContext ctx, IGrainFactory grains) =>
+        {
+            var device = Me(ctx, grains);
+            var body = await JsonBody.Read<DeviceOrderRequest>(ctx);
+            return Responses.Ok(ctx, await device.OpenOrder(body.OrderId));
+        }).Doc<DeviceOrderRequest, DeviceView>()
+          .WithSummary("Open an order on this device's screen (its location's, or an online one): its changes go out on the stream.");
+        me.MapDelete("/orders/{order_id}", async (HttpContext ctx, IGrainFactory grains, string order_id) =>
+            Responses.Ok(ctx, await Me(ctx, grains).CloseOrder(Responses.PathId(order_id, IdPrefix.Order)))).Doc<DeviceView>().PathIds("order_id")
+          .WithSummary("Take an order off this device's screen.");
+        me.MapGet("/events", (HttpContext ctx, IGrainFactory grains, IDeviceStreamLog log) => DeviceEventStream.Serve(ctx, grains, log))
+          .Produces(200, contentType: "text/event-stream").Produces<ErrorEnvelope>(400)
+          .Query(ApiQuery.Text("last_event_id", "Resume after this event (as the Last-Event-ID header does)."))
+          .WithSummary("Server-sent events: each change of the orders open on this device and of the terminal checkouts sent to it. "
+              + "Reconnect with Last-Event-ID (or ?last_event_id=) to get what was missed.");
     }
+
+    /// <summary>The OpenAPI tag of the routes only a paired device calls (EndpointScopes: scope device:self).</summary>
+    public const string SelfTag = "Device session";
+
+    private static IDeviceGrain Me(HttpContext ctx, IGrainFactory grains)
+    {
+        var device = Authentication.DeviceOf(ctx) ?? throw DeviceOnly();
+        return grains.GetGrain<IDeviceGrain>(Authentication.TenantOf(ctx).GrainKey(device.DeviceId));
+    }
+
+    public static ApiException DeviceOnly() =>
+        new(403, "authentication", "DEVICE_ONLY", "This route is for a paired device's token (fdt_…): pair a device with POST /v1/devices/pair.");
 }

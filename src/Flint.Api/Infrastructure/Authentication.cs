@@ -18,6 +18,7 @@ public static class Authentication
     private const string TenantKey = "flint.tenant";
     private const string ActorKey = "flint.actor";
     private const string ScopesKey = "flint.scopes";
+    private const string DeviceKey = "flint.device";
     public const string AdminScope = "admin";
 
     public static Tenant TenantOf(HttpContext ctx) =>
@@ -60,12 +61,21 @@ public static class Authentication
         if (principal.Scopes is { } scopes) ctx.Items[ScopesKey] = scopes;
         // Set here, not inside the awaited methods: the request context is an AsyncLocal, which a value set in a callee
         // does not carry back out.
-        Actors.Set(principal.Actor);
+        if (principal.Device is { } device)
+        {
+            ctx.Items[DeviceKey] = device;
+            Actors.SetDevice(device.DeviceId, device.LocationId);
+        }
+        else
+        {
+            Actors.Set(principal.Actor);
+        }
         await next(ctx);
     });
 
-    /// <summary>Who calls: the tenant acted on, the actor of audit trails and created_by, the scopes (null: all).</summary>
-    private sealed record Principal(Tenant Tenant, string Actor, IReadOnlyList<string>? Scopes);
+    /// <summary>Who calls: the tenant acted on, the actor of audit trails and created_by, the scopes (null: all), and for
+    /// a paired device, which one and where it works.</summary>
+    private sealed record Principal(Tenant Tenant, string Actor, IReadOnlyList<string>? Scopes, CallingDevice? Device = null);
 
     /// <summary>The merchant's own secret key: every scope.</summary>
     private static async Task<Principal> KeyPrincipal(HttpContext ctx, string bearer)
@@ -96,7 +106,7 @@ public static class Authentication
         var (token, tenant) = Held(bearer, AppCredentialKind.DeviceToken, "Unknown device token.");
         var access = await Grains(ctx).GetGrain<Flint.Abstractions.Devices.IDeviceGrain>(tenant.GrainKey(token.HolderId)).Authenticate(token.Hash)
             ?? throw ApiException.Unauthenticated("UNAUTHENTICATED", "This device is not paired (any more); pair it again with a new code.");
-        return new Principal(tenant, $"device:{token.HolderId}", access.Scopes);
+        return new Principal(tenant, $"device:{token.HolderId}", access.Scopes, new CallingDevice(token.HolderId, access.LocationId));
     }
 
     /// <summary>A credential's parts and the tenant it names (which its holder grain then confirms or refuses).</summary>
@@ -111,6 +121,9 @@ public static class Authentication
     /// <summary>The scopes the caller may use; null for the merchant's own keys (all of them).</summary>
     public static IReadOnlyList<string>? ScopesOf(HttpContext ctx) => ctx.Items[ScopesKey] as IReadOnlyList<string>;
 
+    /// <summary>The paired device that calls, or null for every other caller.</summary>
+    public static CallingDevice? DeviceOf(HttpContext ctx) => ctx.Items[DeviceKey] as CallingDevice;
+
     /// <summary>Who made the change, for audit trails such as inventory history.</summary>
     public static string? ActorOf(HttpContext ctx) => ctx.Items[ActorKey] as string;
 
@@ -123,3 +136,6 @@ public static class Authentication
     public static bool FixedTimeEquals(string a, string b) =>
         CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(a)), SHA256.HashData(Encoding.UTF8.GetBytes(b)));
 }
+
+/// <summary>A paired POS device calling, and the location it works at (<see cref="Devices.DeviceReach"/>).</summary>
+public sealed record CallingDevice(string DeviceId, string LocationId);

@@ -1,4 +1,5 @@
 using Flint.Abstractions.Orders;
+using Flint.Api.Devices;
 using Flint.Api.Infrastructure;
 using Flint.Domain;
 using Flint.Domain.Coupons;
@@ -23,11 +24,12 @@ public static class OrderEndpoints
             var customer = ListParameters.Text(r.Query, "customer_id");
             var source = ListParameters.Text(r.Query, "source") is { } src ? Validation.ParseSnakeEnum<OrderSource>(src, "source") : (OrderSource?)null;
             var subscription = ListParameters.Text(r.Query, "subscription_id");
-            return r.Lists.Orders(r.Tenant, new OrderListFilter(status, customer, source, subscription), r.Window, r.Aborted);
+            return r.Lists.Orders(r.Tenant, new OrderListFilter(status, customer, source, subscription, DeviceReach.ListLocation(r.Http)), r.Window, r.Aborted);
         }, [ApiQuery.EnumOf<OrderStatus>("status", "Only orders with this status."), ApiQuery.Text("customer_id", "Only this customer's orders."),
             ApiQuery.EnumOf<OrderSource>("source", "Only orders from this source."),
-            ApiQuery.Text("subscription_id", "Only the orders of this subscription's cycles.")], Sorts: ["created_at", "updated_at"],
-            Summary: "List orders: status, customer_id, source, subscription_id, created/updated ranges, sort_by created_at|updated_at."),
+            ApiQuery.Text("subscription_id", "Only the orders of this subscription's cycles."), DeviceReach.LocationQuery("Only orders made at this location.")],
+            Sorts: ["created_at", "updated_at"],
+            Summary: "List orders: status, customer_id, source, subscription_id, location_id, created/updated ranges, sort_by created_at|updated_at."),
             createSummary: "Create an order; every amount is computed on the server.");
 
         g.MapPost("/calculate", async (HttpContext ctx, IGrainFactory grains) =>

@@ -5,6 +5,7 @@ using Flint.Abstractions.Merchants;
 using Flint.Abstractions.Orders;
 using Flint.Abstractions.Payments;
 using Flint.Api.Customers;
+using Flint.Api.Devices;
 using Flint.Api.Infrastructure;
 using Flint.Api.Orders;
 using Flint.Domain;
@@ -76,7 +77,8 @@ public static class PaymentEndpoints
 
     private static QueryParam[] ListParams(params string[] statuses) =>
         [.. ApiQuery.Listing("created_at", "updated_at"), ApiQuery.Status(statuses),
-         ApiQuery.Text("order_id", "Only those of this order."), ApiQuery.Text("customer_id", "Only those of this customer."), ApiQuery.Fields];
+         ApiQuery.Text("order_id", "Only those of this order."), ApiQuery.Text("customer_id", "Only those of this customer."),
+         DeviceReach.LocationQuery("Only those a paired device took (or gave back) at this location."), ApiQuery.Fields];
 
     private delegate Task<Page<JsonObject>> PaymentList(Tenant tenant, PaymentListFilter filter, ListWindow window, CancellationToken ct);
 
@@ -85,7 +87,7 @@ public static class PaymentEndpoints
         var query = ctx.Request.Query;
         var window = ListParameters.Window(query, allowedSorts: ["created_at", "updated_at"]);
         var status = ListParameters.OneOf(query, "status", statuses);
-        var filter = new PaymentListFilter(status, ListParameters.Text(query, "order_id"), ListParameters.Text(query, "customer_id"));
+        var filter = new PaymentListFilter(status, ListParameters.Text(query, "order_id"), ListParameters.Text(query, "customer_id"), DeviceReach.ListLocation(ctx));
         var page = await list(Authentication.TenantOf(ctx), filter, window, ctx.RequestAborted);
         return Responses.Objects(ctx, page.Items, page.NextPageToken, idField);
     }

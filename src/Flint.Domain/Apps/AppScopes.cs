@@ -71,7 +71,7 @@ public static class AppScopes
         ["customer"] = "customers:read",
         ["coupon"] = "coupons:read",
         ["plan"] = "subscriptions:read", ["subscription"] = "subscriptions:read", ["invoice"] = "subscriptions:read",
-        ["checkout_session"] = "checkout:read", ["payment_link"] = "checkout:read",
+        ["checkout_session"] = "checkout:read", ["payment_link"] = "checkout:read", ["terminal_checkout"] = "checkout:read",
         ["webhook_endpoint"] = "webhooks:read",
     };
 

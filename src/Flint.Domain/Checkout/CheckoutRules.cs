@@ -32,16 +32,17 @@ public static partial class CheckoutRules
         return url;
     }
 
-    /// <summary>The tip choices: 1–5 distinct percentages ("10", "12.5"), as sent, normalized.</summary>
-    public static List<string> TipChoices(List<string>? values)
+    /// <summary>The tip choices (a hosted page's collect_tip, a terminal checkout's tip_options): 1–5 distinct
+    /// percentages ("10", "12.5"), as sent, normalized.</summary>
+    public static List<string> TipChoices(List<string>? values, string param = "collect_tip")
     {
         if (values is null) return [];
         if (values.Count is 0 or > MaxTipChoices)
-            throw DomainException.Invalid("INVALID_FIELD", $"collect_tip takes 1 to {MaxTipChoices} percentages (omit it for no tip).", "collect_tip");
+            throw DomainException.Invalid("INVALID_FIELD", $"{param} takes 1 to {MaxTipChoices} percentages (omit it for no tip).", param);
         var result = new List<string>();
         for (var i = 0; i < values.Count; i++)
         {
-            var p = Percentage.Format(Percentage.Parse(values[i], $"collect_tip[{i}]", 2));
+            var p = Percentage.Format(Percentage.Parse(values[i], $"{param}[{i}]", 2));
             if (!result.Contains(p)) result.Add(p);
         }
         return result;

@@ -37,5 +37,7 @@ public static class IdPrefix
     public const string Location = "loc";
     /// <summary>A paired POS device (register, customer display).</summary>
     public const string Device = "dev";
+    /// <summary>A payment sent to a paired device for the buyer to complete there.</summary>
+    public const string TerminalCheckout = "tmc";
     public const string User = "usr";
 }

@@ -183,7 +183,11 @@ public abstract class TenantGrain<TState> : Grain where TState : ObjectState, ne
 
     /// <summary>A row of this object's log (<c>flint_object_log</c>), to ride in a write's <c>Log</c>:
     /// <paramref name="withdrawn"/> deletes the row with that id instead of adding one.</summary>
-    protected LogEntry LogRow(string kind, string id, DateTimeOffset at, object doc, bool withdrawn = false) => new()
+    protected LogEntry LogRow(string kind, string id, DateTimeOffset at, object doc, bool withdrawn = false) =>
+        LogRowOfJson(kind, id, at, FlintJson.Serialize(doc), withdrawn);
+
+    /// <summary>A row of this object's log whose document is <paramref name="json"/> as it is.</summary>
+    protected LogEntry LogRowOfJson(string kind, string id, DateTimeOffset at, string json, bool withdrawn = false) => new()
     {
         Kind = kind,
         MerchantId = Tenant.MerchantId,
@@ -191,7 +195,7 @@ public abstract class TenantGrain<TState> : Grain where TState : ObjectState, ne
         OwnerId = ObjectId,
         Id = id,
         CreatedAt = at,
-        Doc = FlintJson.Serialize(doc),
+        Doc = json,
         Withdrawn = withdrawn,
     };
 

@@ -1,6 +1,7 @@
 using Flint.Abstractions;
 using Flint.Abstractions.Devices;
 using Flint.Abstractions.Locations;
+using Flint.Abstractions.Orders;
 using Flint.Domain;
 using Flint.Domain.Apps;
 using Flint.Domain.Devices;
@@ -27,12 +28,33 @@ public sealed class DeviceState : ObjectState
     [Id(10)] public string? CreatedBy { get; set; }
     /// <summary>Unpaired by the merchant (a code that expired unused reads as unpaired without this).</summary>
     [Id(11)] public bool Unpaired { get; set; }
+    /// <summary>The orders open on its screen, in the order they were opened, each with the fingerprint of the state
+    /// its stream last sent ("" before the first).</summary>
+    [Id(12)] public List<WatchedObject> LiveOrders { get; set; } = [];
+    /// <summary>The terminal checkouts sent to it that are not finished yet, likewise.</summary>
+    [Id(13)] public List<WatchedObject> Checkouts { get; set; } = [];
+    /// <summary>The number of the stream's newest event (0: none yet).</summary>
+    [Id(14)] public long StreamHead { get; set; }
+}
+
+[GenerateSerializer, Alias("flint.devices.watched")]
+public sealed class WatchedObject
+{
+    [Id(0)] public string Id { get; set; } = "";
+    [Id(1)] public string Sent { get; set; } = "";
 }
 
 /// <summary>
 /// A POS device of one location: made with a pairing code, paired once (its token kept as a SHA-256), asked on every call
 /// its token makes, so unpairing stops it at once on every silo. When it was last seen is kept in memory and written at
 /// most once a minute.
+/// <para>It holds its live orders (the ones open on its screen) and the terminal checkouts sent to it, and is the home
+/// of its event stream: while a stream listens (<see cref="Listen"/>), it looks at each of them every
+/// <see cref="LookEvery"/> and appends an event for each one whose state changed (its whole view, so a missed state
+/// is never needed: the latest one says everything). Events are numbered per device and written in the device's
+/// state write, to flint_object_log, before anyone hears of them; a stream that reconnects with <c>Last-Event-ID</c>
+/// reads what it missed from there, on any silo, also after this grain moved. Orders and checkouts never call the
+/// device (it only calls them), so there is no call cycle. Changes made between two looks arrive as one event.</para>
 /// </summary>
 public sealed class DeviceGrain(
     [PersistentState("device", "flint")] IPersistentState<DeviceState> store,
@@ -40,7 +62,13 @@ public sealed class DeviceGrain(
     TimeProvider clock) : TenantGrain<DeviceState>(store, copier, clock), IDeviceGrain
 {
     private const int CodeAttempts = 8;
+    public const int MaxLiveOrders = 20;
+    private static readonly TimeSpan LookEvery = TimeSpan.FromMilliseconds(200);
+    private static readonly TimeSpan ListenerGone = TimeSpan.FromMinutes(1);
     private DateTimeOffset? _seen;
+    private IGrainTimer? _looker;
+    private DateTimeOffset _listened;
+    private TaskCompletionSource _advanced = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public async Task<DeviceView> Create(CreateDeviceCodeRequest r)
     {
@@ -133,6 +161,156 @@ public sealed class DeviceGrain(
         });
     }
 
+    public async Task<DeviceView> OpenOrder(string? orderId)
+    {
+        EnsurePaired();
+        if (orderId is null) throw DomainException.Invalid("MISSING_REQUIRED_FIELD", "order_id is required.", "order_id");
+        if (!FlintId.IsValid(orderId, IdPrefix.Order)) throw DomainException.Invalid("INVALID_ORDER", $"'{orderId}' is not an order id.", "order_id");
+        if (State.LiveOrders.Any(o => o.Id == orderId)) return View(State, null);
+        if (State.LiveOrders.Count >= MaxLiveOrders)
+            throw DomainException.Conflict("TOO_MANY_LIVE_ORDERS", $"A device holds at most {MaxLiveOrders} open orders; close one first.");
+        var order = await ReachableOrder(orderId) ?? throw DomainException.Invalid("INVALID_ORDER", "No such order.", "order_id");
+        return await Emit(s =>
+        {
+            s.LiveOrders.Add(new WatchedObject { Id = orderId, Sent = Fingerprint(order) });
+            Append(s, "order.opened", order);
+            return View(s, null);
+        });
+    }
+
+    public async Task<DeviceView> CloseOrder(string orderId)
+    {
+        EnsurePaired();
+        if (State.LiveOrders.Find(o => o.Id == orderId) is null) throw NotFound("open order on this device");
+        return await Emit(s =>
+        {
+            s.LiveOrders.RemoveAll(o => o.Id == orderId);
+            Append(s, "order.closed", new { order_id = orderId });
+            return View(s, null);
+        });
+    }
+
+    public async Task Watch(TerminalCheckoutView checkout)
+    {
+        EnsurePaired();
+        if (State.Checkouts.Any(c => c.Id == checkout.TerminalCheckoutId)) return;
+        if (State.LiveOrders.All(o => o.Id != checkout.OrderId) && State.LiveOrders.Count < MaxLiveOrders
+            && await ReachableOrder(checkout.OrderId) is { } order)
+        {
+            await Emit(s =>
+            {
+                s.LiveOrders.Add(new WatchedObject { Id = order.OrderId!, Sent = Fingerprint(order) });
+                Append(s, "order.opened", order);
+                return 0;
+            });
+        }
+        await Emit(s =>
+        {
+            s.Checkouts.Add(new WatchedObject { Id = checkout.TerminalCheckoutId, Sent = Fingerprint(checkout) });
+            Append(s, "terminal_checkout.created", checkout);
+            return 0;
+        });
+    }
+
+    public async Task<long> Listen(long after, TimeSpan wait)
+    {
+        EnsurePaired();
+        _listened = Clock.GetUtcNow();
+        _looker ??= this.RegisterGrainTimer(Look, new GrainTimerCreationOptions(TimeSpan.Zero, LookEvery) { Interleave = false });
+        if (after < 0 || State.StreamHead > after) return State.StreamHead;
+        var advanced = _advanced.Task;
+        await Task.WhenAny(advanced, Task.Delay(wait < TimeSpan.FromSeconds(20) ? wait : TimeSpan.FromSeconds(20)));
+        return State.StreamHead;
+    }
+
+    /// <summary>One look at everything on the device: an event for each change since the last one sent.</summary>
+    private async Task Look(CancellationToken ct)
+    {
+        if (!State.Paired || Clock.GetUtcNow() - _listened > ListenerGone)
+        {
+            _looker?.Dispose();
+            _looker = null;
+            return;
+        }
+        var changed = new List<(bool Order, string Id, string Fingerprint, string Type, object View, bool Final)>();
+        foreach (var live in State.LiveOrders.ToList())
+        {
+            if (await ReachableOrder(live.Id) is { } order && Fingerprint(order) is var f && f != live.Sent)
+                changed.Add((true, live.Id, f, "order.updated", order, false));
+        }
+        foreach (var watched in State.Checkouts.ToList())
+        {
+            TerminalCheckoutView checkout;
+            try
+            {
+                checkout = await GrainFactory.GetGrain<ITerminalCheckoutGrain>(Tenant.GrainKey(watched.Id)).Get();
+            }
+            catch (FlintException e) when (e.Code == "RESOURCE_NOT_FOUND")
+            {
+                continue;
+            }
+            if (Fingerprint(checkout) is var f && f != watched.Sent)
+                changed.Add((false, watched.Id, f, "terminal_checkout." + (checkout.Status is "completed" or "canceled" ? checkout.Status : "updated"),
+                    checkout, checkout.Status is "completed" or "canceled"));
+        }
+        if (changed.Count == 0) return;
+        await Emit(s =>
+        {
+            foreach (var c in changed)
+            {
+                var list = c.Order ? s.LiveOrders : s.Checkouts;
+                if (list.Find(w => w.Id == c.Id) is not { } w) continue;   // closed meanwhile
+                w.Sent = c.Fingerprint;
+                Append(s, c.Type, c.View);
+                if (c.Final) list.Remove(w);
+            }
+            return 0;
+        });
+    }
+
+    /// <summary>Adds the next event of the stream to this write; listeners hear of it once the write is done.</summary>
+    private void Append(DeviceState s, string type, object view)
+    {
+        s.StreamHead++;
+        var at = Now;
+        var json = "{\"id\":\"" + s.StreamHead.ToString(System.Globalization.CultureInfo.InvariantCulture) + "\",\"type\":\"" + type
+            + "\",\"created_at\":\"" + FlintJson.Timestamp(at) + "\",\"data\":{\"object\":" + FlintJson.Serialize(view) + "}}";
+        (s.Log ??= []).Add(LogRowOfJson(DeviceProjection.StreamLogKind, DeviceStream.RowId(s.StreamHead), at, json));
+    }
+
+    /// <summary>A change that may add events to the stream: written, then the listeners hear of it.</summary>
+    private async Task<T> Emit<T>(Func<DeviceState, T> change)
+    {
+        var result = await Change(change, bumpVersion: false);
+        var done = _advanced;
+        _advanced = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        done.TrySetResult();
+        return result;
+    }
+
+    /// <summary>The order, when it is at this device's location or at none; null when missing or elsewhere.</summary>
+    private async Task<OrderView?> ReachableOrder(string orderId)
+    {
+        try
+        {
+            var order = await GrainFactory.GetGrain<IOrderGrain>(Tenant.GrainKey(orderId)).Get();
+            return order.LocationId is null || order.LocationId == State.LocationId ? order : null;
+        }
+        catch (FlintException e) when (e.Code == "RESOURCE_NOT_FOUND")
+        {
+            return null;
+        }
+    }
+
+    private static string Fingerprint(object view) =>
+        Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(FlintJson.Serialize(view))), 0, 12);
+
+    private void EnsurePaired()
+    {
+        if (!Exists) throw NotFound("device");
+        if (!State.Paired) throw DomainException.Conflict("DEVICE_NOT_PAIRED", "This device is not paired.");
+    }
+
     protected override ProjectionRecord? Project(DeviceState s)
     {
         var view = View(s, null);
@@ -160,5 +338,6 @@ public sealed class DeviceGrain(
         UpdatedAt = s.UpdatedAt,
         Version = s.Version,
         CreatedBy = s.CreatedBy,
+        LiveOrderIds = s.LiveOrders.Select(o => o.Id).ToList(),
     };
 }

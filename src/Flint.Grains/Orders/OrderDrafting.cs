@@ -19,7 +19,11 @@ public static class OrderDrafting
     public static async Task<OrderState> New(IGrainFactory grains, Tenant tenant, CreateOrderRequest request, bool priceSetter = false)
     {
         var currency = request.Currency is null ? null : Currency.Validate(request.Currency, "currency");
-        var source = request.Source is null ? "api" : SnakeCase.ToSnake(Validation.ParseSnakeEnum<OrderSource>(request.Source, "source"));
+        // A paired device's orders are the register's (source pos), made at its location and no other.
+        var source = request.Source is null ? Actors.Device is null ? "api" : "pos" : SnakeCase.ToSnake(Validation.ParseSnakeEnum<OrderSource>(request.Source, "source"));
+        var locationId = request.LocationId ?? Actors.DeviceLocation;
+        if (Actors.DeviceLocation is { } own && locationId != own)
+            throw DomainException.Invalid("LOCATION_NOT_ALLOWED", $"This device works at {own}; it makes orders there only.", "location_id");
         var metadata = CatalogInput.NewMetadata(request.Metadata);
         var inputs = request.LineItems ?? [];
         if (inputs.Count > OrderGrain.MaxLines)
@@ -38,13 +42,13 @@ public static class OrderDrafting
             throw DomainException.Invalid("MISSING_REQUIRED_FIELD", "Send currency, or at least one line item to take it from.", "currency");
         var customerId = request.CustomerId is null ? null : await LinkableCustomer(grains, tenant, request.CustomerId);
         // Made at a location: taxed where it is, unless the order names a tax location of its own.
-        var at = request.LocationId is null ? null : await AtLocation(grains, tenant, request.LocationId);
+        var at = locationId is null ? null : await AtLocation(grains, tenant, locationId);
         var location = request.TaxLocation is null ? at?.TaxLocation : Location(request.TaxLocation);
         return new OrderState
         {
             Currency = currency,
             Source = source,
-            LocationId = request.LocationId,
+            LocationId = locationId,
             CustomerId = customerId,
             TaxLocation = location,
             Lines = lines,

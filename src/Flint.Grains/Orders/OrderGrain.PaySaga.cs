@@ -76,7 +76,7 @@ public sealed partial class OrderGrain
         if (request.BuyerEmail is not null) Validation.RequireLength(request.BuyerEmail, "buyer_email", 3, 254);
         var source = request.Source is null ? null : SnakeCase.ToSnake(Validation.ParseSnakeEnum<OrderSource>(request.Source, "source"));
         // A paired device's payments are the register's (pos) unless the caller says otherwise.
-        source ??= Actors.Current?.StartsWith("device:", StringComparison.Ordinal) == true ? "pos" : null;
+        source ??= Actors.Device is not null ? "pos" : null;
 
         var calc = OrderPricing.Calculate(State);
         var due = checked(calc.BalanceMinor + tip);

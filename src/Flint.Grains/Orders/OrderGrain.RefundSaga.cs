@@ -88,6 +88,8 @@ public sealed partial class OrderGrain
             CreatedAt = now,
             UpdatedAt = now,
             CreatedBy = Actors.Current,
+            DeviceId = Actors.Device,
+            LocationId = Actors.DeviceLocation,
         };
         await Change(s =>
         {

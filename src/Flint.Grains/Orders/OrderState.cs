@@ -81,6 +81,11 @@ public sealed class PaymentState
     /// <summary>The channel it was taken through: api | checkout | payment_link | pos | subscription.</summary>
     [Id(22), System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public string? Source { get; set; }
+    /// <summary>The paired device that took it, and where (not written for other payments).</summary>
+    [Id(23), System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? DeviceId { get; set; }
+    [Id(24), System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? LocationId { get; set; }
 }
 
 [GenerateSerializer, Alias("flint.orders.pay_saga")]
@@ -115,6 +120,11 @@ public sealed class RefundState
     [Id(10)] public long Revision { get; set; }
     [Id(11), System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public string? CreatedBy { get; set; }
+    /// <summary>The paired device that gave it back (at the register), and where (not written for other refunds).</summary>
+    [Id(12), System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? DeviceId { get; set; }
+    [Id(13), System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? LocationId { get; set; }
 }
 
 [GenerateSerializer, Alias("flint.orders.refund_allocation_state")]

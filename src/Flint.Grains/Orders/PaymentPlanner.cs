@@ -48,7 +48,8 @@ public sealed class PaymentPlanner(IGrainFactory grains, Tenant tenant)
                 "card" or "cash" => source.Type,
                 _ => throw DomainException.Invalid("INVALID_ENUM_VALUE", "type must be card or cash.", $"{param}.type"),
             };
-            var p = new PaymentState { PaymentId = FlintId.New(IdPrefix.Payment), SourceType = type, BuyerEmail = request.BuyerEmail, CreatedAt = now, UpdatedAt = now, CreatedBy = Actors.Current };
+            var p = new PaymentState { PaymentId = FlintId.New(IdPrefix.Payment), SourceType = type, BuyerEmail = request.BuyerEmail, CreatedAt = now, UpdatedAt = now, CreatedBy = Actors.Current,
+                DeviceId = Actors.Device, LocationId = Actors.DeviceLocation };
             long? amount = null;
             if (source.AmountMoney is not null)
             {
@@ -61,12 +62,30 @@ public sealed class PaymentPlanner(IGrainFactory grains, Tenant tenant)
             if (type == "cash")
             {
                 if (source.Token is not null || source.CustomerPaymentMethodId is not null)
-                    throw DomainException.Invalid("INVALID_FIELD", "A cash source takes only amount_money (the amount tendered).", param);
-                var tendered = amount ?? remaining;
+                    throw DomainException.Invalid("INVALID_FIELD", "A cash source takes amount_money and tendered_money only.", param);
                 if (remaining <= 0) throw DomainException.Invalid("AMOUNT_EXCEEDS_BALANCE", "The other sources already pay the balance.", $"{param}.amount_money");
-                p.TenderedMinor = tendered;
-                p.AmountMinor = Math.Min(tendered, remaining);
-                p.ChangeBackMinor = tendered - p.AmountMinor;
+                if (source.TenderedMoney is null)
+                {
+                    // amount_money alone is what the buyer handed over: it pays up to what is due, the rest is change.
+                    var tendered = amount ?? remaining;
+                    p.TenderedMinor = tendered;
+                    p.AmountMinor = Math.Min(tendered, remaining);
+                }
+                else
+                {
+                    // amount_money (or the rest) is what this cash pays; tendered_money what the buyer handed over.
+                    var t = source.TenderedMoney.ToMoney($"{param}.tendered_money");
+                    if (t.Currency != order.Currency)
+                        throw DomainException.Invalid("CURRENCY_MISMATCH", $"The order is in {order.Currency}.", $"{param}.tendered_money.currency");
+                    var value = amount ?? remaining;
+                    if (value > remaining)
+                        throw DomainException.Invalid("AMOUNT_EXCEEDS_BALANCE", $"Only {remaining} minor units are left to pay.", $"{param}.amount_money");
+                    if (t.Amount < value)
+                        throw DomainException.Invalid("INSUFFICIENT_TENDER", $"The buyer handed over {t.Amount} minor units; this cash pays {value}.", $"{param}.tendered_money.amount");
+                    p.TenderedMinor = t.Amount;
+                    p.AmountMinor = value;
+                }
+                p.ChangeBackMinor = p.TenderedMinor - p.AmountMinor;
             }
             else
             {
@@ -75,6 +94,8 @@ public sealed class PaymentPlanner(IGrainFactory grains, Tenant tenant)
                 if (source.Token is not null)
                 {
                     Validation.RequireLength(source.Token, $"{param}.token", 1, 255);
+                    if (Flint.Domain.Devices.CardPresent.IsToken(source.Token) && Actors.Device is null)
+                        throw DomainException.Invalid("INVALID_PAYMENT_SOURCE", "A card-present token comes from a paired device's card reader; send it from the device (its terminal checkout).", $"{param}.token");
                     p.Token = source.Token;
                 }
                 else

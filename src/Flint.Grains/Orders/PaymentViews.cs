@@ -31,6 +31,8 @@ public static class PaymentViews
         CreatedBy = p.CreatedBy,
         // Payments taken before the channel was kept: a subscription's cycle, else the API.
         Source = p.Source ?? (s.SubscriptionId is not null ? "subscription" : "api"),
+        DeviceId = p.DeviceId,
+        LocationId = p.LocationId,
     };
 
     public static RefundView Of(OrderState s, string orderId, RefundState r) => new()
@@ -47,5 +49,7 @@ public static class PaymentViews
         CreatedAt = r.CreatedAt,
         UpdatedAt = r.UpdatedAt,
         CreatedBy = r.CreatedBy,
+        DeviceId = r.DeviceId,
+        LocationId = r.LocationId,
     };
 }

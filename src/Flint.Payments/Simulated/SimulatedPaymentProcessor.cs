@@ -34,6 +34,9 @@ public sealed class SimulatedPaymentProcessor(ISimulatedProcessorLedger ledger) 
         ["tok_chargeDeclinedExpiredCard"] = new("visa", "0069", "expired_card", "Your card has expired."),
         // Attaches to a customer, then declines every charge (Stripe's 4000 0000 0000 0341): dunning, tried by hand.
         ["tok_chargeCustomerFail"] = new("visa", "0341", "card_declined", "Your card was declined."),
+        // A card presented to a paired device's reader (Flint.Domain.Devices.CardPresent): approved, and declined.
+        ["tok_cp_visa"] = new("visa", "0119", null, null),
+        ["tok_cp_declined"] = new("visa", "0002", "card_declined", "Your card was declined."),
     };
 
     // A fixed expiry keeps saved cards deterministic; far enough out that no test card expires.

@@ -19,10 +19,10 @@ public sealed record BundleListFilter(string? Search, CatalogStatus? Status, str
 public sealed record CustomerListFilter(string? Search);
 
 /// <summary>Orders; also a customer's order history (only <see cref="CustomerId"/> set).</summary>
-public sealed record OrderListFilter(OrderStatus? Status, string? CustomerId, OrderSource? Source, string? SubscriptionId = null);
+public sealed record OrderListFilter(OrderStatus? Status, string? CustomerId, OrderSource? Source, string? SubscriptionId = null, string? LocationId = null);
 
 /// <summary>Payments, and refunds alike: their status (as listed by the host), order and customer.</summary>
-public sealed record PaymentListFilter(string? Status, string? OrderId, string? CustomerId);
+public sealed record PaymentListFilter(string? Status, string? OrderId, string? CustomerId, string? LocationId = null);
 
 /// <summary>Subscriptions: their status, customer and plan; also a customer's subscriptions (only
 /// <see cref="CustomerId"/> set).</summary>

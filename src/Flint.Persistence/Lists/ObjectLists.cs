@@ -19,6 +19,7 @@ public interface IObjectLists
     Task<Page<JsonObject>> PartnerApps(Tenant tenant, CatalogListFilter filter, ListWindow window, CancellationToken ct);
     Task<Page<JsonObject>> Locations(Tenant tenant, CatalogListFilter filter, ListWindow window, CancellationToken ct);
     Task<Page<JsonObject>> Devices(Tenant tenant, ListWindow window, CancellationToken ct);
+    Task<Page<JsonObject>> TerminalCheckouts(Tenant tenant, string? status, string? deviceId, ListWindow window, CancellationToken ct);
     Task<Page<JsonObject>> Installations(Tenant tenant, string? status, ListWindow window, CancellationToken ct);
     Task<Page<JsonObject>> Customers(Tenant tenant, CustomerListFilter filter, ListWindow window, CancellationToken ct);
     Task<Page<JsonObject>> Orders(Tenant tenant, OrderListFilter filter, ListWindow window, CancellationToken ct);
@@ -80,6 +81,14 @@ internal sealed class ObjectLists(NpgsqlDataSource db) : IObjectLists
     public Task<Page<JsonObject>> Devices(Tenant tenant, ListWindow window, CancellationToken ct) =>
         ByStatus(tenant, DeviceProjection.Kind, null, window, ct);
 
+    public Task<Page<JsonObject>> TerminalCheckouts(Tenant tenant, string? status, string? deviceId, ListWindow window, CancellationToken ct)
+    {
+        var q = new ProjectionPage(tenant, TerminalCheckoutProjection.Kind, window);
+        if (status is not null) q.Where("o.status = @status", new NpgsqlParameter("status", status));
+        Equal(q, TerminalCheckoutProjection.DeviceId, deviceId);
+        return q.Run(db, ct);
+    }
+
     public Task<Page<JsonObject>> Locations(Tenant tenant, CatalogListFilter filter, ListWindow window, CancellationToken ct) =>
         new ProjectionPage(tenant, LocationProjection.Kind, window).Search(filter.Search).Status(filter.Status).Run(db, ct);
 
@@ -108,6 +117,7 @@ internal sealed class ObjectLists(NpgsqlDataSource db) : IObjectLists
         if (filter.Source is { } source)
             q.Where($"o.doc->>'{OrderProjection.Source.Name}' = @source", new NpgsqlParameter("source", SnakeCase.ToSnake(source)));
         Equal(q, OrderProjection.SubscriptionId, filter.SubscriptionId);
+        Equal(q, OrderProjection.LocationId, filter.LocationId);
         return q.Run(db, ct);
     }
 
@@ -123,6 +133,7 @@ internal sealed class ObjectLists(NpgsqlDataSource db) : IObjectLists
         if (filter.Status is { } status) q.Where("o.status = @status", new NpgsqlParameter("status", status));
         Equal(q, PaymentProjection.OrderId, filter.OrderId);
         Equal(q, PaymentProjection.CustomerId, filter.CustomerId);
+        Equal(q, PaymentProjection.LocationId, filter.LocationId);
         return q.Run(db, ct);
     }
 

@@ -34,7 +34,7 @@ public sealed class DeviceApiTests(ApiFixture f)
         Assert.Equal("paired", paired.Data["device"]!.Str("status"));
         (await f.Anonymous.Post("/v1/devices/pair", $$"""{"code":"{{code.Data.Str("code")}}"}""")).AssertError(400, "INVALID_CODE", "code");
 
-        // The register's work: orders and payments; not the merchant's administration, not refunds.
+        // The register's work: orders, payments and refunds; not the merchant's administration.
         var device = f.With(token);
         var order = await device.Post("/v1/orders", $$"""{"location_id":"{{location}}","source":"pos","line_items":[{{OrderData.AdHoc("Tea", 450, 2)}}]}""");
         Assert.True(order.Status == 201, order.ToString());
@@ -45,7 +45,10 @@ public sealed class DeviceApiTests(ApiFixture f)
         Assert.Equal("pos", paid.Data.Arr("payments")[0]!.Str("source"));
         var online = await api.Post("/v1/orders", $$"""{"line_items":[{{OrderData.AdHoc("Tea", 450)}}]}""");
         Assert.Equal("api", (await api.PayWith(online.Data.Str("order_id"), "tok_visa")).Data.Arr("payments")[0]!.Str("source"));
-        (await device.Post($"/v1/orders/{order.Data.Str("order_id")}/refunds", """{"amount_money":{"amount":100,"currency":"USD"}}""")).AssertError(403, "INSUFFICIENT_SCOPE", "refunds:write");
+        Assert.Equal((deviceId, location), (paid.Data.Arr("payments")[0]!.Str("device_id"), paid.Data.Arr("payments")[0]!.Str("location_id")));
+        var refund = await device.Post($"/v1/orders/{order.Data.Str("order_id")}/refunds", """{"amount_money":{"amount":100,"currency":"USD"}}""");
+        Assert.True(refund.Status == 201, refund.ToString());
+        Assert.Equal((deviceId, location, 100L), (refund.Data["refund"]!.Str("device_id"), refund.Data["refund"]!.Str("location_id"), refund.Data["refund"]!["amount_money"]!.Long("amount")));
         (await device.Post("/v1/api-keys", "{}")).AssertError(403, "INSUFFICIENT_SCOPE");
         (await device.Get("/v1/devices")).AssertError(403, "INSUFFICIENT_SCOPE");
         Assert.Equal(404, (await f.With(token).Get($"/v1/orders/{(await f.B.Post("/v1/orders", $$"""{"line_items":[{{OrderData.AdHoc("Tea", 450)}}]}""")).Data.Str("order_id")}")).Status);

@@ -16,6 +16,7 @@ public sealed class DevicePairingTests
         Assert.Null(DevicePairing.Normalize("ABC2340"));    // 0 is not in the alphabet (nor O, 1, I, L)
         Assert.Null(DevicePairing.Normalize("ABCI23"));
         Assert.Null(DevicePairing.Normalize(null));
-        Assert.DoesNotContain("refunds:write", DevicePairing.Scopes);
+        Assert.DoesNotContain("webhooks:write", DevicePairing.Scopes);
+        Assert.DoesNotContain("subscriptions:write", DevicePairing.Scopes);
     }
 }

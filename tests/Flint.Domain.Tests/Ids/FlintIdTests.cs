@@ -124,7 +124,7 @@ public sealed class FlintIdTests
     {
         var prefixes = typeof(IdPrefix).GetFields().Select(f => (string)f.GetRawConstantValue()!).ToList();
 
-        Assert.Equal(31, prefixes.Count);
+        Assert.Equal(32, prefixes.Count);
         Assert.Equal(prefixes.Count, prefixes.Distinct().Count());
         Assert.All(prefixes, p => Assert.True(FlintId.IsValid(FlintId.New(p), p)));
     }
