@@ -53,8 +53,8 @@ public static class EndpointScopes
     /// <summary>An app token may call only what its scopes allow: 403 INSUFFICIENT_SCOPE naming the scope it lacks.</summary>
     public static IApplicationBuilder UseFlintScopes(this IApplicationBuilder app) => app.Use(async (ctx, next) =>
     {
-        // No endpoint: the route does not exist, and answers 404 as for any caller.
-        if (Authentication.ScopesOf(ctx) is { } granted && ctx.Request.Path.StartsWithSegments("/v1") && ctx.GetEndpoint() is not null)
+        // No route endpoint: the route does not exist (404), or refuses the body's content type (415), as for any caller.
+        if (Authentication.ScopesOf(ctx) is { } granted && ctx.Request.Path.StartsWithSegments("/v1") && ctx.GetEndpoint() is RouteEndpoint)
         {
             var required = Required(ctx);
             if (required is null)

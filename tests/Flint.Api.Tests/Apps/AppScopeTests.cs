@@ -27,7 +27,11 @@ public sealed class AppScopeTests(ApiFixture f, ITestOutputHelper output)
             foreach (var (method, op) in item!.AsObject())
             {
                 var security = op!["security"]?.AsArray() ?? throw new InvalidOperationException($"{method} {path} lists no security");
-                Assert.Contains(security, s => s!.AsObject().ContainsKey("secret_key"));
+                // A paired device's own routes take its token only; every other operation the merchant's secret key.
+                if (path.StartsWith("/v1/devices/me", StringComparison.Ordinal))
+                    Assert.Equal(["device_token"], security.SelectMany(s => s!.AsObject().Select(p => p.Key)));
+                else
+                    Assert.Contains(security, s => s!.AsObject().ContainsKey("secret_key"));
                 var app = security.Select(s => s!["app_token"]).FirstOrDefault(s => s is not null);
                 operations.Add((method.ToUpperInvariant(), path, app?.AsArray().Single()!.GetValue<string>()));
             }

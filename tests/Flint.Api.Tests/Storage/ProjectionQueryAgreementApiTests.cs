@@ -53,6 +53,18 @@ public sealed class ProjectionQueryAgreementApiTests(ApiFixture f)
         var endpoint = await api.Post("/v1/webhook-endpoints", """{"url":"https://example.com/hooks","enabled_events":["order.paid"]}""");
         Assert.True(endpoint.Status == 201, endpoint.ToString());
 
+        // A register: an order made, paid and partly refunded by a paired device (location_id on all three), and a
+        // terminal checkout sent to it.
+        var register = await Devices.Registers.Pair(f, api, await Devices.Registers.NewLocation(api, "Projection store"));
+        var posOrder = await register.Device.Post("/v1/orders", $$"""{"line_items":[{{OrderData.AdHoc("Tea", 450)}}]}""");
+        Assert.True(posOrder.Status == 201, posOrder.ToString());
+        var posPaid = await register.Device.Post($"/v1/orders/{posOrder.Data.Str("order_id")}/pay", """{"payment_sources":[{"type":"cash","amount_money":{"amount":1000,"currency":"USD"}}]}""");
+        Assert.True(posPaid.Status == 200, posPaid.ToString());
+        Assert.True((await register.Device.Post($"/v1/orders/{posOrder.Data.Str("order_id")}/refunds", """{"amount_money":{"amount":100,"currency":"USD"}}""")).Status == 201);
+        var toPay = await register.Device.Post("/v1/orders", $$"""{"line_items":[{{OrderData.AdHoc("Cake", 300)}}]}""");
+        var terminal = await api.Post("/v1/terminal-checkouts", $$"""{"device_id":"{{register.DeviceId}}","order_id":"{{toPay.Data.Str("order_id")}}"}""");
+        Assert.True(terminal.Status == 201, terminal.ToString());
+
         var docs = await Docs(merchantId);
         foreach (var projection in Projections.Read)
         {
