@@ -92,11 +92,13 @@ public static class TerminalCheckoutEndpoints
         {
             var checkout = Checkouts.Grain<ITerminalCheckoutGrain>(grains, ctx, terminal_checkout_id);
             await JsonBody.Read<EmptyRequest>(ctx, optional: true);
-            // On the device it is the buyer who cancels; through the API, the merchant.
-            var reason = Authentication.DeviceOf(ctx) is null ? TerminalCancelReason.Merchant : TerminalCancelReason.Buyer;
+            // On the device it was sent to it is the buyer who cancels; through the API (or from another register of the
+            // location), the merchant.
+            var reason = Authentication.DeviceOf(ctx) is { } caller && (await checkout.Get()).DeviceId == caller.DeviceId
+                ? TerminalCancelReason.Buyer : TerminalCancelReason.Merchant;
             return Responses.Ok(ctx, await checkout.Cancel(reason));
         }).DocOptionalBody<EmptyRequest, TerminalCheckoutView>().PathIds(Checkouts.IdField)
-          .WithSummary("Cancel it (canceled by the merchant, or by the buyer when the device calls).");
+          .WithSummary("Cancel it (by the merchant; by the buyer when the device it was sent to calls).");
     }
 
     /// <summary>The checkout, when the caller is the device it was sent to: 403 DEVICE_ONLY for another caller.</summary>

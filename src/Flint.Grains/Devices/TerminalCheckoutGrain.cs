@@ -172,8 +172,12 @@ public sealed class TerminalCheckoutGrain(
             {
                 s.Attempts++;
                 s.AttemptInFlight = true;
-                if (s.Status == TerminalCheckoutStatus.Pending) s.Status = TerminalCheckoutStatus.InProgress;
                 s.UpdatedAt = Now;
+                if (s.Status == TerminalCheckoutStatus.Pending)
+                {
+                    s.Status = TerminalCheckoutStatus.InProgress;
+                    Record(s, "terminal_checkout.updated", View(s));
+                }
                 return 0;
             });
         }
