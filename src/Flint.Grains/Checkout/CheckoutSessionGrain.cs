@@ -197,6 +197,7 @@ public sealed class CheckoutSessionGrain(
     public async Task<CheckoutSessionView> Get()
     {
         await ExpireIfDue();
+        if (State.Status == CheckoutSessionStatus.Open) await CompleteIfPaidElsewhere(await Order().Get());
         return View(State);
     }
 
@@ -246,9 +247,16 @@ public sealed class CheckoutSessionGrain(
     {
         await ExpireIfDue();
         var order = await Order().Get();
-        if (State.Status == CheckoutSessionStatus.Open && order.NetAmounts.BalanceMoney.Amount == 0 && order.NetAmounts.PaidMoney.Amount > 0)
-            await CompleteIfPaid(order);
+        if (State.Status == CheckoutSessionStatus.Open) await CompleteIfPaidElsewhere(order);
         return await PageOf(order);
+    }
+
+    /// <summary>An open session whose order was paid through another channel (at a register, through the API) is done
+    /// as soon as it is read: it completes (with no payment of its own) and gives back the stock it held — the pay saga
+    /// took the order's own.</summary>
+    private async Task CompleteIfPaidElsewhere(OrderView order)
+    {
+        if (order.NetAmounts.BalanceMoney.Amount == 0 && order.NetAmounts.PaidMoney.Amount > 0) await CompleteIfPaid(order);
     }
 
     private async Task<CheckoutPage> PageOf(OrderView order)
@@ -409,6 +417,10 @@ public sealed class CheckoutSessionGrain(
         {
             throw DomainException.Invalid("INVALID_ORDER", "No such order.", "order_id");
         }
+        // A paired device reaches its own location's orders and online ones (Flint.Api.Devices.DeviceReach, which checks
+        // routes; this order is named in the body): another location's order is one it does not know.
+        if (Actors.DeviceLocation is { } own && order.LocationId is { } at && at != own)
+            throw DomainException.Invalid("INVALID_ORDER", "No such order.", "order_id");
         if (order.Status is not ("open" or "partially_paid") || order.NetAmounts.BalanceMoney.Amount == 0)
             throw DomainException.Conflict("ORDER_NOT_PAYABLE", $"The order is {order.Status} with nothing left to pay here.", "order_id");
         return order;
