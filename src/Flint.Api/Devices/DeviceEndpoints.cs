@@ -109,7 +109,7 @@ public static class DeviceEndpoints
             Responses.Ok(ctx, await Me(ctx, grains).CloseOrder(Responses.PathId(order_id, IdPrefix.Order)))).Doc<DeviceView>().PathIds("order_id")
           .WithSummary("Take an order off this device's screen.");
         me.MapGet("/events", (HttpContext ctx, IGrainFactory grains, IDeviceStreamLog log) => DeviceEventStream.Serve(ctx, grains, log))
-          .Produces(200, contentType: "text/event-stream").Produces<ErrorEnvelope>(400)
+          .Produces<string>(200, "text/event-stream").Produces<ErrorEnvelope>(400)
           .Query(ApiQuery.Text("last_event_id", "Resume after this event (as the Last-Event-ID header does)."))
           .WithSummary("Server-sent events: each change of the orders open on this device and of the terminal checkouts sent to it. "
               + "Reconnect with Last-Event-ID (or ?last_event_id=) to get what was missed.");

@@ -60,10 +60,12 @@ public static class DeviceEventStream
                     await response.WriteAsync("event: device.unpaired\ndata: {}\n\n", ct);
                     break;   // unpaired meanwhile: the stream ends
                 }
-                catch (Exception e) when (e is not OperationCanceledException && ++failures <= 5)
+                catch (Exception e) when (e is not OperationCanceledException && ++failures <= 15)
                 {
-                    // The device's silo went away (it comes back on another): look again shortly, from the same event.
-                    await Task.Delay(TimeSpan.FromMilliseconds(200 * failures), ct);
+                    // The device's silo went away (it comes back on another once the cluster has declared it dead, which
+                    // takes seconds): look again shortly, from the same event, for about 13 s before giving up (the client
+                    // then reconnects with Last-Event-ID and loses nothing either).
+                    await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(200 * failures, 1000)), ct);
                 }
             }
         }

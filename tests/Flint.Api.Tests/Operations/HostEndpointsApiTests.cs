@@ -66,7 +66,9 @@ public sealed class HostEndpointsApiTests(ApiFixture f)
             foreach (var (method, operation) in item!.AsObject().Where(o => o.Key is "get" or "post" or "patch" or "put" or "delete"))
             {
                 var success = operation!["responses"]?.AsObject().FirstOrDefault(r => r.Key.StartsWith('2')).Value;
-                if (success?["content"]?["application/json"]?["schema"] is null) missing.Add($"{method} {path}: success response schema");
+                // JSON, or (a device's event stream) server-sent events.
+                if ((success?["content"]?["application/json"] ?? success?["content"]?["text/event-stream"])?["schema"] is null)
+                    missing.Add($"{method} {path}: success response schema");
                 if (operation["responses"]?["400"]?["content"]?["application/json"]?["schema"] is null && method != "delete" && method != "get")
                     missing.Add($"{method} {path}: error response schema");
                 var bodyless = method is "get" or "delete" || path == "/v1/api-keys";
