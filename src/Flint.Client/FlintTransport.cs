@@ -1,0 +1,111 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using Flint.Abstractions;
+
+namespace Flint.Client;
+
+/// <summary>
+/// How every call goes out: the key as a Bearer token; the body and the answer in Flint's JSON (snake_case, the API's
+/// own contracts); each mutation with an <c>Idempotency-Key</c> (the caller's, or a new one) that every retry repeats,
+/// so a retried create is answered from the first one and never makes a second object; retries on a network failure,
+/// 429 (waiting what Retry-After says) and 503, with doubling waits; an error answer thrown as <see cref="FlintError"/>.
+/// </summary>
+public sealed class FlintTransport(HttpClient http, FlintClientOptions options)
+{
+    /// <summary>Flint's JSON, leaving out what the caller did not set (an absent field, not a null one).</summary>
+    public static readonly JsonSerializerOptions Json = new(FlintJson.Options) { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
+
+    public async Task<T> Send<T>(HttpMethod method, string path, object? body, string? idempotencyKey, CancellationToken ct)
+    {
+        var data = (await SendRaw(method, path, body, idempotencyKey, ct))["data"];
+        return data.Deserialize<T>(Json) ?? throw new FlintError(200, "internal", "UNEXPECTED_RESPONSE", $"{method} {path} answered no data.", null, null);
+    }
+
+    /// <summary>Every item of a list, page after page (page_token), as they are needed.</summary>
+    public async IAsyncEnumerable<T> List<T>(string path, IReadOnlyDictionary<string, string?>? query, int? pageSize, [EnumeratorCancellation] CancellationToken ct)
+    {
+        string? token = null;
+        do
+        {
+            var parameters = new Dictionary<string, string?>(query ?? new Dictionary<string, string?>());
+            if (pageSize is { } size) parameters["page_size"] = size.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            if (token is not null) parameters["page_token"] = token;
+            var page = await SendRaw(HttpMethod.Get, path + QueryString(parameters), null, null, ct);
+            foreach (var item in page["data"]!.AsArray())
+                yield return item.Deserialize<T>(Json)!;
+            token = page["next_page_token"]?.GetValue<string>();
+        }
+        while (token is not null);
+    }
+
+    private async Task<JsonObject> SendRaw(HttpMethod method, string path, object? body, string? idempotencyKey, CancellationToken ct)
+    {
+        var mutation = method != HttpMethod.Get && method != HttpMethod.Head;
+        var key = mutation ? idempotencyKey ?? Guid.NewGuid().ToString() : null;
+        var json = body is null ? null : JsonSerializer.Serialize(body, body.GetType(), Json);
+        for (var attempt = 1; ; attempt++)
+        {
+            using var request = new HttpRequestMessage(method, new Uri(options.BaseUrl, path));
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", options.ApiKey);
+            if (key is not null) request.Headers.Add("Idempotency-Key", key);
+            if (json is not null) request.Content = new StringContent(json, Encoding.UTF8, "application/json");
+            HttpResponseMessage response;
+            try
+            {
+                response = await http.SendAsync(request, ct);
+            }
+            catch (Exception e) when (e is HttpRequestException || (e is TaskCanceledException && !ct.IsCancellationRequested))
+            {
+                // The request may or may not have reached Flint: the same key makes a retry safe either way.
+                if (attempt >= options.MaxAttempts)
+                    throw new FlintError(0, "connection", "CONNECTION_FAILED", $"{method} {path}: {e.Message}", null, null);
+                await Task.Delay(Backoff(attempt, null), ct);
+                continue;
+            }
+            using (response)
+            {
+                var text = await response.Content.ReadAsStringAsync(ct);
+                var status = (int)response.StatusCode;
+                if (status is 429 or 503 && attempt < options.MaxAttempts)
+                {
+                    await Task.Delay(Backoff(attempt, response.Headers.RetryAfter), ct);
+                    continue;
+                }
+                JsonObject? envelope = null;
+                try { envelope = text.Length > 0 ? JsonNode.Parse(text) as JsonObject : null; } catch (JsonException) { }
+                if (response.IsSuccessStatusCode && envelope is not null) return envelope;
+                throw ErrorOf(status, envelope, text, response.Headers);
+            }
+        }
+    }
+
+    private TimeSpan Backoff(int attempt, RetryConditionHeaderValue? retryAfter)
+    {
+        var backoff = options.FirstRetryDelay * Math.Pow(2, attempt - 1);
+        var asked = retryAfter?.Delta ?? (retryAfter?.Date is { } at ? at - DateTimeOffset.UtcNow : null);
+        return asked is { } wait && wait > backoff ? wait : backoff;
+    }
+
+    private static FlintError ErrorOf(int status, JsonObject? envelope, string text, HttpResponseHeaders headers)
+    {
+        var requestId = envelope?["request_id"]?.GetValue<string>() ?? (headers.TryGetValues("X-Request-Id", out var ids) ? ids.FirstOrDefault() : null);
+        if (envelope?["error"] is JsonObject e)
+            return new FlintError(status, e["type"]?.GetValue<string>() ?? "internal", e["code"]?.GetValue<string>() ?? "UNKNOWN",
+                e["message"]?.GetValue<string>() ?? "", e["param"]?.GetValue<string>(), requestId, e["decline_code"]?.GetValue<string>());
+        return new FlintError(status, status >= 500 ? "internal" : "invalid_request", "UNEXPECTED_RESPONSE",
+            $"HTTP {status}: {(text.Length > 200 ? text[..200] : text)}", null, requestId);
+    }
+
+    private static string QueryString(IReadOnlyDictionary<string, string?> parameters)
+    {
+        var parts = parameters.Where(p => p.Value is not null).Select(p => $"{Uri.EscapeDataString(p.Key)}={Uri.EscapeDataString(p.Value!)}").ToList();
+        return parts.Count == 0 ? "" : "?" + string.Join('&', parts);
+    }
+
+    internal static string Segment(string id) => Uri.EscapeDataString(id);
+}
