@@ -62,6 +62,22 @@ function pickRunAs(): string | undefined {
   throw new Error("running as root and neither a 'postgres' nor a 'nobody' user exists");
 }
 
+/**
+ * Cleans up after a test process that is killed before it can (SIGKILL, a CI timeout): a detached shell waits for
+ * this process to go and then runs `cleanup` (given "$1" = this pid and the extra arguments as "$2"…); it exits
+ * by itself once `aliveWhile` (a shell condition on the same arguments) turns false, i.e. after a normal stop.
+ */
+function sentinel(aliveWhile: string, cleanup: string, args: string[], asUser?: string): void {
+  const script = `while [ -d "/proc/$1" ] && ${aliveWhile}; do sleep 2; done\nif ${aliveWhile}; then ${cleanup}; fi`;
+  const argv = ["-c", script, "flint-sdk-sentinel", String(process.pid), ...args];
+  const [file, fileArgs] = asUser ? ["runuser", ["-u", asUser, "--", "sh", ...argv]] : ["sh", argv];
+  try {
+    spawn(file, fileArgs, { detached: true, stdio: "ignore", cwd: "/" }).unref();
+  } catch {
+    /* best effort: without it a killed run may leave its cluster behind */
+  }
+}
+
 export interface Postgres {
   /** Npgsql connection string to a fresh database (Flint creates it at start). */
   connectionString: string;
@@ -87,6 +103,7 @@ export async function startPostgres(): Promise<Postgres> {
   if (runAs) run("chown", ["-R", `${runAs}:`, root]);
   let lastError: unknown;
   try {
+    sentinel('[ -d "$2" ]', '"$4" stop -D "$3" -m immediate -w -t 30 >/dev/null 2>&1; rm -rf "$2"', [root, data, join(bin, "pg_ctl")], runAs);
     run(join(bin, "initdb"), ["-D", data, "-U", "flint", "--auth=trust", "--encoding=UTF8", "--locale=C", "--no-sync", "--no-instructions"], { cwd: root, asUser: runAs });
     for (let attempt = 0; attempt < 3; attempt++) {
       const port = await freePort();
@@ -163,6 +180,12 @@ export async function startFlint(connectionString: string, workDir: string): Pro
       FLINT_ADMIN_TOKEN: adminToken,
     },
   });
+  if (child.pid) sentinel(
+      '[ -d "/proc/$2" ]',
+      // Its database is going away too, so a graceful stop may hang: give it 10 s, then kill it.
+      'kill -TERM "$2"; for _ in 1 2 3 4 5 6 7 8 9 10; do [ -d "/proc/$2" ] || exit 0; sleep 1; done; kill -KILL "$2"',
+      [String(child.pid)],
+    );
   let exited: number | string | null = null;
   const exitPromise = new Promise<void>((res) =>
     child.once("exit", (code, signal) => {
@@ -232,6 +255,7 @@ export interface Stack {
 
 /** PostgreSQL + Flint, stopped together (also on SIGINT/SIGTERM of this process). */
 export async function startStack(workDir: string): Promise<Stack> {
+  ensureFlintBuilt();
   const pg = await startPostgres();
   let flint: FlintServer;
   try {
