@@ -53,9 +53,32 @@ export type CamelToSnake<S extends string> = S extends `${infer H}${infer T}`
   ? `${H extends Lowercase<H> ? H : `_${Lowercase<H>}`}${CamelToSnake<T>}`
   : S;
 
-/** The camelCase view of an API (snake_case) type; `metadata` is kept as it is. */
+/** Money as the API sends it; the OpenAPI document marks both members optional, the server always sends both. */
+export type ApiMoney = { amount: number; currency: string };
+type IsMoney<T> = T extends object
+  ? [keyof T] extends ["amount" | "currency"]
+    ? ["amount" | "currency"] extends [keyof T]
+      ? true
+      : false
+    : false
+  : false;
+
+/**
+ * The camelCase view of an API (snake_case) type: keys camelCased (not inside `metadata` / `option_values`),
+ * Money as `{ amount: number; currency: string }`, and timestamps (`*_at`, untyped in the document) as strings.
+ */
 export type Camelize<T> = T extends readonly (infer E)[]
   ? Camelize<E>[]
-  : T extends object
-    ? { [K in keyof T as K extends string ? SnakeToCamel<K> : K]: K extends "metadata" | "option_values" ? T[K] : Camelize<T[K]> }
-    : T;
+  : IsMoney<T> extends true
+    ? ApiMoney
+    : T extends object
+      ? {
+          [K in keyof T as K extends string ? SnakeToCamel<K> : K]: K extends "metadata" | "option_values"
+            ? T[K]
+            : K extends `${string}_at`
+              ? unknown extends T[K]
+                ? string | null
+                : Camelize<T[K]>
+              : Camelize<T[K]>;
+        }
+      : T;

@@ -121,16 +121,17 @@ export class Transport {
     const url = this.url(req.path, req.query);
 
     for (let retry = 0; ; retry++) {
-      const signals = [AbortSignal.timeout(this.timeoutMs)];
-      if (req.signal) signals.push(req.signal);
+      // One signal per attempt: the caller's cancel, or this attempt's timeout (AbortSignal.any needs Node 20.3).
+      const attempt = new AbortController();
+      const onAbort = () => attempt.abort(req.signal!.reason);
+      req.signal?.addEventListener("abort", onAbort, { once: true });
+      const timer = setTimeout(() => attempt.abort(new Error(`no answer within ${this.timeoutMs} ms`)), this.timeoutMs);
       let response: Response;
+      let text: string;
       try {
-        response = await this.fetchImpl(url, {
-          method: req.method,
-          headers,
-          body: payload ?? null,
-          signal: signals.length === 1 ? signals[0]! : AbortSignal.any(signals),
-        });
+        if (req.signal?.aborted) throw req.signal.reason;
+        response = await this.fetchImpl(url, { method: req.method, headers, body: payload ?? null, signal: attempt.signal });
+        text = await response.text();
       } catch (cause) {
         if (req.signal?.aborted) throw cause;
         if (retry < this.maxRetries) {
@@ -144,9 +145,11 @@ export class Transport {
           statusCode: 0,
           cause,
         });
+      } finally {
+        clearTimeout(timer);
+        req.signal?.removeEventListener("abort", onAbort);
       }
 
-      const text = await response.text();
       let parsed: any;
       try {
         parsed = text === "" ? undefined : JSON.parse(text);

@@ -1,12 +1,13 @@
-import type { Camelize } from "./case.js";
+import type { ApiMoney, Camelize } from "./case.js";
 import type { components } from "./generated/openapi.js";
 
 type Schemas = components["schemas"];
 /** A schema of the API's OpenAPI document, as the SDK hands it out (camelCase; metadata keys untouched). */
 export type Schema<Name extends keyof Schemas> = Camelize<Schemas[Name]>;
 
-export type Money = Schema<"Money">;
-export type MoneyInput = Schema<"MoneyInput">;
+/** `{ amount, currency }`: amount in the currency's minor unit (cents), currency ISO 4217. */
+export type Money = ApiMoney;
+export type MoneyInput = ApiMoney;
 export type Product = Schema<"ProductView">;
 export type Variant = Schema<"VariantView">;
 /** T with keys K present and not null (ids the server always sends, though the document marks them optional). */

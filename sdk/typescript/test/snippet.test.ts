@@ -33,7 +33,7 @@ test("the product page snippet runs as written and prints the amounts", async ()
   }
   const { order, discounted, paid } = result;
 
-  // 2 × 19.99 = 39.98; 20 % off = 8.00 (799.6 rounds to 800); 9 % tax on 31.98 = 2.8782 → 2.88; total 34.86.
+  // 2 × 19.99 = 39.98; 20 % off = 799.6 → 800; 9 % tax on 3198 = 287.82 → 288; total 3198 + 288 = 3486.
   assert.deepEqual(printed, [[{ amount: 3998, currency: "USD" }, { amount: 3486, currency: "USD" }]]);
   assert.deepEqual(order.netAmounts.subtotalMoney, { amount: 3998, currency: "USD" });
   assert.deepEqual(discounted.netAmounts.discountMoney, { amount: 800, currency: "USD" });
