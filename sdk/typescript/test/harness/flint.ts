@@ -84,6 +84,34 @@ export interface Postgres {
   stop(): void;
 }
 
+/** On a shared server (FLINT_TEST_PG), leave nothing behind: best effort with psql, as the .NET tests do. */
+function dropDatabase(connectionParts: string[], database: string): void {
+  const settings = new Map<string, string>();
+  for (const part of connectionParts) {
+    const at = part.indexOf("=");
+    if (at > 0) settings.set(part.slice(0, at).trim().toLowerCase().replace(/\s+/g, " "), part.slice(at + 1).trim());
+  }
+  const pick = (...names: string[]) => names.map((n) => settings.get(n)).find((v) => v !== undefined);
+  let psql = "psql";
+  try {
+    const bin = findPgBin();
+    if (existsSync(join(bin, "psql"))) psql = join(bin, "psql");
+  } catch {
+    /* psql from PATH, if any */
+  }
+  const env: NodeJS.ProcessEnv = { ...process.env, PGDATABASE: "postgres", PGCONNECT_TIMEOUT: "10" };
+  const host = pick("host", "server");
+  const port = pick("port");
+  const user = pick("username", "user id", "userid", "user");
+  const password = pick("password");
+  if (host) env.PGHOST = host;
+  if (port) env.PGPORT = port;
+  if (user) env.PGUSER = user;
+  if (password) env.PGPASSWORD = password;
+  const r = spawnSync(psql, ["-X", "-q", "-v", "ON_ERROR_STOP=1", "-c", `DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`], { env, encoding: "utf8", timeout: 30_000 });
+  if (r.status !== 0) log(`could not drop test database ${database}: ${r.stderr || r.error}`);
+}
+
 export async function startPostgres(): Promise<Postgres> {
   const database = `flint_sdk_${randomBytes(6).toString("hex")}`;
   const external = process.env.FLINT_TEST_PG;
@@ -91,7 +119,7 @@ export async function startPostgres(): Promise<Postgres> {
     // Same database name replaced; the user must be allowed to create databases (Flint creates it).
     const parts = external.split(";").filter((p) => p.trim() && !/^\s*database\s*=/i.test(p));
     log(`using FLINT_TEST_PG, database ${database}`);
-    return { connectionString: [...parts, `Database=${database}`].join(";"), stop() {} };
+    return { connectionString: [...parts, `Database=${database}`].join(";"), stop: () => dropDatabase(parts, database) };
   }
   const bin = findPgBin();
   const runAs = pickRunAs();
