@@ -13,7 +13,8 @@ import { fileURLToPath } from "node:url";
 const here = dirname(fileURLToPath(import.meta.url));
 /** The repository root: sdk/typescript/build/test/harness → five levels up. */
 export const repoRoot = resolve(here, "../../../../..");
-export const flintDll = join(repoRoot, "src/Flint.Api/bin/Release/net10.0/Flint.Api.dll");
+/** The server to start: FLINT_API_DLL (the .NET suite passes its own build), else the Release build at the repo root. */
+export const flintDll = process.env.FLINT_API_DLL || join(repoRoot, "src/Flint.Api/bin/Release/net10.0/Flint.Api.dll");
 
 const log = (msg: string) => process.stderr.write(`[harness] ${msg}\n`);
 
