@@ -13,7 +13,8 @@ namespace Flint.Client;
 /// How every call goes out: the key as a Bearer token; the body and the answer in Flint's JSON (snake_case, the API's
 /// own contracts); each mutation with an <c>Idempotency-Key</c> (the caller's, or a new one) that every retry repeats,
 /// so a retried create is answered from the first one and never makes a second object; retries on a network failure,
-/// 429 (waiting what Retry-After says) and 503, with doubling waits; an error answer thrown as <see cref="FlintError"/>.
+/// 429 (waiting what Retry-After says), 503 and 409 IDEMPOTENCY_KEY_IN_USE (the first try still running), with
+/// doubling waits (as the TypeScript client does); an error answer thrown as <see cref="FlintError"/>.
 /// </summary>
 public sealed class FlintTransport(HttpClient http, FlintClientOptions options)
 {
@@ -79,6 +80,12 @@ public sealed class FlintTransport(HttpClient http, FlintClientOptions options)
                 JsonObject? envelope = null;
                 try { envelope = text.Length > 0 ? JsonNode.Parse(text) as JsonObject : null; } catch (JsonException) { }
                 if (response.IsSuccessStatusCode && envelope is not null) return envelope;
+                // The first try of this key is still being answered (its connection dropped, the server did not): wait for it.
+                if (status == 409 && envelope?["error"]?["code"]?.GetValue<string>() == "IDEMPOTENCY_KEY_IN_USE" && attempt < options.MaxAttempts)
+                {
+                    await Task.Delay(Backoff(attempt, response.Headers.RetryAfter), ct);
+                    continue;
+                }
                 throw ErrorOf(status, envelope, text, response.Headers);
             }
         }
