@@ -34,47 +34,41 @@ public static class DeviceReach
     {
         if (ctx.GetRouteValue(LocationParam) is string location && location != device.LocationId) throw ApiException.NotFound();
         var tenant = Authentication.TenantOf(ctx);
-        if (ctx.GetRouteValue("terminal_checkout_id") is string tmc && FlintId.IsValid(tmc, IdPrefix.TerminalCheckout))
+        var grains = ctx.RequestServices.GetRequiredService<IGrainFactory>();
+        if (Id(ctx, "terminal_checkout_id", IdPrefix.TerminalCheckout) is { } tmc)
         {
-            try
-            {
-                var checkout = await ctx.RequestServices.GetRequiredService<IGrainFactory>().GetGrain<ITerminalCheckoutGrain>(tenant.GrainKey(tmc)).Get();
-                if (checkout.LocationId != device.LocationId) throw ApiException.NotFound();
-            }
-            catch (FlintException e) when (e.Code == "RESOURCE_NOT_FOUND")
-            {
-                // the endpoint answers it
-            }
+            if (await Found(() => grains.GetGrain<ITerminalCheckoutGrain>(tenant.GrainKey(tmc)).Get()) is { } checkout && checkout.LocationId != device.LocationId)
+                throw ApiException.NotFound();
             return;
         }
         var orderId = ctx.GetRouteValue("order_id") as string;
         // A hosted checkout is its order's: another location's answers 404 too (read, changed or expired).
-        if (orderId is null && ctx.GetRouteValue("checkout_session_id") is string session && FlintId.IsValid(session, IdPrefix.CheckoutSession))
-        {
-            try
-            {
-                orderId = (await ctx.RequestServices.GetRequiredService<IGrainFactory>().GetGrain<ICheckoutSessionGrain>(tenant.GrainKey(session)).Get()).OrderId;
-            }
-            catch (FlintException e) when (e.Code == "RESOURCE_NOT_FOUND")
-            {
-                return;   // the endpoint answers it
-            }
-        }
-        if (orderId is null && ctx.GetRouteValue("payment_id") is string payment && FlintId.IsValid(payment, IdPrefix.Payment))
+        if (orderId is null && Id(ctx, "checkout_session_id", IdPrefix.CheckoutSession) is { } session)
+            orderId = (await Found(() => grains.GetGrain<ICheckoutSessionGrain>(tenant.GrainKey(session)).Get()))?.OrderId;
+        if (orderId is null && Id(ctx, "payment_id", IdPrefix.Payment) is { } payment)
             orderId = await ctx.RequestServices.GetRequiredService<IPaymentIndex>().OrderOfPayment(tenant, payment, ctx.RequestAborted);
-        if (orderId is null && ctx.GetRouteValue("refund_id") is string refund && FlintId.IsValid(refund, IdPrefix.Refund))
+        if (orderId is null && Id(ctx, "refund_id", IdPrefix.Refund) is { } refund)
             orderId = await ctx.RequestServices.GetRequiredService<IPaymentIndex>().OrderOfRefund(tenant, refund, ctx.RequestAborted);
         if (orderId is null || !FlintId.IsValid(orderId, IdPrefix.Order)) return;
-        string? at;
+        if (await Found(() => grains.GetGrain<IOrderGrain>(tenant.GrainKey(orderId)).Get()) is { LocationId: { } at } && at != device.LocationId)
+            throw ApiException.NotFound();
+    }
+
+    /// <summary>The route's id of this kind, when it is a well-formed one (the endpoint answers a malformed one).</summary>
+    private static string? Id(HttpContext ctx, string name, string prefix) =>
+        ctx.GetRouteValue(name) is string id && FlintId.IsValid(id, prefix) ? id : null;
+
+    /// <summary>The object read, or null when there is none (the endpoint answers that, as for anyone).</summary>
+    private static async Task<T?> Found<T>(Func<Task<T>> read) where T : class
+    {
         try
         {
-            at = (await ctx.RequestServices.GetRequiredService<IGrainFactory>().GetGrain<IOrderGrain>(tenant.GrainKey(orderId)).Get()).LocationId;
+            return await read();
         }
         catch (FlintException e) when (e.Code == "RESOURCE_NOT_FOUND")
         {
-            return;   // the endpoint answers it
+            return null;
         }
-        if (at is not null && at != device.LocationId) throw ApiException.NotFound();
     }
 
     /// <summary>A list's <c>location_id</c> filter: as asked; for a device, its own location (asking another is 403).</summary>

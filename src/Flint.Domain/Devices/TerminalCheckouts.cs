@@ -23,7 +23,7 @@ public enum TerminalCancelReason
 /// The rules of a terminal checkout (a payment a merchant sends to a paired device, which the buyer completes there):
 /// its deadline is at most <see cref="MaxDeadline"/> ahead (default that), after which it is canceled as timed out;
 /// its tip options are percentages of its amount, as a hosted checkout's are (Checkout.CheckoutRules.TipChoices and
-/// Tip); cash pays with change: what the buyer hands over minus the amount and the tip.
+/// Tip); cash pays with change (Orders.Cash): what the buyer hands over minus the amount and the tip.
 /// </summary>
 public static class TerminalCheckouts
 {
@@ -37,15 +37,6 @@ public static class TerminalCheckouts
         if (asked <= now) throw DomainException.Invalid("INVALID_DEADLINE", "deadline must be in the future.", "deadline");
         if (asked > now + MaxDeadline) throw DomainException.Invalid("INVALID_DEADLINE", "deadline is at most 5 minutes from now.", "deadline");
         return asked.Value;
-    }
-
-    /// <summary>The change for cash: what was handed over minus what it pays (amount and tip); too little is refused.</summary>
-    public static long Change(long tenderedMinor, long amountMinor, long tipMinor)
-    {
-        var due = checked(amountMinor + tipMinor);
-        if (tenderedMinor < due)
-            throw DomainException.Invalid("INSUFFICIENT_TENDER", $"The buyer handed over {tenderedMinor} minor units; {due} are due (amount and tip).", "tendered_money.amount");
-        return tenderedMinor - due;
     }
 
     public static bool IsFinal(TerminalCheckoutStatus s) => s is TerminalCheckoutStatus.Completed or TerminalCheckoutStatus.Canceled;

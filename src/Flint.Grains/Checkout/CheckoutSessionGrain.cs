@@ -107,7 +107,7 @@ public sealed class CheckoutSessionGrain(
         }
 
         // The reminder first: one without a session (its write failed) finds nothing and removes itself.
-        await this.RegisterOrUpdateReminder(ExpiryReminder, Due(expiresAt), TimeSpan.FromMinutes(1));
+        await this.RegisterOrUpdateReminder(ExpiryReminder, DueIn(expiresAt), TimeSpan.FromMinutes(1));
         var held = new List<LineComponentState>();
         if (r.HoldInventory == true)
         {
@@ -441,16 +441,7 @@ public sealed class CheckoutSessionGrain(
             throw DomainException.Conflict("SESSION_COMPLETE", "This checkout is paid.");
     }
 
-    private async Task Forget()
-    {
-        if (await this.GetReminder(ExpiryReminder) is { } reminder) await this.UnregisterReminder(reminder);
-    }
-
-    private TimeSpan Due(DateTimeOffset at)
-    {
-        var due = at - Clock.GetUtcNow();
-        return due < TimeSpan.Zero ? TimeSpan.Zero : due;
-    }
+    private Task Forget() => ForgetReminder(ExpiryReminder);
 
     private IOrderGrain Order() => GrainFactory.GetGrain<IOrderGrain>(Tenant.GrainKey(State.OrderId));
 

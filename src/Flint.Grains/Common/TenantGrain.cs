@@ -233,6 +233,20 @@ public abstract class TenantGrain<TState> : Grain where TState : ObjectState, ne
 
     protected static DomainException NotFound(string what) => DomainException.NotFound($"No such {what}.");
 
+    /// <summary>How long until <paramref name="at"/> on this grain's clock, zero once it has passed: a reminder's first
+    /// due time.</summary>
+    protected TimeSpan DueIn(DateTimeOffset at)
+    {
+        var due = at - Clock.GetUtcNow();
+        return due < TimeSpan.Zero ? TimeSpan.Zero : due;
+    }
+
+    /// <summary>Unregisters this grain's reminder named <paramref name="name"/>, when there is one.</summary>
+    protected async Task ForgetReminder(string name)
+    {
+        if (await this.GetReminder(name) is { } reminder) await this.UnregisterReminder(reminder);
+    }
+
     /// <summary>A refused write that has a business meaning, as the client's error; any other failure as it is. The
     /// storage raises <see cref="UniqueValueTakenException"/>; Orleans may wrap it on the way.</summary>
     private static Exception DomainErrorOf(Exception e)

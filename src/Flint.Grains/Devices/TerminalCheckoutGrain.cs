@@ -91,7 +91,7 @@ public sealed class TerminalCheckoutGrain(
             amount = m.Amount;
         }
         // The reminder first: one without a checkout (its write failed) finds nothing and removes itself.
-        await this.RegisterOrUpdateReminder(TimeoutReminder, Due(deadline), TimeSpan.FromMinutes(1));
+        await this.RegisterOrUpdateReminder(TimeoutReminder, DueIn(deadline), TimeSpan.FromMinutes(1));
         return await Change(s =>
         {
             s.DeviceId = r.DeviceId;
@@ -159,7 +159,8 @@ public sealed class TerminalCheckoutGrain(
                 var tendered = r.TenderedMoney.ToMoney("tendered_money");
                 if (tendered.Currency != State.Currency)
                     throw DomainException.Invalid("CURRENCY_MISMATCH", $"The order is in {State.Currency}.", "tendered_money.currency");
-                TerminalCheckouts.Change(tendered.Amount, State.AmountMinor, tip);
+                // Refused here, on this request's own field, before any attempt is counted.
+                Flint.Domain.Orders.Cash.Change(tendered.Amount, due.Amount!.Value, "tendered_money.amount");
                 source = new PaymentSourceInput { Type = "cash", AmountMoney = due, TenderedMoney = r.TenderedMoney };
                 break;
             default:
@@ -277,16 +278,7 @@ public sealed class TerminalCheckoutGrain(
         return v;
     });
 
-    private async Task Forget()
-    {
-        if (await this.GetReminder(TimeoutReminder) is { } reminder) await this.UnregisterReminder(reminder);
-    }
-
-    private TimeSpan Due(DateTimeOffset at)
-    {
-        var due = at - Clock.GetUtcNow();
-        return due < TimeSpan.Zero ? TimeSpan.Zero : due;
-    }
+    private Task Forget() => ForgetReminder(TimeoutReminder);
 
     private IOrderGrain Order(string orderId) => GrainFactory.GetGrain<IOrderGrain>(Tenant.GrainKey(orderId));
 

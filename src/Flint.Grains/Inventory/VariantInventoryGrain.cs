@@ -214,8 +214,7 @@ public sealed class VariantInventoryGrain(
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
         if (reminderName != LegacyExpiryReminder) return;
-        var reminder = await this.GetReminder(LegacyExpiryReminder);
-        if (reminder is not null) await this.UnregisterReminder(reminder);
+        await ForgetReminder(LegacyExpiryReminder);
     }
 
     private void DropExpired(DateTimeOffset now)

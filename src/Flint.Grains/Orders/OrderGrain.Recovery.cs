@@ -32,8 +32,7 @@ public sealed partial class OrderGrain : IRemindable
         if (reminderName != SagaReminder) return;
         await Recover();
         if (State.PendingPay is not null || State.PendingRefund is not null) return;
-        var reminder = await this.GetReminder(SagaReminder);
-        if (reminder is not null) await this.UnregisterReminder(reminder);
+        await ForgetReminder(SagaReminder);
     }
 
     /// <summary>An unexpected failure mid-saga leaves it pending; recovery runs shortly after (and on the next

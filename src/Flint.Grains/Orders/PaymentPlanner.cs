@@ -80,12 +80,10 @@ public sealed class PaymentPlanner(IGrainFactory grains, Tenant tenant)
                     var value = amount ?? remaining;
                     if (value > remaining)
                         throw DomainException.Invalid("AMOUNT_EXCEEDS_BALANCE", $"Only {remaining} minor units are left to pay.", $"{param}.amount_money");
-                    if (t.Amount < value)
-                        throw DomainException.Invalid("INSUFFICIENT_TENDER", $"The buyer handed over {t.Amount} minor units; this cash pays {value}.", $"{param}.tendered_money.amount");
                     p.TenderedMinor = t.Amount;
                     p.AmountMinor = value;
                 }
-                p.ChangeBackMinor = p.TenderedMinor - p.AmountMinor;
+                p.ChangeBackMinor = Flint.Domain.Orders.Cash.Change(p.TenderedMinor.Value, p.AmountMinor, $"{param}.tendered_money.amount");
             }
             else
             {

@@ -730,7 +730,7 @@ public sealed class SubscriptionGrain(
     private async Task Unschedule()
     {
         if (_reminderKnown && _reminderFor is null) return;
-        if (await this.GetReminder(Reminder) is { } reminder) await this.UnregisterReminder(reminder);
+        await ForgetReminder(Reminder);
         _reminderFor = null;
         _reminderKnown = true;
     }
