@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization.Metadata;
 using Flint.Domain;
 using Flint.Domain.Catalog;
 using Flint.Domain.Coupons;
@@ -95,17 +96,36 @@ public static class OpenApiDocs
         ["proration_behavior"] = SnakeCase.Names<ProrationBehavior>(),
     };
 
-    /// <summary>Request schemas list the allowed values of their enum-like string fields.</summary>
+    /// <summary>
+    /// Request schemas list the allowed values of their enum-like string fields. Answer schemas (Flint types that are
+    /// not a …Request or …Input) mark every field that is never null as required: Flint always writes every field
+    /// (nulls included), so a client generated from the document gets <c>orderId: string</c>, not an optional one
+    /// (a <c>fields=</c> list asks for less, and gets less). Timestamps are strings in RFC 3339 (UTC).
+    /// </summary>
     public static OpenApiOptions AddFlintSchemaRules(this OpenApiOptions o) => o.AddSchemaTransformer((schema, context, _) =>
     {
+        var info = context.JsonTypeInfo;
+        if (info.Kind == JsonTypeInfoKind.Object && IsFlint(info.Type) && !IsRequest(info.Type) && schema.Properties is { Count: > 0 })
+        {
+            schema.Required ??= new HashSet<string>();
+            foreach (var p in info.Properties)
+                if (schema.Properties.ContainsKey(p.Name) && !CanBeNull(p)) schema.Required.Add(p.Name);
+        }
         if (context.JsonPropertyInfo is not { } property) return Task.CompletedTask;
-        var declaring = property.DeclaringType;
-        var isRequest = declaring.Namespace?.StartsWith("Flint.", StringComparison.Ordinal) == true
-            && (declaring.Name.EndsWith("Request", StringComparison.Ordinal) || declaring.Name.EndsWith("Input", StringComparison.Ordinal));
-        if (!isRequest || !RequestEnums.TryGetValue(property.Name, out var values)) return Task.CompletedTask;
+        if (property.PropertyType == typeof(DateTimeOffset)) schema.Type = JsonSchemaType.String;
+        else if (property.PropertyType == typeof(DateTimeOffset?)) schema.Type = JsonSchemaType.String | JsonSchemaType.Null;
+        if (!IsRequest(property.DeclaringType) || !RequestEnums.TryGetValue(property.Name, out var values)) return Task.CompletedTask;
         var target = schema.Type is { } t && t.HasFlag(JsonSchemaType.Array) ? schema.Items as OpenApiSchema : schema;
         if (target?.Type is { } type && type.HasFlag(JsonSchemaType.String))
             target.Enum = values.Select(v => (JsonNode)JsonValue.Create(v)!).ToList();
         return Task.CompletedTask;
     });
+
+    private static bool IsFlint(Type t) => t.Namespace?.StartsWith("Flint.", StringComparison.Ordinal) == true;
+
+    private static bool IsRequest(Type t) => IsFlint(t)
+        && (t.Name.EndsWith("Request", StringComparison.Ordinal) || t.Name.EndsWith("Input", StringComparison.Ordinal));
+
+    private static bool CanBeNull(JsonPropertyInfo p) =>
+        p.PropertyType.IsValueType ? Nullable.GetUnderlyingType(p.PropertyType) is not null : p.IsGetNullable;
 }

@@ -10603,12 +10603,12 @@ export interface components {
         ApiKeyView: {
             api_key_id: string;
             /** Format: date-time */
-            created_at: unknown;
+            created_at: string;
             environment: string;
             key_prefix: string;
             name: null | string;
             /** Format: date-time */
-            revoked_at: unknown;
+            revoked_at: null | string;
             secret: null | string;
         };
         AppliedAmountView: {
@@ -10630,22 +10630,22 @@ export interface components {
         BundleComponentView: {
             bundle_component_id: string;
             /** Format: int32 */
-            position?: number;
+            position: number;
             product_id?: null | string;
             /** Format: int64 */
-            quantity?: number;
+            quantity: number;
             /** Format: int64 */
-            quantity_available?: number;
+            quantity_available: number;
             variant_id: string;
         };
         BundleView: {
-            available_for_sale?: boolean;
+            available_for_sale: boolean;
             barcode?: null | string;
             bundle_id: string;
             categories: string[];
             components: components["schemas"]["BundleComponentView"][];
             /** Format: date-time */
-            created_at?: unknown;
+            created_at: string;
             created_by?: null | string;
             description?: null | string;
             metadata: {
@@ -10654,16 +10654,16 @@ export interface components {
             modifier_set_ids: string[];
             name: string;
             /** Format: int64 */
-            quantity_available?: number;
+            quantity_available: number;
             sku?: null | string;
             status: string;
             tax_category: string;
-            taxable?: boolean;
+            taxable: boolean;
             unit_price_money: components["schemas"]["Money"];
             /** Format: date-time */
-            updated_at?: unknown;
+            updated_at: string;
             /** Format: int64 */
-            version?: number;
+            version: number;
         };
         CancelSubscriptionRequest: {
             at_period_end?: null | boolean;
@@ -10677,21 +10677,21 @@ export interface components {
             variant_id: null | string;
         };
         CheckoutSessionView: {
-            allow_coupons?: boolean;
+            allow_coupons: boolean;
             amount_due: components["schemas"]["Money"];
             cancel_url?: null | string;
             checkout_session_id: string;
             collect_tip: string[];
             /** Format: date-time */
-            completed_at?: unknown;
+            completed_at?: null | string;
             /** Format: date-time */
-            created_at?: unknown;
+            created_at: string;
             created_by?: null | string;
             customer_email?: null | string;
             customer_id?: null | string;
             /** Format: date-time */
-            expires_at?: unknown;
-            hold_inventory?: boolean;
+            expires_at: string;
+            hold_inventory: boolean;
             metadata: {
                 [key: string]: string;
             };
@@ -10701,10 +10701,10 @@ export interface components {
             status: string;
             success_url: string;
             /** Format: date-time */
-            updated_at?: unknown;
+            updated_at: string;
             url: string;
             /** Format: int64 */
-            version?: number;
+            version: number;
         };
         CompleteTerminalCheckoutRequest: {
             tendered_money?: null | components["schemas"]["MoneyInput"];
@@ -10728,7 +10728,7 @@ export interface components {
             /** @enum {null|string} */
             discount_type?: "percentage" | "fixed_amount" | null;
             /** Format: date-time */
-            expires_at?: unknown;
+            expires_at?: null | string;
             /** Format: int64 */
             max_redemptions?: null | number;
             metadata?: null | {
@@ -10741,7 +10741,7 @@ export interface components {
             percent_off?: null | string;
             stackable?: null | boolean;
             /** Format: date-time */
-            starts_at?: unknown;
+            starts_at?: null | string;
             /** @enum {null|string} */
             status?: "active" | "inactive" | null;
         };
@@ -10751,11 +10751,11 @@ export interface components {
             code: string;
             coupon_id: string;
             /** Format: date-time */
-            created_at?: unknown;
+            created_at: string;
             created_by?: null | string;
             discount_type: string;
             /** Format: date-time */
-            expires_at?: unknown;
+            expires_at?: null | string;
             /** Format: int64 */
             max_redemptions?: null | number;
             metadata: {
@@ -10766,16 +10766,16 @@ export interface components {
             /** Format: int64 */
             per_customer_limit?: null | number;
             percent_off?: null | string;
-            stackable?: boolean;
+            stackable: boolean;
             /** Format: date-time */
-            starts_at?: unknown;
+            starts_at?: null | string;
             status: string;
             /** Format: int64 */
-            times_redeemed?: number;
+            times_redeemed: number;
             /** Format: date-time */
-            updated_at?: unknown;
+            updated_at: string;
             /** Format: int64 */
-            version?: number;
+            version: number;
         };
         CreateApiKeyRequest: {
             name?: null | string;
@@ -10806,7 +10806,7 @@ export interface components {
             customer_email?: null | string;
             customer_id?: null | string;
             /** Format: date-time */
-            expires_at?: unknown;
+            expires_at?: null | string;
             hold_inventory?: null | boolean;
             line_items?: null | components["schemas"]["LineItemInput"][];
             metadata?: null | {
@@ -10915,7 +10915,7 @@ export interface components {
         };
         CreateSubscriptionRequest: {
             /** Format: date-time */
-            billing_anchor?: unknown;
+            billing_anchor?: null | string;
             coupon_code?: null | string;
             customer_id?: null | string;
             customer_payment_method_id?: null | string;
@@ -10927,13 +10927,13 @@ export interface components {
             quantity?: null | number;
             tax_location?: null | components["schemas"]["TaxLocationInput"];
             /** Format: date-time */
-            trial_end?: unknown;
+            trial_end?: null | string;
             trial_from_plan?: null | boolean;
         };
         CreateTerminalCheckoutRequest: {
             amount_money?: null | components["schemas"]["MoneyInput"];
             /** Format: date-time */
-            deadline?: unknown;
+            deadline?: null | string;
             device_id?: null | string;
             note?: null | string;
             order_id?: null | string;
@@ -10970,9 +10970,9 @@ export interface components {
         CustomerDetailsView: {
             addresses: components["schemas"]["AddressView"][];
             /** Format: date-time */
-            created_at?: unknown;
+            created_at: string;
             customer_id: string;
-            deleted?: boolean;
+            deleted: boolean;
             email?: null | string;
             metadata: {
                 [key: string]: string;
@@ -10981,20 +10981,20 @@ export interface components {
             phone?: null | string;
             subscriptions: components["schemas"]["CustomerSubscriptions"];
             /** Format: date-time */
-            updated_at?: unknown;
+            updated_at: string;
             /** Format: int64 */
-            version?: number;
+            version: number;
         };
         CustomerPaymentMethodView: {
             brand: string;
             /** Format: date-time */
-            created_at?: unknown;
+            created_at: string;
             customer_id: string;
             customer_payment_method_id: string;
             /** Format: int32 */
-            exp_month?: number;
+            exp_month: number;
             /** Format: int32 */
-            exp_year?: number;
+            exp_year: number;
             last4: string;
         };
         CustomerRequest: {
@@ -11013,9 +11013,9 @@ export interface components {
         CustomerView: {
             addresses: components["schemas"]["AddressView"][];
             /** Format: date-time */
-            created_at?: unknown;
+            created_at: string;
             customer_id: string;
-            deleted?: boolean;
+            deleted: boolean;
             email?: null | string;
             metadata: {
                 [key: string]: string;
@@ -11023,9 +11023,9 @@ export interface components {
             name?: null | string;
             phone?: null | string;
             /** Format: date-time */
-            updated_at?: unknown;
+            updated_at: string;
             /** Format: int64 */
-            version?: number;
+            version: number;
         };
         DataEnvelopeOfApiKeyView: {
             data: null | components["schemas"]["ApiKeyView"];
@@ -11174,23 +11174,23 @@ export interface components {
             app_version?: null | string;
             code?: null | string;
             /** Format: date-time */
-            code_expires_at?: unknown;
+            code_expires_at?: null | string;
             /** Format: date-time */
-            created_at?: unknown;
+            created_at: string;
             created_by?: null | string;
             device_id: string;
             /** Format: date-time */
-            last_seen_at?: unknown;
-            live_order_ids?: string[];
+            last_seen_at?: null | string;
+            live_order_ids: string[];
             location_id: string;
             name: string;
             /** Format: date-time */
-            paired_at?: unknown;
+            paired_at?: null | string;
             status: string;
             /** Format: date-time */
-            updated_at?: unknown;
+            updated_at: string;
             /** Format: int64 */
-            version?: number;
+            version: number;
         };
         EmptyRequest: Record<string, never>;
         ErrorBody: {
@@ -11206,7 +11206,7 @@ export interface components {
         };
         EventView: {
             /** Format: date-time */
-            created_at: unknown;
+            created_at: string;
             data: components["schemas"]["JsonObject"];
             id: string;
             type: string;
@@ -11214,21 +11214,21 @@ export interface components {
         InstallationView: {
             app_name: string;
             /** Format: date-time */
-            created_at?: unknown;
+            created_at: string;
             environment: string;
             installation_id: string;
             /** Format: date-time */
-            installed_at?: unknown;
+            installed_at?: null | string;
             installed_by?: null | string;
             partner_app_id: string;
             scopes: string[];
             status: string;
             /** Format: date-time */
-            uninstalled_at?: unknown;
+            uninstalled_at?: null | string;
             /** Format: date-time */
-            updated_at?: unknown;
+            updated_at: string;
             /** Format: int64 */
-            version?: number;
+            version: number;
         };
         InventoryAdjustmentRequest: {
             /** @enum {null|string} */
@@ -11245,25 +11245,25 @@ export interface components {
             actor?: null | string;
             change_reason: string;
             /** Format: date-time */
-            created_at?: unknown;
+            created_at: string;
             inventory_change_id: string;
             note?: null | string;
             /** Format: int64 */
-            quantity_after?: number;
+            quantity_after: number;
             /** Format: int64 */
-            quantity_before?: number;
+            quantity_before: number;
             /** Format: int64 */
-            quantity_delta?: number;
+            quantity_delta: number;
             reference?: null | string;
             variant_id: string;
         };
         InvoiceAttemptView: {
             /** Format: date-time */
-            attempted_at?: unknown;
+            attempted_at: string;
             decline_code?: null | string;
             message?: null | string;
             /** Format: int32 */
-            number?: number;
+            number: number;
             outcome: string;
             payment_id?: null | string;
         };
@@ -11278,30 +11278,30 @@ export interface components {
             amount_paid_money: components["schemas"]["Money"];
             attempts: components["schemas"]["InvoiceAttemptView"][];
             /** Format: date-time */
-            created_at?: unknown;
+            created_at: string;
             currency: string;
             customer_id: string;
             discount_money: components["schemas"]["Money"];
             invoice_id: string;
             lines: components["schemas"]["InvoiceLineView"][];
             /** Format: date-time */
-            next_payment_attempt?: unknown;
+            next_payment_attempt?: null | string;
             /** Format: int64 */
-            number?: number;
+            number: number;
             order_id: string;
             /** Format: date-time */
-            paid_at?: unknown;
+            paid_at?: null | string;
             /** Format: date-time */
-            period_end?: unknown;
+            period_end: string;
             /** Format: date-time */
-            period_start?: unknown;
+            period_start: string;
             status: string;
             subscription_id: string;
             subtotal_money: components["schemas"]["Money"];
             tax_money: components["schemas"]["Money"];
             total_money: components["schemas"]["Money"];
             /** Format: date-time */
-            updated_at?: unknown;
+            updated_at: string;
         };
         JsonObject: Record<string, never>;
         JurisdictionInput: {
@@ -11337,10 +11337,10 @@ export interface components {
             note?: null | string;
             product_id?: null | string;
             /** Format: int64 */
-            quantity?: number;
+            quantity: number;
             sku?: null | string;
             tax_category: string;
-            taxable?: boolean;
+            taxable: boolean;
             total_discount_money: components["schemas"]["Money"];
             total_money: components["schemas"]["Money"];
             total_tax_money: components["schemas"]["Money"];
@@ -11489,7 +11489,7 @@ export interface components {
         LocationView: {
             address?: null | components["schemas"]["AddressView"];
             /** Format: date-time */
-            created_at?: unknown;
+            created_at: string;
             created_by?: null | string;
             location_id: string;
             metadata: {
@@ -11500,14 +11500,14 @@ export interface components {
             tax_location?: null | components["schemas"]["TaxLocationView"];
             timezone: string;
             /** Format: date-time */
-            updated_at?: unknown;
+            updated_at: string;
             /** Format: int64 */
-            version?: number;
+            version: number;
         };
         MerchantCreated: {
             api_keys: components["schemas"]["MerchantKeys"];
             /** Format: date-time */
-            created_at: unknown;
+            created_at: string;
             merchant_id: string;
             name: string;
             owner_user_id: null | string;
@@ -11523,16 +11523,16 @@ export interface components {
             subscription_retry_after_days?: null | number[];
         };
         MerchantSettingsView: {
-            allow_price_override?: boolean;
-            payment_processor?: string;
+            allow_price_override: boolean;
+            payment_processor: string;
             stripe_key_last4?: null | string;
             stripe_publishable_key?: null | string;
-            subscription_retries_exhausted?: string;
-            subscription_retry_after_days?: number[];
+            subscription_retries_exhausted: string;
+            subscription_retry_after_days: number[];
             /** Format: date-time */
-            updated_at?: unknown;
+            updated_at: string;
             /** Format: int64 */
-            version?: number;
+            version: number;
         };
         ModifierOptionInput: {
             modifier_option_id?: null | string;
@@ -11559,28 +11559,28 @@ export interface components {
         };
         ModifierSetView: {
             /** Format: date-time */
-            created_at?: unknown;
+            created_at: string;
             created_by?: null | string;
             /** Format: int32 */
-            max_selections?: number;
+            max_selections: number;
             metadata: {
                 [key: string]: string;
             };
             /** Format: int32 */
-            min_selections?: number;
+            min_selections: number;
             modifier_set_id: string;
             name: string;
             options: components["schemas"]["ModifierOptionView"][];
             status: string;
             /** Format: date-time */
-            updated_at?: unknown;
+            updated_at: string;
             /** Format: int64 */
-            version?: number;
+            version: number;
         };
         Money: {
             /** Format: int64 */
-            amount?: number;
-            currency?: string;
+            amount: number;
+            currency: string;
         };
         MoneyInput: {
             /** Format: int64 */
@@ -11603,7 +11603,7 @@ export interface components {
             collect_tip?: null | string[];
             customer_email?: null | string;
             /** Format: date-time */
-            expires_at?: unknown;
+            expires_at?: null | string;
             hold_inventory?: null | boolean;
             metadata?: null | {
                 [key: string]: string;
@@ -11639,7 +11639,7 @@ export interface components {
             applied_taxes: components["schemas"]["OrderTaxView"][];
             coupon_codes: string[];
             /** Format: date-time */
-            created_at?: unknown;
+            created_at: string;
             created_by?: null | string;
             currency: string;
             customer_id?: null | string;
@@ -11655,9 +11655,9 @@ export interface components {
             subscription_id?: null | string;
             tax_location?: null | components["schemas"]["TaxLocationView"];
             /** Format: date-time */
-            updated_at?: unknown;
+            updated_at: string;
             /** Format: int64 */
-            version?: number;
+            version: number;
         };
         PairDeviceRequest: {
             app_version?: null | string;
@@ -11674,7 +11674,7 @@ export interface components {
             client_id: string;
             client_secret?: null | string;
             /** Format: date-time */
-            created_at?: unknown;
+            created_at: string;
             created_by?: null | string;
             description?: null | string;
             enabled_events: string[];
@@ -11689,21 +11689,21 @@ export interface components {
             scopes: string[];
             status: string;
             /** Format: date-time */
-            updated_at?: unknown;
+            updated_at: string;
             /** Format: int64 */
-            version?: number;
+            version: number;
             webhook_secret?: null | string;
             webhook_url?: null | string;
         };
         PaymentLinkView: {
-            active?: boolean;
+            active: boolean;
             after_completion: components["schemas"]["AfterCompletionView"];
             amount_money?: null | components["schemas"]["Money"];
-            collect_customer_email?: boolean;
+            collect_customer_email: boolean;
             /** Format: int64 */
-            completed_sessions?: number;
+            completed_sessions: number;
             /** Format: date-time */
-            created_at?: unknown;
+            created_at: string;
             created_by?: null | string;
             currency: string;
             custom_amount?: null | components["schemas"]["CustomAmountView"];
@@ -11716,10 +11716,10 @@ export interface components {
             name?: null | string;
             payment_link_id: string;
             /** Format: date-time */
-            updated_at?: unknown;
+            updated_at: string;
             url: string;
             /** Format: int64 */
-            version?: number;
+            version: number;
         };
         PaymentSettingsRequest: {
             stripe_publishable_key?: null | string;
@@ -11740,7 +11740,7 @@ export interface components {
             card_last4?: null | string;
             change_back_money?: null | components["schemas"]["Money"];
             /** Format: date-time */
-            created_at?: unknown;
+            created_at: string;
             created_by?: null | string;
             customer_id?: null | string;
             customer_payment_method_id?: null | string;
@@ -11757,7 +11757,7 @@ export interface components {
             tendered_money?: null | components["schemas"]["Money"];
             tip_money: components["schemas"]["Money"];
             /** Format: date-time */
-            updated_at?: unknown;
+            updated_at: string;
         };
         PayOrderRequest: {
             buyer_email?: null | string;
@@ -11785,7 +11785,7 @@ export interface components {
             note?: null | string;
             product_id?: null | string;
             /** Format: int64 */
-            quantity?: number;
+            quantity: number;
             total_money: components["schemas"]["Money"];
             unit_price_money: components["schemas"]["Money"];
             variant_id?: null | string;
@@ -11793,12 +11793,12 @@ export interface components {
         PlanView: {
             amount_money: components["schemas"]["Money"];
             /** Format: date-time */
-            created_at?: unknown;
+            created_at: string;
             created_by?: null | string;
             currency: string;
             interval: string;
             /** Format: int32 */
-            interval_count?: number;
+            interval_count: number;
             line_items: components["schemas"]["PlanLineItemView"][];
             metadata: {
                 [key: string]: string;
@@ -11807,11 +11807,11 @@ export interface components {
             plan_id: string;
             status: string;
             /** Format: int32 */
-            trial_period_days?: number;
+            trial_period_days: number;
             /** Format: date-time */
-            updated_at?: unknown;
+            updated_at: string;
             /** Format: int64 */
-            version?: number;
+            version: number;
         };
         ProductOptionInput: {
             name?: null | string;
@@ -11824,7 +11824,7 @@ export interface components {
         ProductView: {
             categories: string[];
             /** Format: date-time */
-            created_at?: unknown;
+            created_at: string;
             created_by?: null | string;
             default_variant?: null | components["schemas"]["VariantView"];
             default_variant_id?: null | string;
@@ -11839,10 +11839,10 @@ export interface components {
             product_type: string;
             status: string;
             /** Format: date-time */
-            updated_at?: unknown;
+            updated_at: string;
             variants: components["schemas"]["VariantView"][];
             /** Format: int64 */
-            version?: number;
+            version: number;
         };
         RefundAllocationView: {
             amount_money: components["schemas"]["Money"];
@@ -11856,7 +11856,7 @@ export interface components {
             allocations: components["schemas"]["RefundAllocationView"][];
             amount_money: components["schemas"]["Money"];
             /** Format: date-time */
-            created_at?: unknown;
+            created_at: string;
             created_by?: null | string;
             customer_id?: null | string;
             device_id?: null | string;
@@ -11868,14 +11868,14 @@ export interface components {
             status: string;
             tax_money: components["schemas"]["Money"];
             /** Format: date-time */
-            updated_at?: unknown;
+            updated_at: string;
         };
         RemovedUserView: {
             /** Format: date-time */
-            created_at: unknown;
+            created_at: string;
             email: string;
             /** Format: date-time */
-            removed_at: unknown;
+            removed_at: string;
             user_id: string;
         };
         ReplaceCategoriesRequest: {
@@ -11892,61 +11892,61 @@ export interface components {
             quantity?: null | number;
         };
         StockView: {
-            enforce_inventory_limit?: boolean;
+            enforce_inventory_limit: boolean;
             product_id: string;
             /** Format: int64 */
-            quantity_available?: number;
+            quantity_available: number;
             /** Format: int64 */
-            quantity_on_hand?: number;
+            quantity_on_hand: number;
             /** Format: int64 */
-            quantity_reserved?: number;
-            sellable?: boolean;
+            quantity_reserved: number;
+            sellable: boolean;
             /** Format: date-time */
-            updated_at?: unknown;
+            updated_at: string;
             variant_id: string;
         };
         SubscriptionView: {
             /** Format: date-time */
-            billing_anchor?: unknown;
-            cancel_at_period_end?: boolean;
+            billing_anchor: string;
+            cancel_at_period_end: boolean;
             /** Format: date-time */
-            canceled_at?: unknown;
+            canceled_at?: null | string;
             coupon_code?: null | string;
             /** Format: date-time */
-            created_at?: unknown;
+            created_at: string;
             created_by?: null | string;
             currency: string;
             /** Format: date-time */
-            current_period_end?: unknown;
+            current_period_end?: null | string;
             /** Format: date-time */
-            current_period_start?: unknown;
+            current_period_start?: null | string;
             customer_id: string;
             customer_payment_method_id?: null | string;
             /** Format: int64 */
-            cycles_billed?: number;
+            cycles_billed: number;
             latest_invoice_id?: null | string;
             metadata: {
                 [key: string]: string;
             };
             /** Format: date-time */
-            next_billing_at?: unknown;
+            next_billing_at?: null | string;
             /** Format: date-time */
-            paused_at?: unknown;
+            paused_at?: null | string;
             pending_invoice_items: components["schemas"]["PendingInvoiceItemView"][];
             plan_id: string;
             /** Format: int64 */
-            quantity?: number;
+            quantity: number;
             status: string;
             subscription_id: string;
             tax_location?: null | components["schemas"]["TaxLocationView"];
             /** Format: date-time */
-            trial_end?: unknown;
+            trial_end?: null | string;
             /** Format: date-time */
-            trial_start?: unknown;
+            trial_start?: null | string;
             /** Format: date-time */
-            updated_at?: unknown;
+            updated_at: string;
             /** Format: int64 */
-            version?: number;
+            version: number;
         };
         TaxLocationInput: {
             country?: null | string;
@@ -11973,7 +11973,7 @@ export interface components {
         };
         TaxRateView: {
             /** Format: date-time */
-            created_at?: unknown;
+            created_at: string;
             created_by?: null | string;
             inclusion: string;
             jurisdiction: components["schemas"]["JurisdictionView"];
@@ -11986,19 +11986,19 @@ export interface components {
             tax_categories: string[];
             tax_rate_id: string;
             /** Format: date-time */
-            updated_at?: unknown;
+            updated_at: string;
             /** Format: int64 */
-            version?: number;
+            version: number;
         };
         TerminalCheckoutView: {
             amount_money: components["schemas"]["Money"];
             cancel_reason?: null | string;
             change_back_money?: null | components["schemas"]["Money"];
             /** Format: date-time */
-            created_at?: unknown;
+            created_at: string;
             created_by?: null | string;
             /** Format: date-time */
-            deadline?: unknown;
+            deadline: string;
             decline_code?: null | string;
             device_id: string;
             location_id: string;
@@ -12011,9 +12011,9 @@ export interface components {
             tip_money?: null | components["schemas"]["Money"];
             tip_options: components["schemas"]["TipOptionView"][];
             /** Format: date-time */
-            updated_at?: unknown;
+            updated_at: string;
             /** Format: int64 */
-            version?: number;
+            version: number;
         };
         TipOptionView: {
             percentage: string;
@@ -12153,7 +12153,7 @@ export interface components {
         };
         UserView: {
             /** Format: date-time */
-            created_at: unknown;
+            created_at: string;
             email: string;
             user_id: string;
         };
@@ -12175,46 +12175,46 @@ export interface components {
         VariantView: {
             barcode?: null | string;
             /** Format: date-time */
-            created_at?: unknown;
-            enforce_inventory_limit?: boolean;
+            created_at: string;
+            enforce_inventory_limit: boolean;
             name?: null | string;
             option_values: {
                 [key: string]: string;
             };
             product_id: string;
             /** Format: int64 */
-            quantity_available?: number;
+            quantity_available: number;
             sku?: null | string;
             tax_category: string;
-            taxable?: boolean;
+            taxable: boolean;
             unit_price_money: components["schemas"]["Money"];
             /** Format: date-time */
-            updated_at?: unknown;
+            updated_at: string;
             variant_id: string;
         };
         WebhookDeliveryView: {
             /** Format: int32 */
             attempts: number;
             /** Format: date-time */
-            created_at: unknown;
+            created_at: string;
             /** Format: date-time */
-            delivered_at: unknown;
+            delivered_at: null | string;
             event_id: string;
             event_type: string;
             /** Format: date-time */
-            last_attempt_at: unknown;
+            last_attempt_at: null | string;
             last_error: null | string;
             /** Format: int32 */
             last_status_code: null | number;
             /** Format: date-time */
-            next_attempt_at: unknown;
+            next_attempt_at: null | string;
             status: string;
             webhook_delivery_id: string;
             webhook_endpoint_id: string;
         };
         WebhookEndpointView: {
             /** Format: date-time */
-            created_at?: unknown;
+            created_at: string;
             created_by?: null | string;
             description?: null | string;
             disabled_reason?: null | string;
@@ -12225,10 +12225,10 @@ export interface components {
             secret?: null | string;
             status: string;
             /** Format: date-time */
-            updated_at?: unknown;
+            updated_at: string;
             url: string;
             /** Format: int64 */
-            version?: number;
+            version: number;
             webhook_endpoint_id: string;
         };
     };
