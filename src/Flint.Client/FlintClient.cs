@@ -1,19 +1,14 @@
-using System.Text.Json.Nodes;
-using Flint.Abstractions;
-using Flint.Abstractions.Catalog;
-using Flint.Abstractions.Coupons;
-using Flint.Abstractions.Customers;
-using Flint.Abstractions.Orders;
-using Flint.Abstractions.Payments;
-using Flint.Abstractions.Tax;
+using System.Globalization;
+using Flint.Abstractions.Devices;
 
 namespace Flint.Client;
 
 /// <summary>
 /// The Flint API from .NET: <c>new FlintClient(apiKey, baseUrl)</c>, then <c>client.Orders.CreateAsync(…)</c> and the
-/// other resources. Requests and answers are the API's own contracts (Flint.Abstractions), so a field the API gains is
-/// here at once. For HttpClientFactory, register it as a typed client: <c>services.AddHttpClient&lt;FlintClient&gt;()</c>
-/// with a <see cref="FlintClientOptions"/> in the container.
+/// other resources — one property per resource, one method per operation of the API (a test fails when an operation of
+/// the OpenAPI document has no method). Requests and answers are the API's own contracts (Flint.Abstractions), so a
+/// field the API gains is here at once. For HttpClientFactory, register it as a typed client:
+/// <c>services.AddHttpClient&lt;FlintClient&gt;()</c> with a <see cref="FlintClientOptions"/> in the container.
 /// </summary>
 public sealed class FlintClient : IDisposable
 {
@@ -35,6 +30,11 @@ public sealed class FlintClient : IDisposable
         _owned = owned ? http : null;
         var t = new FlintTransport(http, options);
         Products = new(t);
+        Variants = new(t);
+        Inventory = new(t);
+        Catalog = new(t);
+        Bundles = new(t);
+        ModifierSets = new(t);
         Items = new(t);
         Orders = new(t);
         Coupons = new(t);
@@ -43,9 +43,48 @@ public sealed class FlintClient : IDisposable
         Refunds = new(t);
         TaxRates = new(t);
         Events = new(t);
+        Plans = new(t);
+        Subscriptions = new(t);
+        Invoices = new(t);
+        CheckoutSessions = new(t);
+        PaymentLinks = new(t);
+        WebhookEndpoints = new(t);
+        PartnerApps = new(t);
+        Installations = new(t);
+        Locations = new(t);
+        Devices = new(t);
+        TerminalCheckouts = new(t);
+        Settings = new(t);
+        ApiKeys = new(t);
+        Users = new(t);
+        Merchants = new(t);
+    }
+
+    /// <summary>
+    /// Pairs a device with the code its merchant made (<c>Devices.CreateCodeAsync</c>): no API key is needed (nor sent).
+    /// The answer's <see cref="PairedDevice.DeviceToken"/> (shown this once) is the key of the device's own client:
+    /// <c>new FlintClient(paired.DeviceToken, baseUrl)</c>.
+    /// </summary>
+    public static async Task<PairedDevice> PairDeviceAsync(Uri baseUrl, PairDeviceRequest request, HttpClient? http = null, CancellationToken ct = default)
+    {
+        var owned = http is null ? new HttpClient() : null;
+        try
+        {
+            var t = new FlintTransport(http ?? owned!, new FlintClientOptions { BaseUrl = baseUrl });
+            return await t.Send<PairedDevice>(HttpMethod.Post, "/v1/devices/pair", request, null, ct, anonymous: true);
+        }
+        finally
+        {
+            owned?.Dispose();
+        }
     }
 
     public ProductsResource Products { get; }
+    public VariantsResource Variants { get; }
+    public InventoryResource Inventory { get; }
+    public CatalogResource Catalog { get; }
+    public BundlesResource Bundles { get; }
+    public ModifierSetsResource ModifierSets { get; }
     /// <summary>The product page's shorthand for a simple product (one variant, its stock enforced).</summary>
     public ItemsResource Items { get; }
     public OrdersResource Orders { get; }
@@ -55,6 +94,22 @@ public sealed class FlintClient : IDisposable
     public RefundsResource Refunds { get; }
     public TaxRatesResource TaxRates { get; }
     public EventsResource Events { get; }
+    public PlansResource Plans { get; }
+    public SubscriptionsResource Subscriptions { get; }
+    public InvoicesResource Invoices { get; }
+    public CheckoutSessionsResource CheckoutSessions { get; }
+    public PaymentLinksResource PaymentLinks { get; }
+    public WebhookEndpointsResource WebhookEndpoints { get; }
+    public PartnerAppsResource PartnerApps { get; }
+    public InstallationsResource Installations { get; }
+    public LocationsResource Locations { get; }
+    public DevicesResource Devices { get; }
+    public TerminalCheckoutsResource TerminalCheckouts { get; }
+    public SettingsResource Settings { get; }
+    public ApiKeysResource ApiKeys { get; }
+    public UsersResource Users { get; }
+    /// <summary>Only with the operator's admin token as the key (FLINT_ADMIN_TOKEN).</summary>
+    public MerchantsResource Merchants { get; }
 
     public void Dispose() => _owned?.Dispose();
 }
@@ -62,130 +117,53 @@ public sealed class FlintClient : IDisposable
 /// <summary>Options of one call: the Idempotency-Key to send (a new one when null; mutations only).</summary>
 public sealed record RequestOptions(string? IdempotencyKey = null);
 
-public sealed class ProductsResource(FlintTransport t)
-{
-    public Task<ProductView> CreateAsync(CreateProductRequest request, RequestOptions? options = null, CancellationToken ct = default) =>
-        t.Send<ProductView>(HttpMethod.Post, "/v1/products", request, options?.IdempotencyKey, ct);
-    public Task<ProductView> GetAsync(string productId, CancellationToken ct = default) =>
-        t.Send<ProductView>(HttpMethod.Get, $"/v1/products/{FlintTransport.Segment(productId)}", null, null, ct);
-    public IAsyncEnumerable<ProductView> ListAsync(int? pageSize = null, CancellationToken ct = default) =>
-        t.List<ProductView>("/v1/products", null, pageSize, ct);
-}
-
-/// <summary>An item as the product page creates it.</summary>
-public sealed class CreateItemRequest
-{
-    public required string Name { get; init; }
-    /// <summary>ITEM_TYPE_PRODUCT (a physical product; the only type so far).</summary>
-    public string Type { get; init; } = ItemsResource.ProductType;
-    public required MoneyInput UnitPriceMoney { get; init; }
-    public string? Sku { get; init; }
-    /// <summary>The stock it starts with; selling beyond it is refused (its inventory limit is enforced).</summary>
-    public long? InventoryCount { get; init; }
-}
-
-/// <summary>The item made: <see cref="ItemId"/> is its product's id, <see cref="VariantId"/> what an order's line names.</summary>
-public sealed record Item(string ItemId, string VariantId, ProductView Product);
-
 /// <summary>
-/// <c>Items.CreateAsync({ name, type, unitPriceMoney, sku, inventoryCount })</c> is a product with one default variant:
-/// <c>POST /v1/products {name, product_type: "physical", default_variant: {unit_price_money, sku,
-/// initial_quantity_available: inventoryCount, enforce_inventory_limit: true}}</c>. An order's line takes the item's
-/// <see cref="Item.VariantId"/>.
+/// What a list call asks for: the page size the iterator fetches at a time (1–100) and the filters, sent as the API's
+/// query parameters. An endpoint answers 400 to a filter it does not have (see its query parameters in the API docs).
 /// </summary>
-public sealed class ItemsResource(FlintTransport t)
+public sealed record ListOptions
 {
-    public const string ProductType = "ITEM_TYPE_PRODUCT";
+    public int? PageSize { get; init; }
+    public string? Status { get; init; }
+    /// <summary>Case-insensitive search (names, ids, SKUs, …).</summary>
+    public string? Query { get; init; }
+    public string? CustomerId { get; init; }
+    public string? OrderId { get; init; }
+    public string? LocationId { get; init; }
+    public string? DeviceId { get; init; }
+    public string? PlanId { get; init; }
+    public string? SubscriptionId { get; init; }
+    /// <summary>An order's source (online, pos, subscription, …).</summary>
+    public string? Source { get; init; }
+    public string? ProductType { get; init; }
+    public string? Category { get; init; }
+    public bool? OnlyInStock { get; init; }
+    /// <summary>An event type, e.g. order.paid.</summary>
+    public string? Type { get; init; }
+    /// <summary>created_at (default) or updated_at.</summary>
+    public string? SortBy { get; init; }
+    /// <summary>asc or desc (default).</summary>
+    public string? SortDirection { get; init; }
+    public DateTimeOffset? CreatedAfter { get; init; }
+    public DateTimeOffset? CreatedBefore { get; init; }
+    public DateTimeOffset? UpdatedAfter { get; init; }
+    public DateTimeOffset? UpdatedBefore { get; init; }
+    /// <summary>Other query parameters, by their API name.</summary>
+    public IReadOnlyDictionary<string, string>? Extra { get; init; }
 
-    public async Task<Item> CreateAsync(CreateItemRequest item, RequestOptions? options = null, CancellationToken ct = default)
+    internal Dictionary<string, string?> ToQuery()
     {
-        if (item.Type != ProductType) throw new ArgumentException($"Only {ProductType} items exist so far.", nameof(item));
-        var product = await t.Send<ProductView>(HttpMethod.Post, "/v1/products", new CreateProductRequest
+        static string? Time(DateTimeOffset? t) => t?.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
+        var q = new Dictionary<string, string?>
         {
-            Name = item.Name,
-            DefaultVariant = new VariantInput
-            {
-                UnitPriceMoney = item.UnitPriceMoney,
-                Sku = item.Sku,
-                InitialQuantityAvailable = item.InventoryCount,
-                EnforceInventoryLimit = item.InventoryCount is null ? null : true,
-            },
-        }, options?.IdempotencyKey, ct);
-        return new Item(product.ProductId, product.DefaultVariantId ?? throw new FlintError(200, "internal", "UNEXPECTED_RESPONSE", "The product has no default variant.", null, null), product);
+            ["page_size"] = PageSize?.ToString(CultureInfo.InvariantCulture), ["status"] = Status, ["query"] = Query,
+            ["customer_id"] = CustomerId, ["order_id"] = OrderId, ["location_id"] = LocationId, ["device_id"] = DeviceId,
+            ["plan_id"] = PlanId, ["subscription_id"] = SubscriptionId, ["source"] = Source, ["product_type"] = ProductType,
+            ["category"] = Category, ["only_in_stock"] = OnlyInStock is { } b ? (b ? "true" : "false") : null, ["type"] = Type,
+            ["sort_by"] = SortBy, ["sort_direction"] = SortDirection, ["created_after"] = Time(CreatedAfter),
+            ["created_before"] = Time(CreatedBefore), ["updated_after"] = Time(UpdatedAfter), ["updated_before"] = Time(UpdatedBefore),
+        };
+        foreach (var (k, v) in Extra ?? new Dictionary<string, string>()) q[k] = v;
+        return q;
     }
-}
-
-public sealed class OrdersResource(FlintTransport t)
-{
-    private static string Of(string orderId) => $"/v1/orders/{FlintTransport.Segment(orderId)}";
-
-    public Task<OrderView> CreateAsync(CreateOrderRequest request, RequestOptions? options = null, CancellationToken ct = default) =>
-        t.Send<OrderView>(HttpMethod.Post, "/v1/orders", request, options?.IdempotencyKey, ct);
-    public Task<OrderView> GetAsync(string orderId, CancellationToken ct = default) =>
-        t.Send<OrderView>(HttpMethod.Get, Of(orderId), null, null, ct);
-    /// <param name="status">open | partially_paid | paid | … (null: all)</param>
-    public IAsyncEnumerable<OrderView> ListAsync(string? status = null, string? customerId = null, int? pageSize = null, CancellationToken ct = default) =>
-        t.List<OrderView>("/v1/orders", new Dictionary<string, string?> { ["status"] = status, ["customer_id"] = customerId }, pageSize, ct);
-    public Task<OrderView> ApplyCouponAsync(string orderId, ApplyCouponRequest request, RequestOptions? options = null, CancellationToken ct = default) =>
-        t.Send<OrderView>(HttpMethod.Post, Of(orderId) + "/apply-coupon", request, options?.IdempotencyKey, ct);
-    public Task<OrderView> AddLineItemAsync(string orderId, AddLineItemRequest request, RequestOptions? options = null, CancellationToken ct = default) =>
-        t.Send<OrderView>(HttpMethod.Post, Of(orderId) + "/line-items", request, options?.IdempotencyKey, ct);
-    public Task<OrderView> CancelAsync(string orderId, OrderVersionRequest? request = null, RequestOptions? options = null, CancellationToken ct = default) =>
-        t.Send<OrderView>(HttpMethod.Post, Of(orderId) + "/cancel", request ?? new OrderVersionRequest(), options?.IdempotencyKey, ct);
-    /// <summary>Pays the balance (or part of it); a decline is a <see cref="FlintError"/> 402 PAYMENT_DECLINED.</summary>
-    public Task<PayOrderResult> PayAsync(string orderId, PayOrderRequest request, RequestOptions? options = null, CancellationToken ct = default) =>
-        t.Send<PayOrderResult>(HttpMethod.Post, Of(orderId) + "/pay", request, options?.IdempotencyKey, ct);
-    public Task<RefundOrderResult> RefundAsync(string orderId, CreateRefundRequest request, RequestOptions? options = null, CancellationToken ct = default) =>
-        t.Send<RefundOrderResult>(HttpMethod.Post, Of(orderId) + "/refunds", request, options?.IdempotencyKey, ct);
-}
-
-public sealed class CouponsResource(FlintTransport t)
-{
-    public Task<CouponView> CreateAsync(CouponRequest request, RequestOptions? options = null, CancellationToken ct = default) =>
-        t.Send<CouponView>(HttpMethod.Post, "/v1/coupons", request, options?.IdempotencyKey, ct);
-    public Task<CouponView> GetAsync(string couponId, CancellationToken ct = default) =>
-        t.Send<CouponView>(HttpMethod.Get, $"/v1/coupons/{FlintTransport.Segment(couponId)}", null, null, ct);
-    public IAsyncEnumerable<CouponView> ListAsync(int? pageSize = null, CancellationToken ct = default) =>
-        t.List<CouponView>("/v1/coupons", null, pageSize, ct);
-}
-
-public sealed class CustomersResource(FlintTransport t)
-{
-    public Task<CustomerView> CreateAsync(CustomerRequest request, RequestOptions? options = null, CancellationToken ct = default) =>
-        t.Send<CustomerView>(HttpMethod.Post, "/v1/customers", request, options?.IdempotencyKey, ct);
-    public Task<CustomerView> GetAsync(string customerId, CancellationToken ct = default) =>
-        t.Send<CustomerView>(HttpMethod.Get, $"/v1/customers/{FlintTransport.Segment(customerId)}", null, null, ct);
-    public IAsyncEnumerable<CustomerView> ListAsync(string? query = null, int? pageSize = null, CancellationToken ct = default) =>
-        t.List<CustomerView>("/v1/customers", new Dictionary<string, string?> { ["query"] = query }, pageSize, ct);
-}
-
-public sealed class PaymentsResource(FlintTransport t)
-{
-    public Task<PaymentView> GetAsync(string paymentId, CancellationToken ct = default) =>
-        t.Send<PaymentView>(HttpMethod.Get, $"/v1/payments/{FlintTransport.Segment(paymentId)}", null, null, ct);
-    public IAsyncEnumerable<PaymentView> ListAsync(string? orderId = null, int? pageSize = null, CancellationToken ct = default) =>
-        t.List<PaymentView>("/v1/payments", new Dictionary<string, string?> { ["order_id"] = orderId }, pageSize, ct);
-}
-
-public sealed class RefundsResource(FlintTransport t)
-{
-    public Task<RefundView> GetAsync(string refundId, CancellationToken ct = default) =>
-        t.Send<RefundView>(HttpMethod.Get, $"/v1/refunds/{FlintTransport.Segment(refundId)}", null, null, ct);
-    public IAsyncEnumerable<RefundView> ListAsync(string? orderId = null, int? pageSize = null, CancellationToken ct = default) =>
-        t.List<RefundView>("/v1/refunds", new Dictionary<string, string?> { ["order_id"] = orderId }, pageSize, ct);
-}
-
-public sealed class TaxRatesResource(FlintTransport t)
-{
-    public Task<TaxRateView> CreateAsync(TaxRateRequest request, RequestOptions? options = null, CancellationToken ct = default) =>
-        t.Send<TaxRateView>(HttpMethod.Post, "/v1/tax-rates", request, options?.IdempotencyKey, ct);
-    public IAsyncEnumerable<TaxRateView> ListAsync(int? pageSize = null, CancellationToken ct = default) =>
-        t.List<TaxRateView>("/v1/tax-rates", null, pageSize, ct);
-}
-
-/// <summary>Events as the API shows them (id, type, created_at, data.object), newest first.</summary>
-public sealed class EventsResource(FlintTransport t)
-{
-    public IAsyncEnumerable<JsonObject> ListAsync(string? type = null, int? pageSize = null, CancellationToken ct = default) =>
-        t.List<JsonObject>("/v1/events", new Dictionary<string, string?> { ["type"] = type }, pageSize, ct);
 }

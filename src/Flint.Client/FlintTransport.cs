@@ -21,22 +21,22 @@ public sealed class FlintTransport(HttpClient http, FlintClientOptions options)
     /// <summary>Flint's JSON, leaving out what the caller did not set (an absent field, not a null one).</summary>
     public static readonly JsonSerializerOptions Json = new(FlintJson.Options) { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
 
-    public async Task<T> Send<T>(HttpMethod method, string path, object? body, string? idempotencyKey, CancellationToken ct)
+    /// <param name="anonymous">Sends no key (pairing a device, which has none yet).</param>
+    public async Task<T> Send<T>(HttpMethod method, string path, object? body, string? idempotencyKey, CancellationToken ct, bool anonymous = false)
     {
-        var data = (await SendRaw(method, path, body, idempotencyKey, ct))["data"];
+        var data = (await SendRaw(method, path, body, idempotencyKey, ct, anonymous))["data"];
         return data.Deserialize<T>(Json) ?? throw new FlintError(200, "internal", "UNEXPECTED_RESPONSE", $"{method} {path} answered no data.", null, null);
     }
 
     /// <summary>Every item of a list, page after page (page_token), as they are needed.</summary>
-    public async IAsyncEnumerable<T> List<T>(string path, IReadOnlyDictionary<string, string?>? query, int? pageSize, [EnumeratorCancellation] CancellationToken ct)
+    public async IAsyncEnumerable<T> List<T>(string path, ListOptions? options, [EnumeratorCancellation] CancellationToken ct)
     {
         string? token = null;
         do
         {
-            var parameters = new Dictionary<string, string?>(query ?? new Dictionary<string, string?>());
-            if (pageSize is { } size) parameters["page_size"] = size.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var parameters = (options ?? new ListOptions()).ToQuery();
             if (token is not null) parameters["page_token"] = token;
-            var page = await SendRaw(HttpMethod.Get, path + QueryString(parameters), null, null, ct);
+            var page = await SendRaw(HttpMethod.Get, path + QueryString(parameters), null, null, ct, anonymous: false);
             foreach (var item in page["data"]!.AsArray())
                 yield return item.Deserialize<T>(Json)!;
             token = page["next_page_token"]?.GetValue<string>();
@@ -44,7 +44,7 @@ public sealed class FlintTransport(HttpClient http, FlintClientOptions options)
         while (token is not null);
     }
 
-    private async Task<JsonObject> SendRaw(HttpMethod method, string path, object? body, string? idempotencyKey, CancellationToken ct)
+    private async Task<JsonObject> SendRaw(HttpMethod method, string path, object? body, string? idempotencyKey, CancellationToken ct, bool anonymous)
     {
         var mutation = method != HttpMethod.Get && method != HttpMethod.Head;
         var key = mutation ? idempotencyKey ?? Guid.NewGuid().ToString() : null;
@@ -52,7 +52,7 @@ public sealed class FlintTransport(HttpClient http, FlintClientOptions options)
         for (var attempt = 1; ; attempt++)
         {
             using var request = new HttpRequestMessage(method, new Uri(options.BaseUrl, path));
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", options.ApiKey);
+            if (!anonymous) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", options.ApiKey);
             if (key is not null) request.Headers.Add("Idempotency-Key", key);
             if (json is not null) request.Content = new StringContent(json, Encoding.UTF8, "application/json");
             HttpResponseMessage response;
@@ -91,6 +91,101 @@ public sealed class FlintTransport(HttpClient http, FlintClientOptions options)
         }
     }
 
+    /// <summary>
+    /// The server-sent events of <paramref name="path"/>, as they come. A dropped connection (or a stream the server
+    /// ends) is opened again after a short wait with <c>Last-Event-ID</c> of the last event received, so nothing is
+    /// missed or seen twice; it stops when <paramref name="ct"/> is canceled, the caller stops enumerating, or after an
+    /// event of type <paramref name="finalType"/>. An error answer to the opening request is a <see cref="FlintError"/>.
+    /// </summary>
+    public async IAsyncEnumerable<DeviceEvent> Stream(string path, long? lastEventId, string finalType, [EnumeratorCancellation] CancellationToken ct)
+    {
+        var last = lastEventId;
+        for (var attempt = 1; ; attempt++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(options.BaseUrl, path));
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", options.ApiKey);
+            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
+            if (last is { } id) request.Headers.Add("Last-Event-ID", id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            HttpResponseMessage? response = null;
+            try
+            {
+                response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+            }
+            catch (Exception e) when (e is HttpRequestException || (e is TaskCanceledException && !ct.IsCancellationRequested))
+            {
+                if (attempt >= options.MaxAttempts)
+                    throw new FlintError(0, "connection", "CONNECTION_FAILED", $"GET {path}: {e.Message}", null, null);
+            }
+            if (response is null)
+            {
+                await Task.Delay(Backoff(attempt, null), ct);
+                continue;
+            }
+            using (response)
+            {
+                var status = (int)response.StatusCode;
+                if (!response.IsSuccessStatusCode)
+                {
+                    var text = await response.Content.ReadAsStringAsync(ct);
+                    if (status is 429 or 503 && attempt < options.MaxAttempts)
+                    {
+                        await Task.Delay(Backoff(attempt, response.Headers.RetryAfter), ct);
+                        continue;
+                    }
+                    JsonObject? envelope = null;
+                    try { envelope = JsonNode.Parse(text) as JsonObject; } catch (JsonException) { }
+                    throw ErrorOf(status, envelope, text, response.Headers);
+                }
+                using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(ct), Encoding.UTF8);
+                while (true)
+                {
+                    DeviceEvent? next;
+                    try
+                    {
+                        next = await NextEvent(reader, ct);
+                    }
+                    catch (Exception e) when (e is IOException or HttpRequestException && !ct.IsCancellationRequested)
+                    {
+                        next = null;   // the connection dropped: open it again from the last event
+                    }
+                    if (next is null) break;
+                    attempt = 0;
+                    if (next.Id is { } seq) last = seq;
+                    yield return next;
+                    if (next.Type == finalType) yield break;
+                }
+            }
+            await Task.Delay(Backoff(Math.Max(attempt, 1), null), ct);
+        }
+    }
+
+    /// <summary>The next event of the stream (comments and retry lines skipped); null when the stream ends.</summary>
+    private static async Task<DeviceEvent?> NextEvent(StreamReader reader, CancellationToken ct)
+    {
+        string? id = null, type = null;
+        var data = new StringBuilder();
+        while (await reader.ReadLineAsync(ct) is { } line)
+        {
+            if (line.Length == 0)
+            {
+                if (type is null && data.Length == 0) continue;   // a comment's end, or a retry line's
+                var json = data.Length == 0 ? new JsonObject() : JsonNode.Parse(data.ToString()) as JsonObject ?? new JsonObject();
+                return new DeviceEvent(id is null ? null : long.Parse(id, System.Globalization.CultureInfo.InvariantCulture), type ?? "message", json);
+            }
+            if (line[0] == ':') continue;
+            var colon = line.IndexOf(':');
+            var field = colon < 0 ? line : line[..colon];
+            var value = colon < 0 ? "" : line[(colon + 1)..].TrimStart(' ');
+            switch (field)
+            {
+                case "id": id = value; break;
+                case "event": type = value; break;
+                case "data": if (data.Length > 0) data.Append('\n'); data.Append(value); break;
+            }
+        }
+        return null;
+    }
+
     private TimeSpan Backoff(int attempt, RetryConditionHeaderValue? retryAfter)
     {
         var backoff = options.FirstRetryDelay * Math.Pow(2, attempt - 1);
@@ -108,7 +203,7 @@ public sealed class FlintTransport(HttpClient http, FlintClientOptions options)
             $"HTTP {status}: {(text.Length > 200 ? text[..200] : text)}", null, requestId);
     }
 
-    private static string QueryString(IReadOnlyDictionary<string, string?> parameters)
+    internal static string QueryString(IReadOnlyDictionary<string, string?> parameters)
     {
         var parts = parameters.Where(p => p.Value is not null).Select(p => $"{Uri.EscapeDataString(p.Key)}={Uri.EscapeDataString(p.Value!)}").ToList();
         return parts.Count == 0 ? "" : "?" + string.Join('&', parts);

@@ -5,8 +5,6 @@ using Flint.Persistence.Catalog;
 
 namespace Flint.Api.Catalog;
 
-public sealed record CatalogItemBySku(string Sku, string ObjectType, string? ProductId, string? VariantId, string? BundleId, object Object);
-
 public static class CatalogLookupEndpoints
 {
     public static void MapCatalogLookupEndpoints(this IEndpointRouteBuilder v1)

@@ -1,3 +1,4 @@
+using Flint.Abstractions;
 using Flint.Api.Infrastructure;
 using Flint.Domain;
 using Flint.Persistence.Events;

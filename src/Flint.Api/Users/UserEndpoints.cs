@@ -1,21 +1,10 @@
+using Flint.Abstractions.Users;
 using Flint.Api.Infrastructure;
 using Flint.Domain;
 using Flint.Domain.Users;
 using Flint.Persistence.Users;
 
 namespace Flint.Api.Users;
-
-public sealed class CreateUserRequest
-{
-    public string? Email { get; set; }
-    public string? Password { get; set; }
-}
-
-/// <summary>A dashboard user as the API shows it: never its password or hash.</summary>
-public sealed record UserView(string UserId, string Email, DateTimeOffset CreatedAt);
-
-/// <summary>The answer to a removal: the user and when it was removed.</summary>
-public sealed record RemovedUserView(string UserId, string Email, DateTimeOffset CreatedAt, DateTimeOffset RemovedAt);
 
 /// <summary><c>/v1/users</c>: a merchant key (test or live: users are the merchant's, not an environment's) adds, lists and
 /// removes the people who sign in to the merchant's pages (<see cref="SignInPages"/>).</summary>

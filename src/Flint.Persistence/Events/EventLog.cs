@@ -5,9 +5,6 @@ using Npgsql;
 
 namespace Flint.Persistence.Events;
 
-/// <summary>An event as <c>GET /v1/events</c> shows it.</summary>
-public sealed record EventView(string Id, string Type, DateTimeOffset CreatedAt, JsonObject Data);
-
 /// <summary>Every recorded state change of a tenant (the outbox, flint_events, written with the change), newest first.</summary>
 public interface IEventLog
 {

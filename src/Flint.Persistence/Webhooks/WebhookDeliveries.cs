@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Flint.Abstractions;
+using Flint.Abstractions.Webhooks;
 using Flint.Domain;
 using Npgsql;
 
@@ -10,12 +11,6 @@ namespace Flint.Persistence.Webhooks;
 public sealed record ClaimedDelivery(
     string Id, Tenant Tenant, string EndpointId, string EventId, string EventType, DateTimeOffset EventCreatedAt, string EventData,
     int Attempts, DateTimeOffset? FirstAttemptAt);
-
-/// <summary>A delivery as <c>GET /v1/webhook-endpoints/{id}/deliveries</c> shows it.</summary>
-public sealed record WebhookDeliveryView(
-    string WebhookDeliveryId, string WebhookEndpointId, string EventId, string EventType, string Status, int Attempts,
-    DateTimeOffset CreatedAt, DateTimeOffset? NextAttemptAt, DateTimeOffset? LastAttemptAt, int? LastStatusCode, string? LastError,
-    DateTimeOffset? DeliveredAt);
 
 /// <summary>The delivery queue (flint_webhook_deliveries, filled by the database when events are written:
 /// the trigger of deploy/sql/019_apps.sql; the table is 016_webhooks.sql).</summary>

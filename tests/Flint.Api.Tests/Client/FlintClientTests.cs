@@ -63,7 +63,7 @@ public sealed class FlintClientTests(ApiFixture f, ITestOutputHelper output)
         for (var i = 0; i < 5; i++)
             made.Add((await flint.Customers.CreateAsync(new CustomerRequest { Email = $"c{i}@example.com", Name = $"Customer {i}" })).CustomerId);
         var listed = new List<string>();
-        await foreach (var c in flint.Customers.ListAsync(pageSize: 2)) listed.Add(c.CustomerId);
+        await foreach (var c in flint.Customers.ListAsync(new() { PageSize = 2 })) listed.Add(c.CustomerId);
         Assert.Equal(made.OrderBy(x => x), listed.OrderBy(x => x));
         Assert.Equal(5, listed.Distinct().Count());
     }
