@@ -47,7 +47,8 @@ public sealed class FlintTransport(HttpClient http, FlintClientOptions options)
     private async Task<JsonObject> SendRaw(HttpMethod method, string path, object? body, string? idempotencyKey, CancellationToken ct, bool anonymous)
     {
         var mutation = method != HttpMethod.Get && method != HttpMethod.Head;
-        var key = mutation ? idempotencyKey ?? Guid.NewGuid().ToString() : null;
+        // An anonymous call (pairing) has no merchant for a key to belong to: it is sent without one.
+        var key = mutation && !anonymous ? idempotencyKey ?? Guid.NewGuid().ToString() : null;
         var json = body is null ? null : JsonSerializer.Serialize(body, body.GetType(), Json);
         for (var attempt = 1; ; attempt++)
         {

@@ -12,6 +12,12 @@ public sealed record CustomerDetailsView : CustomerView
     [SetsRequiredMembers]
     private CustomerDetailsView(CustomerView customer, CustomerSubscriptions subscriptions) : base(customer) => Subscriptions = subscriptions;
 
+    /// <summary>For a client reading the answer (the .NET client): every required field must be in the JSON.</summary>
+    [JsonConstructor]
+    private CustomerDetailsView()
+    {
+    }
+
     public static CustomerDetailsView Of(CustomerView customer, CustomerSubscriptions subscriptions) => new(customer, subscriptions);
 
     /// <summary>After the customer's own fields.</summary>
