@@ -34,6 +34,13 @@ export interface RawRequest extends RequestOptions {
   query?: Record<string, unknown> | undefined;
   /** camelCase body: converted to snake_case (metadata excepted). */
   body?: unknown;
+  /** Extra request headers (e.g. `Last-Event-ID`, `Accept`). */
+  headers?: Record<string, string> | undefined;
+  /**
+   * Sent without `Authorization` and without `Idempotency-Key` (`POST /v1/devices/pair`: the server answers a bearer
+   * it does not know with 401, and an Idempotency-Key without a key with 401 too, as it keeps idempotency per merchant).
+   */
+  anonymous?: boolean | undefined;
 }
 
 export interface RawResponse {
@@ -67,7 +74,7 @@ export function parseRetryAfter(value: string | null): number | undefined {
 }
 
 export class Transport {
-  private readonly apiKey: string;
+  private readonly apiKey: string | undefined;
   private readonly baseUrl: string;
   private readonly fetchImpl: FetchLike;
   private readonly maxRetries: number;
@@ -75,8 +82,9 @@ export class Transport {
   private readonly maxDelay: number;
   private readonly timeoutMs: number;
 
-  constructor(options: TransportOptions) {
-    if (!options.apiKey) throw new TypeError("Flint: apiKey is required");
+  /** @param keyless a transport for anonymous calls only (`Flint.pairDevice`), which has no key yet. */
+  constructor(options: TransportOptions, keyless = false) {
+    if (!options.apiKey && !keyless) throw new TypeError("Flint: apiKey is required");
     if (!options.baseUrl) throw new TypeError("Flint: baseUrl is required");
     this.apiKey = options.apiKey;
     this.baseUrl = options.baseUrl.replace(/\/+$/, "");
@@ -105,14 +113,31 @@ export class Transport {
     return exp / 2 + Math.random() * (exp / 2);
   }
 
+  /** A JSON call: the whole answer, camelCased; error answers thrown as `FlintError`. */
   async request(req: RawRequest): Promise<RawResponse> {
+    const { response, text } = await this.send(req, true);
+    const parsed = parse(text);
+    return { status: response.status, requestId: requestIdOf(parsed, response), body: toCamel(parsed) };
+  }
+
+  /**
+   * A streaming call (server-sent events): the `Response` with its body unread, once a 2xx status and the headers
+   * are in. Retries and errors before that are those of `request`; the per-attempt timeout covers only the wait for
+   * the headers, and `req.signal` aborts the body too.
+   */
+  async stream(req: RawRequest): Promise<Response> {
+    return (await this.send(req, false)).response;
+  }
+
+  private async send(req: RawRequest, readBody: boolean): Promise<{ response: Response; text: string }> {
     const mutation = req.method !== "GET";
-    const headers: Record<string, string> = {
-      Authorization: `Bearer ${this.apiKey}`,
-      Accept: "application/json",
-    };
-    // One key for every attempt: a retry of a request that did reach the server gets the stored answer.
-    if (mutation) headers["Idempotency-Key"] = req.idempotencyKey ?? crypto.randomUUID();
+    const headers: Record<string, string> = { Accept: "application/json", ...req.headers };
+    if (!req.anonymous) {
+      if (!this.apiKey) throw new TypeError("Flint: this client has no apiKey (Flint.pairDevice makes anonymous calls only)");
+      headers.Authorization = `Bearer ${this.apiKey}`;
+      // One key for every attempt: a retry of a request that did reach the server gets the stored answer.
+      if (mutation) headers["Idempotency-Key"] = req.idempotencyKey ?? crypto.randomUUID();
+    }
     let payload: string | undefined;
     if (req.body !== undefined) {
       headers["Content-Type"] = "application/json";
@@ -127,11 +152,13 @@ export class Transport {
       req.signal?.addEventListener("abort", onAbort, { once: true });
       const timer = setTimeout(() => attempt.abort(new Error(`no answer within ${this.timeoutMs} ms`)), this.timeoutMs);
       let response: Response;
-      let text: string;
+      let text = "";
+      let streaming = false;
       try {
         if (req.signal?.aborted) throw req.signal.reason;
         response = await this.fetchImpl(url, { method: req.method, headers, body: payload ?? null, signal: attempt.signal });
-        text = await response.text();
+        if (readBody || !response.ok) text = await response.text();
+        else streaming = true;
       } catch (cause) {
         if (req.signal?.aborted) throw cause;
         if (retry < this.maxRetries) {
@@ -147,19 +174,13 @@ export class Transport {
         });
       } finally {
         clearTimeout(timer);
-        req.signal?.removeEventListener("abort", onAbort);
+        // A stream's body is still being read: the caller's signal must still reach it (removed when it ends).
+        if (!streaming) req.signal?.removeEventListener("abort", onAbort);
       }
 
-      let parsed: any;
-      try {
-        parsed = text === "" ? undefined : JSON.parse(text);
-      } catch {
-        parsed = undefined;
-      }
-      const requestId: string | undefined = parsed?.request_id ?? response.headers.get("x-request-id") ?? undefined;
+      if (response.ok) return { response, text };
 
-      if (response.ok) return { status: response.status, requestId, body: toCamel(parsed) };
-
+      const parsed = parse(text);
       const code: string | undefined = parsed?.error?.code;
       const retryable =
         response.status === 429 ||
@@ -170,9 +191,21 @@ export class Transport {
         await sleep(parseRetryAfter(response.headers.get("retry-after")) ?? this.backoff(retry), req.signal);
         continue;
       }
-      throw errorFrom(response.status, parsed, text, requestId);
+      throw errorFrom(response.status, parsed, text, requestIdOf(parsed, response));
     }
   }
+}
+
+function parse(text: string): any {
+  try {
+    return text === "" ? undefined : JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function requestIdOf(parsed: any, response: Response): string | undefined {
+  return parsed?.request_id ?? response.headers.get("x-request-id") ?? undefined;
 }
 
 function errorFrom(status: number, parsed: any, text: string, requestId: string | undefined): FlintError {

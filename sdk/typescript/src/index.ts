@@ -1,4 +1,4 @@
-export { Flint, type FlintOptions } from "./client.js";
+export { Flint, type FlintOptions, type PairDeviceOptions } from "./client.js";
 export { FlintError } from "./errors.js";
 export type { RequestOptions, FetchLike } from "./http.js";
 export { toCamel, toSnake, type Camelize } from "./case.js";
