@@ -86,11 +86,8 @@ export type CreatePaymentLinkParams = Schema<"CreatePaymentLinkRequest">;
 export type UpdatePaymentLinkParams = Schema<"UpdatePaymentLinkRequest">;
 export type CreatePartnerAppParams = Schema<"CreatePartnerAppRequest">;
 export type UpdatePartnerAppParams = Schema<"UpdatePartnerAppRequest">;
-/** The document's enum for `status` says `active | inactive` (a rule keyed by field name); the server takes
- * `enabled | disabled` for webhook endpoints. */
-type WebhookEndpointStatus = { status?: "enabled" | "disabled" | null };
-export type CreateWebhookEndpointParams = Omit<Schema<"CreateWebhookEndpointRequest">, "status"> & WebhookEndpointStatus;
-export type UpdateWebhookEndpointParams = Omit<Schema<"UpdateWebhookEndpointRequest">, "status"> & WebhookEndpointStatus;
+export type CreateWebhookEndpointParams = Schema<"CreateWebhookEndpointRequest">;
+export type UpdateWebhookEndpointParams = Schema<"UpdateWebhookEndpointRequest">;
 export type UpdateOrderParams = Schema<"UpdateOrderRequest">;
 export type AddLineItemParams = Schema<"AddLineItemRequest">;
 export type UpdateLineItemParams = Schema<"UpdateLineItemRequest">;
@@ -112,10 +109,7 @@ export type CreateDeviceCodeParams = Schema<"CreateDeviceCodeRequest">;
 export type PairDeviceParams = Schema<"PairDeviceRequest">;
 export type DeviceOrderParams = Schema<"DeviceOrderRequest">;
 export type CreateTerminalCheckoutParams = Schema<"CreateTerminalCheckoutRequest">;
-/**
- * How the buyer paid on the device. The document's enum for `type` says `card | cash`, but the server takes
- * `card_present` (with the reader's `token`, e.g. `tok_cp_visa`) or `cash` (with `tenderedMoney`).
- */
+/** How the buyer paid on the device: `card_present` (with the reader's `token`, e.g. `tok_cp_visa`) or `cash` (with `tenderedMoney`). */
 export type CompleteTerminalCheckoutParams = Omit<Schema<"CompleteTerminalCheckoutRequest">, "type"> & {
   type: "card_present" | "cash";
 };

@@ -24,6 +24,10 @@ public static class Authentication
     public static Tenant TenantOf(HttpContext ctx) =>
         ctx.Items[TenantKey] as Tenant ?? throw ApiException.Unauthenticated("UNAUTHENTICATED", "Missing API key.");
 
+    /// <summary>The merchant the call is made for; null for a call made without a merchant's key (pairing a device,
+    /// creating a merchant with the operator's token).</summary>
+    public static Tenant? TryTenantOf(HttpContext ctx) => ctx.Items[TenantKey] as Tenant;
+
     public static bool IsAdminPath(PathString path) => path.Equals("/v1/merchants", StringComparison.OrdinalIgnoreCase);
 
     public static IApplicationBuilder UseFlintAuthentication(this IApplicationBuilder app) => app.Use(async (ctx, next) =>

@@ -8,7 +8,7 @@ namespace Flint.Api.Infrastructure;
 /// Idempotency-Key handling for every mutating /v1 call, stored in PostgreSQL so replays survive restarts and
 /// work across silos. The first request with a key inserts an in-flight row; a concurrent one with the same key
 /// finds it and gets 409; later ones get the stored response byte for byte (or 422 if the request differs).
-/// 5xx responses (and "in progress, retry" conflicts) are not kept, so the client may retry them. The row names the
+/// Calls made without a merchant's key are not keyed (the key is ignored). 5xx responses (and "in progress, retry" conflicts) are not kept, so the client may retry them. The row names the
 /// silo that runs the request (<see cref="IdempotencyOwners"/>): a retry takes over the key of a request whose silo the
 /// cluster declared dead at once, and any in-flight row after <see cref="IdempotencyRecords.StaleInFlight"/>.
 /// The claim and the completion of concurrent requests are grouped into one statement each (see
@@ -21,7 +21,10 @@ public static class Idempotency
     {
         var method = ctx.Request.Method;
         var mutating = HttpMethods.IsPost(method) || HttpMethods.IsPatch(method) || HttpMethods.IsPut(method) || HttpMethods.IsDelete(method);
-        if (!mutating || !ctx.Request.Path.StartsWithSegments("/v1") || !ctx.Request.Headers.TryGetValue("Idempotency-Key", out var values))
+        // A key belongs to a merchant: a call made without a merchant's key (pairing a device with its one-time code,
+        // the operator creating a merchant) runs unkeyed, its Idempotency-Key ignored.
+        if (!mutating || !ctx.Request.Path.StartsWithSegments("/v1") || !ctx.Request.Headers.TryGetValue("Idempotency-Key", out var values)
+            || Authentication.TryTenantOf(ctx) is null)
         {
             await ErrorHandling.Run(ctx, next);
             return;

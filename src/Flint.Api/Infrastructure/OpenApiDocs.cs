@@ -96,6 +96,14 @@ public static class OpenApiDocs
         ["proration_behavior"] = SnakeCase.Names<ProrationBehavior>(),
     };
 
+    /// <summary>Where one request's field of a common name takes other values than <see cref="RequestEnums"/> says.</summary>
+    private static readonly Dictionary<(string Type, string Field), IReadOnlyList<string>> RequestEnumsOf = new()
+    {
+        [("CreateWebhookEndpointRequest", "status")] = ["enabled", "disabled"],
+        [("UpdateWebhookEndpointRequest", "status")] = ["enabled", "disabled"],
+        [("CompleteTerminalCheckoutRequest", "type")] = ["card_present", "cash"],
+    };
+
     /// <summary>
     /// Request schemas list the allowed values of their enum-like string fields. Answer schemas (Flint types that are
     /// not a …Request or …Input) mark every field that is never null as required: Flint always writes every field
@@ -111,10 +119,14 @@ public static class OpenApiDocs
             foreach (var p in info.Properties)
                 if (schema.Properties.ContainsKey(p.Name) && !CanBeNull(p)) schema.Required.Add(p.Name);
         }
+        // JSON of any shape (an event's data): an object with any fields, not an empty one.
+        if (info.Type == typeof(JsonObject)) schema.AdditionalProperties ??= new OpenApiSchema();
         if (context.JsonPropertyInfo is not { } property) return Task.CompletedTask;
         if (property.PropertyType == typeof(DateTimeOffset)) schema.Type = JsonSchemaType.String;
         else if (property.PropertyType == typeof(DateTimeOffset?)) schema.Type = JsonSchemaType.String | JsonSchemaType.Null;
-        if (!IsRequest(property.DeclaringType) || !RequestEnums.TryGetValue(property.Name, out var values)) return Task.CompletedTask;
+        if (!IsRequest(property.DeclaringType)) return Task.CompletedTask;
+        if (!RequestEnumsOf.TryGetValue((property.DeclaringType.Name, property.Name), out var values)
+            && !RequestEnums.TryGetValue(property.Name, out values)) return Task.CompletedTask;
         var target = schema.Type is { } t && t.HasFlag(JsonSchemaType.Array) ? schema.Items as OpenApiSchema : schema;
         if (target?.Type is { } type && type.HasFlag(JsonSchemaType.String))
             target.Enum = values.Select(v => (JsonNode)JsonValue.Create(v)!).ToList();

@@ -149,7 +149,7 @@ public sealed class DeviceGrain(
         if (!Exists) throw NotFound("device");
         if (State.Unpaired) return View(State, null);
         var now = Now;
-        return await Change(s =>
+        var unpaired = await Change(s =>
         {
             s.Paired = false;
             s.Unpaired = true;
@@ -159,6 +159,8 @@ public sealed class DeviceGrain(
             Record(s, "device.unpaired", v);
             return v;
         });
+        WakeListeners();   // a listening stream hears at once that the device is gone (device.unpaired), not at its next keep-alive
+        return unpaired;
     }
 
     public async Task<DeviceView> OpenOrder(string? orderId)
@@ -282,10 +284,15 @@ public sealed class DeviceGrain(
     private async Task<T> Emit<T>(Func<DeviceState, T> change)
     {
         var result = await Change(change, bumpVersion: false);
+        WakeListeners();
+        return result;
+    }
+
+    private void WakeListeners()
+    {
         var done = _advanced;
         _advanced = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         done.TrySetResult();
-        return result;
     }
 
     /// <summary>The order, when it is at this device's location or at none; null when missing or elsewhere.</summary>

@@ -27,7 +27,8 @@ public sealed class DeviceApiTests(ApiFixture f)
         Assert.Matches("^[A-Z2-9]{6}$", code.Data.Str("code"));
         Assert.Null((await api.Get($"/v1/devices/{deviceId}")).Data["code"]);
 
-        var paired = await f.Anonymous.Post("/v1/devices/pair", $$"""{"code":"{{code.Data.Str("code").ToLowerInvariant()}}","app_version":"pos 1.0"}""");
+        // An Idempotency-Key (a client library's habit) is ignored on a call without a merchant's key.
+        var paired = await f.Anonymous.Post("/v1/devices/pair", $$"""{"code":"{{code.Data.Str("code").ToLowerInvariant()}}","app_version":"pos 1.0"}""", idempotencyKey: "pair-once");
         Assert.True(paired.Status == 201, paired.ToString());
         var token = paired.Data.Str("device_token");
         Assert.StartsWith("fdt_test_", token);
@@ -36,6 +37,7 @@ public sealed class DeviceApiTests(ApiFixture f)
 
         // The register's work: orders, payments and refunds; not the merchant's administration.
         var device = f.With(token);
+        await using var stream = await DeviceStreamReader.Open(f.Host.Client, token);
         var order = await device.Post("/v1/orders", $$"""{"location_id":"{{location}}","source":"pos","line_items":[{{OrderData.AdHoc("Tea", 450, 2)}}]}""");
         Assert.True(order.Status == 201, order.ToString());
         Assert.Equal($"device:{deviceId}", order.Data.Str("created_by"));
@@ -58,6 +60,8 @@ public sealed class DeviceApiTests(ApiFixture f)
         var unpaired = await api.Delete($"/v1/devices/{deviceId}");
         Assert.Equal("unpaired", unpaired.Data.Str("status"));
         (await device.Get("/v1/orders")).AssertError(401, "UNAUTHENTICATED");
+        // Its listening stream hears it at once (not at the next keep-alive, 15 s on), and ends.
+        await stream.Next("device.unpaired", TimeSpan.FromSeconds(10));
 
         (await api.Post("/v1/devices/codes", """{"name":"Till 2","location_id":"store-1"}""")).AssertError(400, "INVALID_LOCATION", "location_id");
         (await api.Post("/v1/devices/codes", """{"name":"Till 2"}""")).AssertError(400, "MISSING_REQUIRED_FIELD", "location_id");

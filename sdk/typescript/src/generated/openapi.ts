@@ -10711,7 +10711,7 @@ export interface components {
             tip_money?: null | components["schemas"]["MoneyInput"];
             token?: null | string;
             /** @enum {null|string} */
-            type?: "card" | "cash" | null;
+            type?: "card_present" | "cash" | null;
         };
         CouponAppliesToInput: {
             categories?: null | string[];
@@ -10950,7 +10950,7 @@ export interface components {
                 [key: string]: string;
             };
             /** @enum {null|string} */
-            status?: "active" | "inactive" | null;
+            status?: "enabled" | "disabled" | null;
             url?: null | string;
         };
         CustomAmountInput: {
@@ -11303,7 +11303,9 @@ export interface components {
             /** Format: date-time */
             updated_at: string;
         };
-        JsonObject: Record<string, never>;
+        JsonObject: {
+            [key: string]: unknown;
+        };
         JurisdictionInput: {
             country?: null | string;
             postal_code_prefixes?: null | string[];
@@ -12148,7 +12150,7 @@ export interface components {
                 [key: string]: string;
             };
             /** @enum {null|string} */
-            status?: "active" | "inactive" | null;
+            status?: "enabled" | "disabled" | null;
             url?: null | string;
         };
         UserView: {
