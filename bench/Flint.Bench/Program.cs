@@ -1,4 +1,5 @@
 using System.Globalization;
+using Flint.Abstractions.Merchants;
 using Flint.Bench;
 
 // dotnet run -c Release --project bench/Flint.Bench -- <flash-sale|checkout|read-mix|renewals|report> [options]; see bench/README.md.
@@ -174,10 +175,9 @@ static async Task<TargetContext> FlintTarget(BenchOptions o, LocalStack stack, H
         database = o.FlintDb;
     }
     // A merchant of its own per run: the database checks count exactly this run's orders, payments and charges.
-    var admin = new ApiClient(http, urls, adminToken, retry: true, new Stats());
-    var merchant = await admin.Post("/v1/merchants", new { name = "Bench " + runId }, null);
-    if (!merchant.Ok) throw new BenchException($"creating the bench merchant failed: {merchant.Status} {merchant.Body?.ToJsonString()}");
-    var key = merchant.Data["api_keys"]?["test"]?.GetValue<string>() ?? throw new BenchException("merchant answer without a test key");
+    using var admin = FlintClients.Over(urls, adminToken, new Stats());
+    var merchant = await FlintClients.Expect("creating the bench merchant", () => admin.Merchants.CreateAsync(new CreateMerchantRequest { Name = "Bench " + runId }));
+    var key = merchant.ApiKeys.Test;
     return new TargetContext
     {
         Kind = TargetKind.Flint,
@@ -185,7 +185,7 @@ static async Task<TargetContext> FlintTarget(BenchOptions o, LocalStack stack, H
         Stats = new Stats(),
         Servers = servers,
         Database = database,
-        MerchantId = merchant.Data["merchant_id"]!.GetValue<string>(),
+        MerchantId = merchant.MerchantId,
         PostmasterPid = o.FlintUrls is null ? stack.PostmasterPid : null,
         Http = http,
         AdminToken = adminToken,

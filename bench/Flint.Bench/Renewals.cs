@@ -2,6 +2,11 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using Flint.Abstractions;
+using Flint.Abstractions.Customers;
+using Flint.Abstractions.Orders;
+using Flint.Abstractions.Subscriptions;
+using Flint.Client;
 using Npgsql;
 
 namespace Flint.Bench;
@@ -54,33 +59,28 @@ public static class Renewals
         var result = new TargetResult { Target = t.Name, Urls = t.Api.Urls, Concurrency = concurrency };
         var figures = result.Renewals = new RenewalFigures { Subscriptions = k };
         var setupStats = new Stats();
-        var api = new ApiClient(t.Http, t.Api.Urls, t.Api.ApiKey, o.Retry, setupStats);
-        string? Key(string what) => o.IdempotencyKeys ? $"{runId}-{what}" : null;
+        using var flint = FlintClients.Over(t.Api.Urls, t.Api.ApiKey!, setupStats);
+        RequestOptions Key(string what) => new(o.IdempotencyKeys ? $"{runId}-{what}" : null);
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = concurrency };
 
         // ---- setup (not measured) ----
-        var planBody = new
+        var plan = await FlintClients.Expect("renewals: POST /v1/plans", () => flint.Plans.CreateAsync(new CreatePlanRequest
         {
-            name = "Bench box " + runId,
-            interval = "month",
-            line_items = new[] { new { name = "Box", unit_price_money = new { amount = 1500, currency = CatalogSetup.Currency }, quantity = 1 } },
-        };
-        var plan = await api.Post("/v1/plans", planBody, Key("plan"));
-        if (!plan.Ok) throw Unexpected("POST /v1/plans", planBody, plan);
-        var planId = figures.PlanId = plan.Data["plan_id"]!.GetValue<string>();
+            Name = "Bench box " + runId,
+            Interval = "month",
+            LineItems = [new LineItemInput { Name = "Box", UnitPriceMoney = new MoneyInput { Amount = 1500, Currency = CatalogSetup.Currency }, Quantity = 1 }],
+        }, Key("plan")));
+        var planId = figures.PlanId = plan.PlanId;
 
         var customers = new string[k];
         var done = 0;
         var clock0 = Stopwatch.StartNew();
         await Parallel.ForEachAsync(Enumerable.Range(0, k), parallel, async (i, _) =>
         {
-            var customer = new { email = $"renewal{i}@bench.example" };
-            var c = await api.Post("/v1/customers", customer, Key($"customer-{i}"));
-            if (!c.Ok) throw Unexpected("POST /v1/customers", customer, c);
-            var id = c.Data["customer_id"]!.GetValue<string>();
-            var card = new { token = "tok_visa" };
-            var m = await api.Post($"/v1/customers/{id}/payment-methods", card, Key($"card-{i}"));
-            if (!m.Ok) throw Unexpected($"POST /v1/customers/{id}/payment-methods", card, m);
+            var id = (await FlintClients.Expect("renewals: POST /v1/customers", () =>
+                flint.Customers.CreateAsync(new CustomerRequest { Email = $"renewal{i}@bench.example" }, Key($"customer-{i}")))).CustomerId;
+            await FlintClients.Expect($"renewals: POST /v1/customers/{id}/payment-methods", () =>
+                flint.Customers.AddPaymentMethodAsync(id, new AddPaymentMethodRequest { Token = "tok_visa" }, Key($"card-{i}")));
             customers[i] = id;
             if (Interlocked.Increment(ref done) is var n && n % Math.Max(1, k / 10) == 0) Log($"setup: {n}/{k} customers with a saved card");
         });
@@ -107,15 +107,13 @@ public static class Renewals
                 Interlocked.Increment(ref notSent);
                 return;
             }
-            var body = new { customer_id = customers[i], plan_id = planId, billing_anchor = anchorText };
-            var s = await api.Post("/v1/subscriptions", body, Key($"subscription-{i}"));
-            if (!s.Ok) throw Unexpected("POST /v1/subscriptions", body, s);
-            var cycles = s.Data["cycles_billed"]?.GetValue<long>();
-            var answeredAnchor = s.Data["billing_anchor"]?.GetValue<DateTimeOffset>();
-            if (cycles > 0 && DateTimeOffset.UtcNow >= anchor - TimeSpan.FromSeconds(5))
-                billedAtCreation.Add(s.Data["subscription_id"]?.GetValue<string>() ?? "?");
-            else if (cycles != 0 || answeredAnchor != anchor || s.Data["status"]?.GetValue<string>() != "active")
-                throw Unexpected("POST /v1/subscriptions", body, s, $"expected status active, cycles_billed 0 and billing_anchor {anchorText}");
+            var s = await FlintClients.Expect("renewals: POST /v1/subscriptions", () => flint.Subscriptions.CreateAsync(
+                new CreateSubscriptionRequest { CustomerId = customers[i], PlanId = planId, BillingAnchor = anchor }, Key($"subscription-{i}")));
+            if (s.CyclesBilled > 0 && DateTimeOffset.UtcNow >= anchor - TimeSpan.FromSeconds(5))
+                billedAtCreation.Add(s.SubscriptionId);
+            else if (s.CyclesBilled != 0 || s.BillingAnchor != anchor || s.Status != "active")
+                throw new BenchException($"renewals: subscription {s.SubscriptionId} answered status {s.Status}, cycles_billed {s.CyclesBilled}, " +
+                    $"billing_anchor {s.BillingAnchor:O}; expected active, 0 and {anchorText}");
             if (Interlocked.Increment(ref done) is var n && n % Math.Max(1, k / 10) == 0) Log($"setup: {n}/{k} subscriptions");
         });
         var lastCreated = DateTimeOffset.UtcNow;
