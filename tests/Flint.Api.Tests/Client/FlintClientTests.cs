@@ -7,6 +7,7 @@ using Flint.Abstractions.Payments;
 using Flint.Abstractions.Tax;
 using Flint.Api.Tests.Infrastructure;
 using Flint.Client;
+using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
 
 namespace Flint.Api.Tests.Client;
@@ -53,6 +54,19 @@ public sealed class FlintClientTests(ApiFixture f, ITestOutputHelper output)
             n.TotalMoney.Amount, n.PaidMoney.Amount, n.BalanceMoney.Amount));
         Assert.Equal(("paid", "USD"), (paid.Order.Status, n.TotalMoney.Currency));
         Assert.Equal(("succeeded", "visa", "ada@example.com"), (paid.Payments[0].Status, paid.Payments[0].CardBrand, paid.Payments[0].BuyerEmail));
+    }
+
+    [Fact]
+    public async Task Registered_as_a_typed_client_HttpClientFactory_makes_it_and_it_answers()
+    {
+        var (api, _, _) = await f.NewMerchant(CatalogData.Unique("Factory"));
+        var services = new ServiceCollection();
+        services.AddSingleton(new FlintClientOptions { ApiKey = api.Key!, BaseUrl = f.Host.BaseAddress });
+        services.AddHttpClient<FlintClient>();
+        await using var provider = services.BuildServiceProvider();
+        var flint = provider.GetRequiredService<FlintClient>();
+        var made = await flint.Customers.CreateAsync(new CustomerRequest { Email = "factory@example.com" });
+        Assert.Equal("factory@example.com", (await flint.Customers.GetAsync(made.CustomerId)).Email);
     }
 
     [Fact]
