@@ -1,6 +1,4 @@
-using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using Flint.Abstractions;
 using Flint.Abstractions.Customers;
 using Flint.Abstractions.Orders;

@@ -8,9 +8,10 @@ namespace Flint.Api.Infrastructure;
 /// Idempotency-Key handling for every mutating /v1 call, stored in PostgreSQL so replays survive restarts and
 /// work across silos. The first request with a key inserts an in-flight row; a concurrent one with the same key
 /// finds it and gets 409; later ones get the stored response byte for byte (or 422 if the request differs).
-/// Calls made without a merchant's key are not keyed (the key is ignored). 5xx responses (and "in progress, retry" conflicts) are not kept, so the client may retry them. The row names the
-/// silo that runs the request (<see cref="IdempotencyOwners"/>): a retry takes over the key of a request whose silo the
-/// cluster declared dead at once, and any in-flight row after <see cref="IdempotencyRecords.StaleInFlight"/>.
+/// Calls made without a merchant's key are not keyed (the key is ignored). 5xx responses (and "in progress, retry"
+/// conflicts) are not kept, so the client may retry them. The row names the silo that runs the request
+/// (<see cref="IdempotencyOwners"/>): a retry takes over the key of a request whose silo the cluster declared dead at
+/// once, and any in-flight row after <see cref="IdempotencyRecords.StaleInFlight"/>.
 /// The claim and the completion of concurrent requests are grouped into one statement each (see
 /// <see cref="IdempotencyRecords"/>); every request still waits for its own row to be durable: the handler runs only
 /// after its claim committed, and the response is sent only after its completion committed.
