@@ -187,9 +187,13 @@ public sealed class FlintTransport(HttpClient http, FlintClientOptions options)
         return null;
     }
 
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
+
     private TimeSpan Backoff(int attempt, RetryConditionHeaderValue? retryAfter)
     {
-        var backoff = options.FirstRetryDelay * Math.Pow(2, attempt - 1);
+        // Doubling, up to 30 s (a device stream that keeps closing is opened again at most every 30 s).
+        var backoff = options.FirstRetryDelay * Math.Pow(2, Math.Min(attempt - 1, 16));
+        if (backoff > MaxBackoff) backoff = MaxBackoff;
         var asked = retryAfter?.Delta ?? (retryAfter?.Date is { } at ? at - DateTimeOffset.UtcNow : null);
         return asked is { } wait && wait > backoff ? wait : backoff;
     }
