@@ -297,7 +297,9 @@ public sealed class SubscriptionApiTests(ApiFixture f)
         var details = Data("/v1/customers/{customer_id}", "get", "200");
         var one = details["properties"]!.AsObject();
         Assert.True(one.ContainsKey("customer_id") && one.ContainsKey("subscriptions"), one.ToJsonString());
-        Assert.Equal(["addresses", "customer_id", "metadata", "subscriptions"], details["required"]!.AsArray().Select(r => r!.GetValue<string>()).Order());
+        // Every field an answer always carries (never null) is required, subscriptions too.
+        Assert.Equal(["addresses", "created_at", "customer_id", "deleted", "metadata", "subscriptions", "updated_at", "version"],
+            details["required"]!.AsArray().Select(r => r!.GetValue<string>()).Order());
         var subscriptions = Schema(one["subscriptions"]!)["properties"]!.AsObject();
         Assert.Equal(["data", "has_more"], subscriptions.Select(p => p.Key).Order());
         Assert.False(Data("/v1/customers", "post", "201")["properties"]!.AsObject().ContainsKey("subscriptions"));
