@@ -143,7 +143,7 @@ public sealed class FlintTransport(HttpClient http, FlintClientOptions options)
                     DeviceEvent? next;
                     try
                     {
-                        next = await NextEvent(reader, ct);
+                        next = await NextEvent(reader, id => last = id, ct);
                     }
                     catch (Exception e) when (e is IOException or HttpRequestException && !ct.IsCancellationRequested)
                     {
@@ -151,7 +151,6 @@ public sealed class FlintTransport(HttpClient http, FlintClientOptions options)
                     }
                     if (next is null) break;
                     attempt = 0;
-                    if (next.Id is { } seq) last = seq;
                     yield return next;
                     if (next.Type == finalType) yield break;
                 }
@@ -160,18 +159,25 @@ public sealed class FlintTransport(HttpClient http, FlintClientOptions options)
         }
     }
 
-    /// <summary>The next event of the stream (comments and retry lines skipped); null when the stream ends.</summary>
-    private static async Task<DeviceEvent?> NextEvent(StreamReader reader, CancellationToken ct)
+    /// <summary>The next event of the stream (comments and retry lines skipped); null when the stream ends. Every
+    /// <c>id:</c> line moves the resume point (<paramref name="seen"/>), also the one that opens the stream before any
+    /// event, so a connection dropped before its first event resumes from where it started.</summary>
+    private static async Task<DeviceEvent?> NextEvent(StreamReader reader, Action<long> seen, CancellationToken ct)
     {
-        string? id = null, type = null;
+        long? id = null;
+        string? type = null;
         var data = new StringBuilder();
         while (await reader.ReadLineAsync(ct) is { } line)
         {
             if (line.Length == 0)
             {
-                if (type is null && data.Length == 0) continue;   // a comment's end, or a retry line's
+                if (type is null && data.Length == 0)
+                {
+                    id = null;   // a block without an event (the opening one, a comment, a retry line)
+                    continue;
+                }
                 var json = data.Length == 0 ? new JsonObject() : JsonNode.Parse(data.ToString()) as JsonObject ?? new JsonObject();
-                return new DeviceEvent(id is null ? null : long.Parse(id, System.Globalization.CultureInfo.InvariantCulture), type ?? "message", json);
+                return new DeviceEvent(id, type ?? "message", json);
             }
             if (line[0] == ':') continue;
             var colon = line.IndexOf(':');
@@ -179,7 +185,10 @@ public sealed class FlintTransport(HttpClient http, FlintClientOptions options)
             var value = colon < 0 ? "" : line[(colon + 1)..].TrimStart(' ');
             switch (field)
             {
-                case "id": id = value; break;
+                case "id" when long.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n):
+                    id = n;
+                    seen(n);
+                    break;
                 case "event": type = value; break;
                 case "data": if (data.Length > 0) data.Append('\n'); data.Append(value); break;
             }

@@ -7,7 +7,8 @@ using Flint.Persistence.Devices;
 namespace Flint.Api.Devices;
 
 /// <summary>
-/// <c>GET /v1/devices/me/events</c>: the device's stream as server-sent events (<c>id:</c> the event's number,
+/// <c>GET /v1/devices/me/events</c>: the device's stream as server-sent events (it opens with <c>id:</c> of where it
+/// starts; then per event <c>id:</c> the event's number,
 /// <c>event:</c> its type, <c>data:</c> the event). It sends what the device's log holds after the client's
 /// <c>Last-Event-ID</c> (or after the newest event, for a first connection), then waits on the device grain for the
 /// next, with a comment line every 15 seconds so proxies keep the connection. Events are read from the database,
@@ -31,7 +32,9 @@ public static class DeviceEventStream
         response.ContentType = "text/event-stream";
         response.Headers.CacheControl = "no-cache";
         response.Headers["X-Accel-Buffering"] = "no";
-        await response.WriteAsync($"retry: 1000\n: flint device {device.DeviceId}, after event {after}\n\n", ct);
+        // The opening block names where the stream starts (an id without data dispatches nothing, but it is the
+        // Last-Event-ID of a reconnect made before the first event, so nothing in between is missed).
+        await response.WriteAsync($"retry: 1000\nid: {after.ToString(CultureInfo.InvariantCulture)}\n: flint device {device.DeviceId}, after event {after}\n\n", ct);
         await response.Body.FlushAsync(ct);
         var failures = 0;
         try

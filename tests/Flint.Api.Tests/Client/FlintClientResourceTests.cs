@@ -45,7 +45,7 @@ public sealed class FlintClientResourceTests(ApiFixture f)
         // The device has no key yet: pairing sends none, and answers its token.
         var paired = await FlintClient.PairDeviceAsync(f.Host.BaseAddress, new PairDeviceRequest { Code = code.Code, AppVersion = "pos-client" });
         Assert.Equal((code.DeviceId, location.LocationId), (paired.Device.DeviceId, paired.Device.LocationId));
-        var dropping = new DropFirstStreamAfterOneEvent();
+        var dropping = new DropFirstStream(blocks: 2);   // the opening block, then one event
         using var till = Client(paired.DeviceToken, dropping);
         Assert.Equal(code.DeviceId, (await till.Devices.MeAsync()).DeviceId);
 
@@ -95,6 +95,31 @@ public sealed class FlintClientResourceTests(ApiFixture f)
         await flint.Devices.DeleteAsync(code.DeviceId);
         var refused = await Assert.ThrowsAsync<FlintError>(() => till.Devices.MeAsync());
         Assert.Equal(401, refused.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_stream_dropped_before_its_first_event_resumes_from_where_it_started_and_misses_nothing()
+    {
+        var (flint, _) = await NewClient();
+        var location = await flint.Locations.CreateAsync(new CreateLocationRequest { Name = "Kiosk" });
+        var code = await flint.Devices.CreateCodeAsync(new CreateDeviceCodeRequest { Name = "Kiosk 1", LocationId = location.LocationId });
+        var paired = await FlintClient.PairDeviceAsync(f.Host.BaseAddress, new PairDeviceRequest { Code = code.Code });
+        var dropping = new DropFirstStream(blocks: 1, holdReconnect: true);   // only the opening block gets through
+        using var kiosk = Client(paired.DeviceToken, dropping);
+        using var listening = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await using var events = kiosk.Devices.EventsAsync(ct: listening.Token).GetAsyncEnumerator();
+
+        // Listening from now: the connection drops before any event; while the client is reconnecting, an order opens.
+        var next = events.MoveNextAsync().AsTask();
+        await Until(() => { lock (dropping.LastEventIds) return dropping.LastEventIds.Count == 2; }, next);
+        var order = await kiosk.Orders.CreateAsync(new CreateOrderRequest { LineItems = [new LineItemInput { Name = "Tea", UnitPriceMoney = Usd(450), Quantity = 1 }] });
+        await kiosk.Devices.AddOrderAsync(new DeviceOrderRequest { OrderId = order.OrderId });
+        dropping.Reconnect.SetResult();
+
+        Assert.True(await next.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal((1L, "order.opened", order.OrderId), (events.Current.Id, events.Current.Type, events.Current.Data["data"]!["object"]!["order_id"]!.GetValue<string>()));
+        // The reconnect named where the first connection started (its opening id), not "from now" again.
+        Assert.Equal([null, "0"], dropping.LastEventIds);
     }
 
     [Fact]
@@ -209,21 +234,25 @@ public sealed class FlintClientResourceTests(ApiFixture f)
         Assert.True(condition(), "the stream did not deliver the event within 30 s");
     }
 
-    /// <summary>Lets the first event stream deliver its first event, then breaks the connection (as a dropped Wi-Fi
-    /// would); records the Last-Event-ID each stream request sent.</summary>
-    private sealed class DropFirstStreamAfterOneEvent() : DelegatingHandler(new HttpClientHandler())
+    /// <summary>Lets the first event stream deliver <paramref name="blocks"/> blocks (the opening one, then events), then
+    /// breaks the connection (as a dropped Wi-Fi would); records the Last-Event-ID each stream request sent, and holds
+    /// the reconnect until <see cref="Reconnect"/> is completed when <paramref name="holdReconnect"/>.</summary>
+    private sealed class DropFirstStream(int blocks, bool holdReconnect = false) : DelegatingHandler(new HttpClientHandler())
     {
         private int _streams;
         public List<string?> LastEventIds { get; } = [];
+        public TaskCompletionSource Reconnect { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct)
         {
+            if (request.RequestUri!.AbsolutePath != "/v1/devices/me/events") return await base.SendAsync(request, ct);
+            lock (LastEventIds) LastEventIds.Add(request.Headers.TryGetValues("Last-Event-ID", out var ids) ? ids.Single() : null);
+            var first = Interlocked.Increment(ref _streams) == 1;
+            if (!first && holdReconnect) await Reconnect.Task.WaitAsync(ct);
             var response = await base.SendAsync(request, ct);
-            if (request.RequestUri!.AbsolutePath != "/v1/devices/me/events") return response;
-            LastEventIds.Add(request.Headers.TryGetValues("Last-Event-ID", out var ids) ? ids.Single() : null);
-            if (Interlocked.Increment(ref _streams) > 1) return response;
+            if (!first) return response;
             var inner = await response.Content.ReadAsStreamAsync(ct);
-            var content = new StreamContent(new BreaksAfterBlocks(inner, blocks: 2));   // the opening comment, then one event
+            var content = new StreamContent(new BreaksAfterBlocks(inner, blocks));
             foreach (var h in response.Content.Headers) content.Headers.TryAddWithoutValidation(h.Key, h.Value);
             response.Content = content;
             return response;
