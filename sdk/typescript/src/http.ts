@@ -38,7 +38,7 @@ export interface RawRequest extends RequestOptions {
   headers?: Record<string, string> | undefined;
   /**
    * Sent without `Authorization` and without `Idempotency-Key` (`POST /v1/devices/pair`: the server answers a bearer
-   * it does not know with 401, and an Idempotency-Key without a key with 401 too, as it keeps idempotency per merchant).
+   * it does not know with 401, and keeps idempotency per merchant, so it ignores a key on a call without one).
    */
   anonymous?: boolean | undefined;
 }
