@@ -159,9 +159,9 @@ public sealed class FlintTransport(HttpClient http, FlintClientOptions options)
         }
     }
 
-    /// <summary>The next event of the stream (comments and retry lines skipped); null when the stream ends. Every
-    /// <c>id:</c> line moves the resume point (<paramref name="seen"/>), also the one that opens the stream before any
-    /// event, so a connection dropped before its first event resumes from where it started.</summary>
+    /// <summary>The next event of the stream (comments and retry lines skipped); null when the stream ends. The
+    /// <c>id:</c> of every whole block moves the resume point (<paramref name="seen"/>), also the one that opens the
+    /// stream before any event, so a connection dropped before its first event resumes from where it started.</summary>
     private static async Task<DeviceEvent?> NextEvent(StreamReader reader, Action<long> seen, CancellationToken ct)
     {
         long? id = null;
@@ -171,6 +171,9 @@ public sealed class FlintTransport(HttpClient http, FlintClientOptions options)
         {
             if (line.Length == 0)
             {
+                // The resume point moves when a block is whole (an event half-read when the connection dropped is read
+                // again); a block without an event may carry one too (the opening block).
+                if (id is { } complete) seen(complete);
                 if (type is null && data.Length == 0)
                 {
                     id = null;   // a block without an event (the opening one, a comment, a retry line)
@@ -187,7 +190,6 @@ public sealed class FlintTransport(HttpClient http, FlintClientOptions options)
             {
                 case "id" when long.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n):
                     id = n;
-                    seen(n);
                     break;
                 case "event": type = value; break;
                 case "data": if (data.Length > 0) data.Append('\n'); data.Append(value); break;

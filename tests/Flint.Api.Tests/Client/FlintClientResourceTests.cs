@@ -45,7 +45,8 @@ public sealed class FlintClientResourceTests(ApiFixture f)
         // The device has no key yet: pairing sends none, and answers its token.
         var paired = await FlintClient.PairDeviceAsync(f.Host.BaseAddress, new PairDeviceRequest { Code = code.Code, AppVersion = "pos-client" });
         Assert.Equal((code.DeviceId, location.LocationId), (paired.Device.DeviceId, paired.Device.LocationId));
-        var dropping = new DropFirstStream(blocks: 2);   // the opening block, then one event
+        // The opening block, one whole event and the start of the next ("id: 2\nev…"): the half-read one comes again.
+        var dropping = new DropFirstStream(blocks: 2, tail: 9);
         using var till = Client(paired.DeviceToken, dropping);
         Assert.Equal(code.DeviceId, (await till.Devices.MeAsync()).DeviceId);
 
@@ -57,7 +58,8 @@ public sealed class FlintClientResourceTests(ApiFixture f)
         var checkout = await flint.TerminalCheckouts.CreateAsync(new CreateTerminalCheckoutRequest { DeviceId = code.DeviceId, OrderId = order.OrderId, TipOptions = ["10", "15", "20"] });
         Assert.Equal(("pending", 1100L), (checkout.Status, checkout.AmountMoney.Amount));
 
-        // The stream from its start: the client's first connection drops after one event, and it resumes from there.
+        // The stream from its start: the client's first connection drops in the middle of its second event, and it
+        // resumes after the one it had whole.
         using var listening = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var heard = new List<DeviceEvent>();
         var hearing = Task.Run(async () =>
@@ -237,7 +239,7 @@ public sealed class FlintClientResourceTests(ApiFixture f)
     /// <summary>Lets the first event stream deliver <paramref name="blocks"/> blocks (the opening one, then events), then
     /// breaks the connection (as a dropped Wi-Fi would); records the Last-Event-ID each stream request sent, and holds
     /// the reconnect until <see cref="Reconnect"/> is completed when <paramref name="holdReconnect"/>.</summary>
-    private sealed class DropFirstStream(int blocks, bool holdReconnect = false) : DelegatingHandler(new HttpClientHandler())
+    private sealed class DropFirstStream(int blocks, bool holdReconnect = false, int tail = 0) : DelegatingHandler(new HttpClientHandler())
     {
         private int _streams;
         public List<string?> LastEventIds { get; } = [];
@@ -252,34 +254,39 @@ public sealed class FlintClientResourceTests(ApiFixture f)
             var response = await base.SendAsync(request, ct);
             if (!first) return response;
             var inner = await response.Content.ReadAsStreamAsync(ct);
-            var content = new StreamContent(new BreaksAfterBlocks(inner, blocks));
+            var content = new StreamContent(new BreaksAfterBlocks(inner, blocks, tail));
             foreach (var h in response.Content.Headers) content.Headers.TryAddWithoutValidation(h.Key, h.Value);
             response.Content = content;
             return response;
         }
     }
 
-    /// <summary>Passes bytes through up to the end of the n-th blank-line-ended block, then fails like a broken connection.</summary>
-    private sealed class BreaksAfterBlocks(Stream inner, int blocks) : Stream
+    /// <summary>Passes bytes through up to the end of the n-th blank-line-ended block (and <c>tail</c> bytes of the next),
+    /// then fails like a broken connection.</summary>
+    private sealed class BreaksAfterBlocks(Stream inner, int blocks, int tail = 0) : Stream
     {
         private readonly Queue<byte> _pending = new();
         private int _seen;
+        private int _tailLeft = tail;
         private byte _last;
+
+        private bool Done => _seen >= blocks && _tailLeft == 0;
 
         public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer, offset, count).GetAwaiter().GetResult();
 
         public override async Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken ct = default)
         {
-            if (_seen >= blocks && _pending.Count == 0) throw new IOException("connection reset (test)");
             if (_pending.Count == 0)
             {
+                if (Done) throw new IOException("connection reset (test)");
                 var chunk = new byte[4096];
                 var n = await inner.ReadAsync(chunk, ct);
                 if (n == 0) return 0;
-                for (var i = 0; i < n && _seen < blocks; i++)
+                for (var i = 0; i < n && !Done; i++)
                 {
                     _pending.Enqueue(chunk[i]);
-                    if (chunk[i] == (byte)'\n' && _last == (byte)'\n') _seen++;
+                    if (_seen >= blocks) _tailLeft--;
+                    else if (chunk[i] == (byte)'\n' && _last == (byte)'\n') _seen++;
                     _last = chunk[i];
                 }
             }
