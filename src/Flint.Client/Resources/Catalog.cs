@@ -5,23 +5,10 @@ using static Flint.Client.FlintTransport;
 
 namespace Flint.Client;
 
-public sealed class ProductsResource(FlintTransport t)
+public sealed class ProductsResource(FlintTransport t) : ObjectsResource<ProductView, CreateProductRequest, UpdateProductRequest>(t, "/v1/products")
 {
-    private static string Of(string productId) => $"/v1/products/{Segment(productId)}";
-
-    public Task<ProductView> CreateAsync(CreateProductRequest request, RequestOptions? options = null, CancellationToken ct = default) =>
-        t.Send<ProductView>(HttpMethod.Post, "/v1/products", request, options?.IdempotencyKey, ct);
-    public Task<ProductView> GetAsync(string productId, CancellationToken ct = default) =>
-        t.Send<ProductView>(HttpMethod.Get, Of(productId), null, null, ct);
-    public IAsyncEnumerable<ProductView> ListAsync(ListOptions? options = null, CancellationToken ct = default) =>
-        t.List<ProductView>("/v1/products", options, ct);
-    public Task<ProductView> UpdateAsync(string productId, UpdateProductRequest request, RequestOptions? options = null, CancellationToken ct = default) =>
-        t.Send<ProductView>(HttpMethod.Patch, Of(productId), request, options?.IdempotencyKey, ct);
-    /// <summary>Deletes the product (it stays readable, status deleted).</summary>
-    public Task<ProductView> DeleteAsync(string productId, RequestOptions? options = null, CancellationToken ct = default) =>
-        t.Send<ProductView>(HttpMethod.Delete, Of(productId), null, options?.IdempotencyKey, ct);
     public Task<ProductView> ReplaceCategoriesAsync(string productId, ReplaceCategoriesRequest request, RequestOptions? options = null, CancellationToken ct = default) =>
-        t.Send<ProductView>(HttpMethod.Put, Of(productId) + "/categories", request, options?.IdempotencyKey, ct);
+        Transport.Send<ProductView>(HttpMethod.Put, Of(productId) + "/categories", request, options?.IdempotencyKey, ct);
 }
 
 /// <summary>A product's variants: <c>/v1/products/{product_id}/variants</c>.</summary>
@@ -59,45 +46,19 @@ public sealed class CatalogResource(FlintTransport t)
         t.Send<CatalogItemBySku>(HttpMethod.Get, $"/v1/catalog/by-sku/{Segment(sku)}", null, null, ct);
 }
 
-public sealed class BundlesResource(FlintTransport t)
+public sealed class BundlesResource(FlintTransport t) : ObjectsResource<BundleView, CreateBundleRequest, UpdateBundleRequest>(t, "/v1/bundles")
 {
-    private static string Of(string bundleId) => $"/v1/bundles/{Segment(bundleId)}";
-
-    public Task<BundleView> CreateAsync(CreateBundleRequest request, RequestOptions? options = null, CancellationToken ct = default) =>
-        t.Send<BundleView>(HttpMethod.Post, "/v1/bundles", request, options?.IdempotencyKey, ct);
-    public Task<BundleView> GetAsync(string bundleId, CancellationToken ct = default) =>
-        t.Send<BundleView>(HttpMethod.Get, Of(bundleId), null, null, ct);
-    public IAsyncEnumerable<BundleView> ListAsync(ListOptions? options = null, CancellationToken ct = default) =>
-        t.List<BundleView>("/v1/bundles", options, ct);
-    public Task<BundleView> UpdateAsync(string bundleId, UpdateBundleRequest request, RequestOptions? options = null, CancellationToken ct = default) =>
-        t.Send<BundleView>(HttpMethod.Patch, Of(bundleId), request, options?.IdempotencyKey, ct);
-    public Task<BundleView> DeleteAsync(string bundleId, RequestOptions? options = null, CancellationToken ct = default) =>
-        t.Send<BundleView>(HttpMethod.Delete, Of(bundleId), null, options?.IdempotencyKey, ct);
     public Task<BundleView> ReplaceCategoriesAsync(string bundleId, ReplaceCategoriesRequest request, RequestOptions? options = null, CancellationToken ct = default) =>
-        t.Send<BundleView>(HttpMethod.Put, Of(bundleId) + "/categories", request, options?.IdempotencyKey, ct);
+        Transport.Send<BundleView>(HttpMethod.Put, Of(bundleId) + "/categories", request, options?.IdempotencyKey, ct);
     public Task<BundleView> AddComponentAsync(string bundleId, BundleComponentInput request, RequestOptions? options = null, CancellationToken ct = default) =>
-        t.Send<BundleView>(HttpMethod.Post, Of(bundleId) + "/components", request, options?.IdempotencyKey, ct);
+        Transport.Send<BundleView>(HttpMethod.Post, Of(bundleId) + "/components", request, options?.IdempotencyKey, ct);
     public Task<BundleView> UpdateComponentAsync(string bundleId, string componentId, UpdateBundleComponentRequest request, RequestOptions? options = null, CancellationToken ct = default) =>
-        t.Send<BundleView>(HttpMethod.Patch, Of(bundleId) + $"/components/{Segment(componentId)}", request, options?.IdempotencyKey, ct);
+        Transport.Send<BundleView>(HttpMethod.Patch, Of(bundleId) + $"/components/{Segment(componentId)}", request, options?.IdempotencyKey, ct);
     public Task<BundleView> RemoveComponentAsync(string bundleId, string componentId, RequestOptions? options = null, CancellationToken ct = default) =>
-        t.Send<BundleView>(HttpMethod.Delete, Of(bundleId) + $"/components/{Segment(componentId)}", null, options?.IdempotencyKey, ct);
+        Transport.Send<BundleView>(HttpMethod.Delete, Of(bundleId) + $"/components/{Segment(componentId)}", null, options?.IdempotencyKey, ct);
 }
 
-public sealed class ModifierSetsResource(FlintTransport t)
-{
-    private static string Of(string modifierSetId) => $"/v1/modifier-sets/{Segment(modifierSetId)}";
-
-    public Task<ModifierSetView> CreateAsync(ModifierSetRequest request, RequestOptions? options = null, CancellationToken ct = default) =>
-        t.Send<ModifierSetView>(HttpMethod.Post, "/v1/modifier-sets", request, options?.IdempotencyKey, ct);
-    public Task<ModifierSetView> GetAsync(string modifierSetId, CancellationToken ct = default) =>
-        t.Send<ModifierSetView>(HttpMethod.Get, Of(modifierSetId), null, null, ct);
-    public IAsyncEnumerable<ModifierSetView> ListAsync(ListOptions? options = null, CancellationToken ct = default) =>
-        t.List<ModifierSetView>("/v1/modifier-sets", options, ct);
-    public Task<ModifierSetView> UpdateAsync(string modifierSetId, ModifierSetRequest request, RequestOptions? options = null, CancellationToken ct = default) =>
-        t.Send<ModifierSetView>(HttpMethod.Patch, Of(modifierSetId), request, options?.IdempotencyKey, ct);
-    public Task<ModifierSetView> DeleteAsync(string modifierSetId, RequestOptions? options = null, CancellationToken ct = default) =>
-        t.Send<ModifierSetView>(HttpMethod.Delete, Of(modifierSetId), null, options?.IdempotencyKey, ct);
-}
+public sealed class ModifierSetsResource(FlintTransport t) : ObjectsResource<ModifierSetView, ModifierSetRequest, ModifierSetRequest>(t, "/v1/modifier-sets");
 
 /// <summary>An item as the product page creates it.</summary>
 public sealed class CreateItemRequest

@@ -23,18 +23,4 @@ public sealed class CheckoutSessionsResource(FlintTransport t)
 }
 
 /// <summary>Reusable links: each visit makes an order and a checkout session.</summary>
-public sealed class PaymentLinksResource(FlintTransport t)
-{
-    private static string Of(string linkId) => $"/v1/payment-links/{Segment(linkId)}";
-
-    public Task<PaymentLinkView> CreateAsync(CreatePaymentLinkRequest request, RequestOptions? options = null, CancellationToken ct = default) =>
-        t.Send<PaymentLinkView>(HttpMethod.Post, "/v1/payment-links", request, options?.IdempotencyKey, ct);
-    public Task<PaymentLinkView> GetAsync(string linkId, CancellationToken ct = default) =>
-        t.Send<PaymentLinkView>(HttpMethod.Get, Of(linkId), null, null, ct);
-    public IAsyncEnumerable<PaymentLinkView> ListAsync(ListOptions? options = null, CancellationToken ct = default) =>
-        t.List<PaymentLinkView>("/v1/payment-links", options, ct);
-    public Task<PaymentLinkView> UpdateAsync(string linkId, UpdatePaymentLinkRequest request, RequestOptions? options = null, CancellationToken ct = default) =>
-        t.Send<PaymentLinkView>(HttpMethod.Patch, Of(linkId), request, options?.IdempotencyKey, ct);
-    public Task<PaymentLinkView> DeleteAsync(string linkId, RequestOptions? options = null, CancellationToken ct = default) =>
-        t.Send<PaymentLinkView>(HttpMethod.Delete, Of(linkId), null, options?.IdempotencyKey, ct);
-}
+public sealed class PaymentLinksResource(FlintTransport t) : ObjectsResource<PaymentLinkView, CreatePaymentLinkRequest, UpdatePaymentLinkRequest>(t, "/v1/payment-links");

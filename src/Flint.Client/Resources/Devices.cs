@@ -6,21 +6,7 @@ using static Flint.Client.FlintTransport;
 
 namespace Flint.Client;
 
-public sealed class LocationsResource(FlintTransport t)
-{
-    private static string Of(string locationId) => $"/v1/locations/{Segment(locationId)}";
-
-    public Task<LocationView> CreateAsync(CreateLocationRequest request, RequestOptions? options = null, CancellationToken ct = default) =>
-        t.Send<LocationView>(HttpMethod.Post, "/v1/locations", request, options?.IdempotencyKey, ct);
-    public Task<LocationView> GetAsync(string locationId, CancellationToken ct = default) =>
-        t.Send<LocationView>(HttpMethod.Get, Of(locationId), null, null, ct);
-    public IAsyncEnumerable<LocationView> ListAsync(ListOptions? options = null, CancellationToken ct = default) =>
-        t.List<LocationView>("/v1/locations", options, ct);
-    public Task<LocationView> UpdateAsync(string locationId, UpdateLocationRequest request, RequestOptions? options = null, CancellationToken ct = default) =>
-        t.Send<LocationView>(HttpMethod.Patch, Of(locationId), request, options?.IdempotencyKey, ct);
-    public Task<LocationView> DeleteAsync(string locationId, RequestOptions? options = null, CancellationToken ct = default) =>
-        t.Send<LocationView>(HttpMethod.Delete, Of(locationId), null, options?.IdempotencyKey, ct);
-}
+public sealed class LocationsResource(FlintTransport t) : ObjectsResource<LocationView, CreateLocationRequest, UpdateLocationRequest>(t, "/v1/locations");
 
 /// <summary>
 /// One event of a device's stream: its number (what <c>Last-Event-ID</c> names; null for the final

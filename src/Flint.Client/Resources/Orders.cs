@@ -74,37 +74,9 @@ public sealed class RefundsResource(FlintTransport t)
         t.List<RefundView>("/v1/refunds", options, ct);
 }
 
-public sealed class CouponsResource(FlintTransport t)
-{
-    private static string Of(string couponId) => $"/v1/coupons/{Segment(couponId)}";
+public sealed class CouponsResource(FlintTransport t) : ObjectsResource<CouponView, CouponRequest, CouponRequest>(t, "/v1/coupons");
 
-    public Task<CouponView> CreateAsync(CouponRequest request, RequestOptions? options = null, CancellationToken ct = default) =>
-        t.Send<CouponView>(HttpMethod.Post, "/v1/coupons", request, options?.IdempotencyKey, ct);
-    public Task<CouponView> GetAsync(string couponId, CancellationToken ct = default) =>
-        t.Send<CouponView>(HttpMethod.Get, Of(couponId), null, null, ct);
-    public IAsyncEnumerable<CouponView> ListAsync(ListOptions? options = null, CancellationToken ct = default) =>
-        t.List<CouponView>("/v1/coupons", options, ct);
-    public Task<CouponView> UpdateAsync(string couponId, CouponRequest request, RequestOptions? options = null, CancellationToken ct = default) =>
-        t.Send<CouponView>(HttpMethod.Patch, Of(couponId), request, options?.IdempotencyKey, ct);
-    public Task<CouponView> DeleteAsync(string couponId, RequestOptions? options = null, CancellationToken ct = default) =>
-        t.Send<CouponView>(HttpMethod.Delete, Of(couponId), null, options?.IdempotencyKey, ct);
-}
-
-public sealed class TaxRatesResource(FlintTransport t)
-{
-    private static string Of(string taxRateId) => $"/v1/tax-rates/{Segment(taxRateId)}";
-
-    public Task<TaxRateView> CreateAsync(TaxRateRequest request, RequestOptions? options = null, CancellationToken ct = default) =>
-        t.Send<TaxRateView>(HttpMethod.Post, "/v1/tax-rates", request, options?.IdempotencyKey, ct);
-    public Task<TaxRateView> GetAsync(string taxRateId, CancellationToken ct = default) =>
-        t.Send<TaxRateView>(HttpMethod.Get, Of(taxRateId), null, null, ct);
-    public IAsyncEnumerable<TaxRateView> ListAsync(ListOptions? options = null, CancellationToken ct = default) =>
-        t.List<TaxRateView>("/v1/tax-rates", options, ct);
-    public Task<TaxRateView> UpdateAsync(string taxRateId, TaxRateRequest request, RequestOptions? options = null, CancellationToken ct = default) =>
-        t.Send<TaxRateView>(HttpMethod.Patch, Of(taxRateId), request, options?.IdempotencyKey, ct);
-    public Task<TaxRateView> DeleteAsync(string taxRateId, RequestOptions? options = null, CancellationToken ct = default) =>
-        t.Send<TaxRateView>(HttpMethod.Delete, Of(taxRateId), null, options?.IdempotencyKey, ct);
-}
+public sealed class TaxRatesResource(FlintTransport t) : ObjectsResource<TaxRateView, TaxRateRequest, TaxRateRequest>(t, "/v1/tax-rates");
 
 /// <summary>Events as the API shows them (id, type, created_at, data.object), newest first.</summary>
 public sealed class EventsResource(FlintTransport t)

@@ -4,21 +4,7 @@ using static Flint.Client.FlintTransport;
 
 namespace Flint.Client;
 
-public sealed class PlansResource(FlintTransport t)
-{
-    private static string Of(string planId) => $"/v1/plans/{Segment(planId)}";
-
-    public Task<PlanView> CreateAsync(CreatePlanRequest request, RequestOptions? options = null, CancellationToken ct = default) =>
-        t.Send<PlanView>(HttpMethod.Post, "/v1/plans", request, options?.IdempotencyKey, ct);
-    public Task<PlanView> GetAsync(string planId, CancellationToken ct = default) =>
-        t.Send<PlanView>(HttpMethod.Get, Of(planId), null, null, ct);
-    public IAsyncEnumerable<PlanView> ListAsync(ListOptions? options = null, CancellationToken ct = default) =>
-        t.List<PlanView>("/v1/plans", options, ct);
-    public Task<PlanView> UpdateAsync(string planId, UpdatePlanRequest request, RequestOptions? options = null, CancellationToken ct = default) =>
-        t.Send<PlanView>(HttpMethod.Patch, Of(planId), request, options?.IdempotencyKey, ct);
-    public Task<PlanView> DeleteAsync(string planId, RequestOptions? options = null, CancellationToken ct = default) =>
-        t.Send<PlanView>(HttpMethod.Delete, Of(planId), null, options?.IdempotencyKey, ct);
-}
+public sealed class PlansResource(FlintTransport t) : ObjectsResource<PlanView, CreatePlanRequest, UpdatePlanRequest>(t, "/v1/plans");
 
 public sealed class SubscriptionsResource(FlintTransport t)
 {
