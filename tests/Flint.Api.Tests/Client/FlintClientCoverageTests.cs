@@ -2,7 +2,6 @@ using System.Net;
 using System.Reflection;
 using System.Text;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using Flint.Abstractions.Devices;
 using Flint.Api.Tests.Infrastructure;
 using Flint.Client;
@@ -60,10 +59,8 @@ public sealed class FlintClientCoverageTests(ApiFixture f)
         }
         await Swallow(() => FlintClient.PairDeviceAsync(new Uri("http://flint.invalid"), new PairDeviceRequest(), new HttpClient(recorder)));
 
-        string? OperationOf((string Method, string Path, bool) call) => operations
-            .Where(o => o.Method == call.Method && Regex.IsMatch(call.Path, "^" + Regex.Replace(o.Template, "{[a-z_]+}", "[^/]+") + "$"))
-            .OrderBy(o => o.Template.Count(c => c == '{'))
-            .Select(o => $"{o.Method} {o.Template}").FirstOrDefault();
+        string? OperationOf((string Method, string Path, bool) call) =>
+            OpenApiTemplates.Of(call.Path, operations.Where(o => o.Method == call.Method).Select(o => o.Template)) is { } t ? $"{call.Method} {t}" : null;
         var reached = recorder.Calls.Select(OperationOf).Where(o => o is not null).ToHashSet();
         var strays = recorder.Calls.Where(c => OperationOf(c) is null).Select(c => $"{c.Method} {c.Path}").ToList();
         var missing = operations.Select(o => $"{o.Method} {o.Template}").Where(o => !reached.Contains(o)).ToList();

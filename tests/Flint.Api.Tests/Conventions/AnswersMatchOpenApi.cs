@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
+using Flint.Api.Tests.Infrastructure;
 
 namespace Flint.Api.Tests.Conventions;
 
@@ -15,12 +15,7 @@ public sealed partial class BadInputFromOpenApiTests
     {
         var path = pathAndQuery.Split('?')[0];
         var schemas = doc["components"]!["schemas"]!.AsObject();
-        var template = doc["paths"]!.AsObject()
-            .Where(p => p.Value?["get"] is not null)
-            .Select(p => p.Key)
-            .Where(t => Regex.IsMatch(path, "^" + Regex.Replace(Regex.Escape(t), @"\\\{[a-z_]+}", "[^/]+") + "$"))
-            .OrderBy(t => t.Count(c => c == '{'))   // /v1/devices/me before /v1/devices/{device_id}
-            .FirstOrDefault();
+        var template = OpenApiTemplates.Of(path, doc["paths"]!.AsObject().Where(p => p.Value?["get"] is not null).Select(p => p.Key));
         if (template is null) return [$"GET {path}: no operation in the document"];
         var schema = doc["paths"]![template]!["get"]!["responses"]?["200"]?["content"]?["application/json"]?["schema"] as JsonObject;
         if (schema is null) return [$"GET {template}: no JSON answer schema"];
