@@ -30,3 +30,33 @@ export class Resource {
     } while (pageToken);
   }
 }
+
+/**
+ * The five calls of a resource kept as objects at `/v1/{kind}` — create, get, list, update (PATCH), delete — as the
+ * server maps them for every such kind; a resource's own actions are on its class.
+ */
+export abstract class ObjectsResource<T, Create, Update, List extends ListParams = ListParams> extends Resource {
+  /** `/v1/{kind}`. */
+  protected abstract readonly path: string;
+
+  /** The path of one object. */
+  protected of(id: string): string {
+    return `${this.path}/${seg(id)}`;
+  }
+  create(params: Create, options?: RequestOptions) {
+    return this.call<T>("POST", this.path, params, options);
+  }
+  get(id: string, options?: RequestOptions) {
+    return this.call<T>("GET", this.of(id), undefined, options);
+  }
+  list(params?: List, options?: RequestOptions) {
+    return this.paginate<T>(this.path, params, options);
+  }
+  /** Sparse update (omitted fields unchanged). */
+  update(id: string, params: Update, options?: RequestOptions) {
+    return this.call<T>("PATCH", this.of(id), params, options);
+  }
+  delete(id: string, options?: RequestOptions) {
+    return this.call<T>("DELETE", this.of(id), undefined, options);
+  }
+}

@@ -1,5 +1,5 @@
 import type { RequestOptions } from "../http.js";
-import { Resource, seg } from "../resource.js";
+import { ObjectsResource, Resource, seg } from "../resource.js";
 import type {
   CancelSubscriptionParams,
   CheckoutSession,
@@ -19,24 +19,8 @@ import type {
   UpdateSubscriptionParams,
 } from "../types.js";
 
-const plan = (planId: string) => `/v1/plans/${seg(planId)}`;
-
-export class Plans extends Resource {
-  create(params: CreatePlanParams, options?: RequestOptions) {
-    return this.call<Plan>("POST", "/v1/plans", params, options);
-  }
-  get(planId: string, options?: RequestOptions) {
-    return this.call<Plan>("GET", plan(planId), undefined, options);
-  }
-  list(params?: SearchListParams, options?: RequestOptions) {
-    return this.paginate<Plan>("/v1/plans", params, options);
-  }
-  update(planId: string, params: UpdatePlanParams, options?: RequestOptions) {
-    return this.call<Plan>("PATCH", plan(planId), params, options);
-  }
-  delete(planId: string, options?: RequestOptions) {
-    return this.call<Plan>("DELETE", plan(planId), undefined, options);
-  }
+export class Plans extends ObjectsResource<Plan, CreatePlanParams, UpdatePlanParams, SearchListParams> {
+  protected readonly path = "/v1/plans";
 }
 
 const subscription = (subscriptionId: string) => `/v1/subscriptions/${seg(subscriptionId)}`;
@@ -91,23 +75,7 @@ export class CheckoutSessions extends Resource {
   }
 }
 
-const link = (paymentLinkId: string) => `/v1/payment-links/${seg(paymentLinkId)}`;
-
-export class PaymentLinks extends Resource {
-  create(params: CreatePaymentLinkParams, options?: RequestOptions) {
-    return this.call<PaymentLink>("POST", "/v1/payment-links", params, options);
-  }
-  get(paymentLinkId: string, options?: RequestOptions) {
-    return this.call<PaymentLink>("GET", link(paymentLinkId), undefined, options);
-  }
-  list(params?: SearchListParams, options?: RequestOptions) {
-    return this.paginate<PaymentLink>("/v1/payment-links", params, options);
-  }
-  /** `active`, `afterCompletion`, `metadata`. */
-  update(paymentLinkId: string, params: UpdatePaymentLinkParams, options?: RequestOptions) {
-    return this.call<PaymentLink>("PATCH", link(paymentLinkId), params, options);
-  }
-  delete(paymentLinkId: string, options?: RequestOptions) {
-    return this.call<PaymentLink>("DELETE", link(paymentLinkId), undefined, options);
-  }
+/** Reusable payment links; `update` takes `active`, `afterCompletion`, `metadata`. */
+export class PaymentLinks extends ObjectsResource<PaymentLink, CreatePaymentLinkParams, UpdatePaymentLinkParams, SearchListParams> {
+  protected readonly path = "/v1/payment-links";
 }

@@ -1,5 +1,5 @@
 import type { RequestOptions } from "../http.js";
-import { Resource, seg } from "../resource.js";
+import { ObjectsResource, Resource, seg } from "../resource.js";
 import type {
   AddBundleComponentParams,
   Bundle,
@@ -30,23 +30,9 @@ import type {
 const product = (productId: string) => `/v1/products/${seg(productId)}`;
 const variant = (productId: string, variantId: string) => `${product(productId)}/variants/${seg(variantId)}`;
 
-export class Products extends Resource {
-  create(params: CreateProductParams, options?: RequestOptions) {
-    return this.call<Product>("POST", "/v1/products", params, options);
-  }
-  get(productId: string, options?: RequestOptions) {
-    return this.call<Product>("GET", product(productId), undefined, options);
-  }
-  list(params?: ProductListParams, options?: RequestOptions) {
-    return this.paginate<Product>("/v1/products", params, options);
-  }
-  /** Sparse update (omitted fields unchanged; `metadata` merges by key). */
-  update(productId: string, params: UpdateProductParams, options?: RequestOptions) {
-    return this.call<Product>("PATCH", product(productId), params, options);
-  }
-  delete(productId: string, options?: RequestOptions) {
-    return this.call<Product>("DELETE", product(productId), undefined, options);
-  }
+/** Products; `update` is sparse (omitted fields unchanged; `metadata` merges by key). */
+export class Products extends ObjectsResource<Product, CreateProductParams, UpdateProductParams, ProductListParams> {
+  protected readonly path = "/v1/products";
   /** Replaces the product's categories with `{ categories }`. */
   replaceCategories(productId: string, params: ReplaceCategoriesParams, options?: RequestOptions) {
     return this.call<Product>("PUT", `${product(productId)}/categories`, params, options);
@@ -94,22 +80,8 @@ export class Catalog extends Resource {
 
 const bundle = (bundleId: string) => `/v1/bundles/${seg(bundleId)}`;
 
-export class Bundles extends Resource {
-  create(params: CreateBundleParams, options?: RequestOptions) {
-    return this.call<Bundle>("POST", "/v1/bundles", params, options);
-  }
-  get(bundleId: string, options?: RequestOptions) {
-    return this.call<Bundle>("GET", bundle(bundleId), undefined, options);
-  }
-  list(params?: SearchListParams & { category?: string }, options?: RequestOptions) {
-    return this.paginate<Bundle>("/v1/bundles", params, options);
-  }
-  update(bundleId: string, params: UpdateBundleParams, options?: RequestOptions) {
-    return this.call<Bundle>("PATCH", bundle(bundleId), params, options);
-  }
-  delete(bundleId: string, options?: RequestOptions) {
-    return this.call<Bundle>("DELETE", bundle(bundleId), undefined, options);
-  }
+export class Bundles extends ObjectsResource<Bundle, CreateBundleParams, UpdateBundleParams, SearchListParams & { category?: string }> {
+  protected readonly path = "/v1/bundles";
   replaceCategories(bundleId: string, params: ReplaceCategoriesParams, options?: RequestOptions) {
     return this.call<Bundle>("PUT", `${bundle(bundleId)}/categories`, params, options);
   }
@@ -125,24 +97,8 @@ export class Bundles extends Resource {
   }
 }
 
-const modifierSet = (id: string) => `/v1/modifier-sets/${seg(id)}`;
-
-export class ModifierSets extends Resource {
-  create(params: ModifierSetParams, options?: RequestOptions) {
-    return this.call<ModifierSet>("POST", "/v1/modifier-sets", params, options);
-  }
-  get(modifierSetId: string, options?: RequestOptions) {
-    return this.call<ModifierSet>("GET", modifierSet(modifierSetId), undefined, options);
-  }
-  list(params?: SearchListParams, options?: RequestOptions) {
-    return this.paginate<ModifierSet>("/v1/modifier-sets", params, options);
-  }
-  update(modifierSetId: string, params: ModifierSetParams, options?: RequestOptions) {
-    return this.call<ModifierSet>("PATCH", modifierSet(modifierSetId), params, options);
-  }
-  delete(modifierSetId: string, options?: RequestOptions) {
-    return this.call<ModifierSet>("DELETE", modifierSet(modifierSetId), undefined, options);
-  }
+export class ModifierSets extends ObjectsResource<ModifierSet, ModifierSetParams, ModifierSetParams, SearchListParams> {
+  protected readonly path = "/v1/modifier-sets";
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { RequestOptions } from "../http.js";
-import { Resource, seg } from "../resource.js";
+import { ObjectsResource, Resource, seg } from "../resource.js";
 import type {
   AddDiscountParams,
   AddLineItemParams,
@@ -146,24 +146,8 @@ export class Invoices extends Resource {
   }
 }
 
-const coupon = (couponId: string) => `/v1/coupons/${seg(couponId)}`;
-
-export class Coupons extends Resource {
-  create(params: CreateCouponParams, options?: RequestOptions) {
-    return this.call<Coupon>("POST", "/v1/coupons", params, options);
-  }
-  get(couponId: string, options?: RequestOptions) {
-    return this.call<Coupon>("GET", coupon(couponId), undefined, options);
-  }
-  list(params?: SearchListParams, options?: RequestOptions) {
-    return this.paginate<Coupon>("/v1/coupons", params, options);
-  }
-  update(couponId: string, params: UpdateCouponParams, options?: RequestOptions) {
-    return this.call<Coupon>("PATCH", coupon(couponId), params, options);
-  }
-  delete(couponId: string, options?: RequestOptions) {
-    return this.call<Coupon>("DELETE", coupon(couponId), undefined, options);
-  }
+export class Coupons extends ObjectsResource<Coupon, CreateCouponParams, UpdateCouponParams, SearchListParams> {
+  protected readonly path = "/v1/coupons";
 }
 
 const customer = (customerId: string) => `/v1/customers/${seg(customerId)}`;
@@ -203,24 +187,8 @@ export class Customers extends Resource {
   }
 }
 
-const taxRate = (taxRateId: string) => `/v1/tax-rates/${seg(taxRateId)}`;
-
-export class TaxRates extends Resource {
-  create(params: CreateTaxRateParams, options?: RequestOptions) {
-    return this.call<TaxRate>("POST", "/v1/tax-rates", params, options);
-  }
-  get(taxRateId: string, options?: RequestOptions) {
-    return this.call<TaxRate>("GET", taxRate(taxRateId), undefined, options);
-  }
-  list(params?: ListParams & { status?: string }, options?: RequestOptions) {
-    return this.paginate<TaxRate>("/v1/tax-rates", params, options);
-  }
-  update(taxRateId: string, params: UpdateTaxRateParams, options?: RequestOptions) {
-    return this.call<TaxRate>("PATCH", taxRate(taxRateId), params, options);
-  }
-  delete(taxRateId: string, options?: RequestOptions) {
-    return this.call<TaxRate>("DELETE", taxRate(taxRateId), undefined, options);
-  }
+export class TaxRates extends ObjectsResource<TaxRate, CreateTaxRateParams, UpdateTaxRateParams, ListParams & { status?: string }> {
+  protected readonly path = "/v1/tax-rates";
 }
 
 export class Events extends Resource {

@@ -1,5 +1,5 @@
 import type { RequestOptions } from "../http.js";
-import { Resource, seg } from "../resource.js";
+import { ObjectsResource, Resource, seg } from "../resource.js";
 import type {
   ApiKey,
   CommonListParams,
@@ -27,45 +27,15 @@ import type {
   WebhookEndpoint,
 } from "../types.js";
 
-const location = (locationId: string) => `/v1/locations/${seg(locationId)}`;
-
-export class Locations extends Resource {
-  create(params: CreateLocationParams, options?: RequestOptions) {
-    return this.call<Location>("POST", "/v1/locations", params, options);
-  }
-  get(locationId: string, options?: RequestOptions) {
-    return this.call<Location>("GET", location(locationId), undefined, options);
-  }
-  list(params?: SearchListParams, options?: RequestOptions) {
-    return this.paginate<Location>("/v1/locations", params, options);
-  }
-  update(locationId: string, params: UpdateLocationParams, options?: RequestOptions) {
-    return this.call<Location>("PATCH", location(locationId), params, options);
-  }
-  delete(locationId: string, options?: RequestOptions) {
-    return this.call<Location>("DELETE", location(locationId), undefined, options);
-  }
+export class Locations extends ObjectsResource<Location, CreateLocationParams, UpdateLocationParams, SearchListParams> {
+  protected readonly path = "/v1/locations";
 }
 
 const endpoint = (webhookEndpointId: string) => `/v1/webhook-endpoints/${seg(webhookEndpointId)}`;
 
-export class WebhookEndpoints extends Resource {
-  /** The answer carries the signing `secret`, this once. */
-  create(params: CreateWebhookEndpointParams, options?: RequestOptions) {
-    return this.call<WebhookEndpoint>("POST", "/v1/webhook-endpoints", params, options);
-  }
-  get(webhookEndpointId: string, options?: RequestOptions) {
-    return this.call<WebhookEndpoint>("GET", endpoint(webhookEndpointId), undefined, options);
-  }
-  list(params?: CommonListParams & { query?: string }, options?: RequestOptions) {
-    return this.paginate<WebhookEndpoint>("/v1/webhook-endpoints", params, options);
-  }
-  update(webhookEndpointId: string, params: UpdateWebhookEndpointParams, options?: RequestOptions) {
-    return this.call<WebhookEndpoint>("PATCH", endpoint(webhookEndpointId), params, options);
-  }
-  delete(webhookEndpointId: string, options?: RequestOptions) {
-    return this.call<WebhookEndpoint>("DELETE", endpoint(webhookEndpointId), undefined, options);
-  }
+/** Where events are sent; the signing `secret` is in the answer of `create` and `rollSecret` only, this once. */
+export class WebhookEndpoints extends ObjectsResource<WebhookEndpoint, CreateWebhookEndpointParams, UpdateWebhookEndpointParams, CommonListParams & { query?: string }> {
+  protected readonly path = "/v1/webhook-endpoints";
   /** A new signing secret (in the answer, this once); the old one stops verifying. */
   rollSecret(webhookEndpointId: string, options?: RequestOptions) {
     return this.call<WebhookEndpoint>("POST", `${endpoint(webhookEndpointId)}/roll-secret`, {}, options);
@@ -81,22 +51,8 @@ export class WebhookEndpoints extends Resource {
 
 const app = (partnerAppId: string) => `/v1/partner-apps/${seg(partnerAppId)}`;
 
-export class PartnerApps extends Resource {
-  create(params: CreatePartnerAppParams, options?: RequestOptions) {
-    return this.call<PartnerApp>("POST", "/v1/partner-apps", params, options);
-  }
-  get(partnerAppId: string, options?: RequestOptions) {
-    return this.call<PartnerApp>("GET", app(partnerAppId), undefined, options);
-  }
-  list(params?: SearchListParams, options?: RequestOptions) {
-    return this.paginate<PartnerApp>("/v1/partner-apps", params, options);
-  }
-  update(partnerAppId: string, params: UpdatePartnerAppParams, options?: RequestOptions) {
-    return this.call<PartnerApp>("PATCH", app(partnerAppId), params, options);
-  }
-  delete(partnerAppId: string, options?: RequestOptions) {
-    return this.call<PartnerApp>("DELETE", app(partnerAppId), undefined, options);
-  }
+export class PartnerApps extends ObjectsResource<PartnerApp, CreatePartnerAppParams, UpdatePartnerAppParams, SearchListParams> {
+  protected readonly path = "/v1/partner-apps";
   /** A new client secret (in the answer, this once). */
   rollSecret(partnerAppId: string, options?: RequestOptions) {
     return this.call<PartnerApp>("POST", `${app(partnerAppId)}/roll-secret`, {}, options);
