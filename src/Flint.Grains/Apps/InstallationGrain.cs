@@ -76,7 +76,7 @@ public sealed record AppWebhookRow(string PartnerAppId, IReadOnlyList<string> En
 /// access token is valid only while this grain says so, so an uninstall or a revocation holds at once on every silo.
 /// </summary>
 public sealed class InstallationGrain(
-    [PersistentState("installation", "flint")] IPersistentState<InstallationState> store,
+    [PersistentState("installation", StorageNames.Flint)] IPersistentState<InstallationState> store,
     DeepCopier<InstallationState> copier,
     TimeProvider clock) : TenantGrain<InstallationState>(store, copier, clock), IInstallationGrain
 {

@@ -40,7 +40,7 @@ public sealed class PartnerAppState : CatalogObjectState
 /// grains in each merchant's tenant.
 /// </summary>
 public sealed class PartnerAppGrain(
-    [PersistentState("partner_app", "flint")] IPersistentState<PartnerAppState> store,
+    [PersistentState("partner_app", StorageNames.Flint)] IPersistentState<PartnerAppState> store,
     DeepCopier<PartnerAppState> copier,
     TimeProvider clock) : CatalogGrain<PartnerAppState, PartnerAppView>(store, copier, clock), IPartnerAppGrain
 {

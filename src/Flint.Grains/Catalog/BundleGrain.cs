@@ -37,7 +37,7 @@ public sealed class BundleComponentState
 /// <summary>A bundle sells fixed quantities of other variants. Its availability is never stored: every read
 /// asks the component variants' inventory grains, so it can never be stale.</summary>
 public sealed class BundleGrain(
-    [PersistentState("bundle", "flint")] IPersistentState<BundleState> store,
+    [PersistentState("bundle", StorageNames.Flint)] IPersistentState<BundleState> store,
     DeepCopier<BundleState> copier,
     TimeProvider clock) : CatalogGrain<BundleState, BundleView>(store, copier, clock), IBundleGrain
 {

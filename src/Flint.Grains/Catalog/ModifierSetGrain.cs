@@ -21,7 +21,7 @@ public sealed class ModifierSetState : CatalogObjectState
 /// <summary>A set of options (e.g. "Milk": oat +0.50, soy +0.40) a buyer picks from when a product or bundle
 /// it is assigned to is ordered, between min and max selections.</summary>
 public sealed class ModifierSetGrain(
-    [PersistentState("modifier_set", "flint")] IPersistentState<ModifierSetState> store,
+    [PersistentState("modifier_set", StorageNames.Flint)] IPersistentState<ModifierSetState> store,
     DeepCopier<ModifierSetState> copier,
     TimeProvider clock) : CatalogGrain<ModifierSetState, ModifierSetView>(store, copier, clock), IModifierSetGrain
 {

@@ -11,7 +11,7 @@ namespace Flint.Grains.Catalog;
 /// <summary>One product and its variants. Stock is not here: each variant's stock lives in its own
 /// <see cref="IVariantInventoryGrain"/>, which this grain configures (one direction only, no call cycles).</summary>
 public sealed class ProductGrain(
-    [PersistentState("product", "flint")] IPersistentState<ProductState> store,
+    [PersistentState("product", StorageNames.Flint)] IPersistentState<ProductState> store,
     DeepCopier<ProductState> copier,
     TimeProvider clock) : CatalogGrain<ProductState, ProductView>(store, copier, clock), IProductGrain
 {

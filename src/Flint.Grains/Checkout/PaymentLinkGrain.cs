@@ -44,7 +44,7 @@ public sealed class PaymentLinkState : CatalogObjectState
 /// back if the payment fails, and turns it into a completion once paid; this grain decides holds one at a time.
 /// </summary>
 public sealed class PaymentLinkGrain(
-    [PersistentState("payment_link", "flint")] IPersistentState<PaymentLinkState> store,
+    [PersistentState("payment_link", StorageNames.Flint)] IPersistentState<PaymentLinkState> store,
     DeepCopier<PaymentLinkState> copier,
     TimeProvider clock,
     PublicUrls urls) : CatalogGrain<PaymentLinkState, PaymentLinkView>(store, copier, clock), IPaymentLinkGrain

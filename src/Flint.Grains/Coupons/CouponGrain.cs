@@ -61,7 +61,7 @@ public sealed class CouponRedemptionState
 /// </summary>
 [Orleans.Concurrency.Reentrant]
 public sealed class CouponGrain(
-    [PersistentState("coupon", "flint")] IPersistentState<CouponState> store,
+    [PersistentState("coupon", StorageNames.Flint)] IPersistentState<CouponState> store,
     DeepCopier<CouponState> copier,
     TimeProvider clock,
     ICouponRedemptions redemptions) : CatalogGrain<CouponState, CouponView>(store, copier, clock), ICouponGrain

@@ -52,7 +52,7 @@ public sealed class SavedPaymentMethodState
 /// customer still refer to something — but the customer then reads as missing and can no longer be linked.
 /// </summary>
 public sealed class CustomerGrain(
-    [PersistentState("customer", "flint")] IPersistentState<CustomerState> store,
+    [PersistentState("customer", StorageNames.Flint)] IPersistentState<CustomerState> store,
     DeepCopier<CustomerState> copier,
     TimeProvider clock) : CatalogGrain<CustomerState, CustomerView>(store, copier, clock), ICustomerGrain
 {

@@ -57,7 +57,7 @@ public sealed class WatchedObject
 /// device (it only calls them), so there is no call cycle. Changes made between two looks arrive as one event.</para>
 /// </summary>
 public sealed class DeviceGrain(
-    [PersistentState("device", "flint")] IPersistentState<DeviceState> store,
+    [PersistentState("device", StorageNames.Flint)] IPersistentState<DeviceState> store,
     DeepCopier<DeviceState> copier,
     TimeProvider clock) : TenantGrain<DeviceState>(store, copier, clock), IDeviceGrain
 {

@@ -48,7 +48,7 @@ public sealed class TerminalCheckoutState : ObjectState
 /// minutes) cancels it as timed out, by a reminder (it survives restarts) and at any read past it.
 /// </summary>
 public sealed class TerminalCheckoutGrain(
-    [PersistentState("terminal_checkout", "flint")] IPersistentState<TerminalCheckoutState> store,
+    [PersistentState("terminal_checkout", StorageNames.Flint)] IPersistentState<TerminalCheckoutState> store,
     DeepCopier<TerminalCheckoutState> copier,
     TimeProvider clock) : TenantGrain<TerminalCheckoutState>(store, copier, clock), ITerminalCheckoutGrain, IRemindable
 {

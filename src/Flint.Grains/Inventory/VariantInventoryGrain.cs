@@ -27,7 +27,7 @@ namespace Flint.Grains.Inventory;
 /// </summary>
 [Reentrant]
 public sealed class VariantInventoryGrain(
-    [PersistentState("inventory", "flint")] IPersistentState<InventoryState> store,
+    [PersistentState("inventory", StorageNames.Flint)] IPersistentState<InventoryState> store,
     DeepCopier<InventoryState> copier,
     TimeProvider clock,
     IFinishedReservations finishedReservations) : TenantGrain<InventoryState>(store, copier, clock), IVariantInventoryGrain, IRemindable

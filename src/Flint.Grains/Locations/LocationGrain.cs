@@ -23,7 +23,7 @@ public sealed class LocationState : CatalogObjectState
 
 /// <summary>A location of the merchant's: a name, an address, a time zone and the tax location its orders take.</summary>
 public sealed class LocationGrain(
-    [PersistentState("location", "flint")] IPersistentState<LocationState> store,
+    [PersistentState("location", StorageNames.Flint)] IPersistentState<LocationState> store,
     DeepCopier<LocationState> copier,
     TimeProvider clock) : CatalogGrain<LocationState, LocationView>(store, copier, clock), ILocationGrain
 {

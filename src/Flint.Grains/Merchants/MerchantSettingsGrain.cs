@@ -22,7 +22,7 @@ public sealed class MerchantSettingsState : ObjectState
 
 /// <summary>A merchant's settings in one environment. Defaults apply until the first change.</summary>
 public sealed class MerchantSettingsGrain(
-    [PersistentState("merchant_settings", "flint")] IPersistentState<MerchantSettingsState> store,
+    [PersistentState("merchant_settings", StorageNames.Flint)] IPersistentState<MerchantSettingsState> store,
     DeepCopier<MerchantSettingsState> copier,
     TimeProvider clock) : TenantGrain<MerchantSettingsState>(store, copier, clock), IMerchantSettingsGrain
 {

@@ -1,10 +1,6 @@
 using System.Diagnostics;
-using System.Security.Cryptography;
-using System.Text;
 using Flint.Abstractions;
 using Flint.Abstractions.Coupons;
-using Flint.Abstractions.Inventory;
-using Flint.Abstractions.Orders;
 using Flint.Abstractions.Payments;
 using Flint.Domain;
 using Flint.Domain.Orders;
@@ -22,15 +18,6 @@ namespace Flint.Grains.Orders;
 /// </summary>
 public sealed partial class OrderGrain
 {
-    /// <summary>
-    /// How long a hold lasts: longer than a charge with its processor retries (Stripe.net's HTTP timeout is 80 s), and
-    /// what stock stays held when its order's process dies after holding and before writing its plan (nothing then
-    /// knows the hold, so it only expires). A saga whose hold expired anyway takes the stock again when it commits, and
-    /// gives the charge back only if the stock is gone. (It was 15 minutes: a chaos run's one leaked hold then kept the
-    /// last unit of a sale unsold for that long.)
-    /// </summary>
-    private static readonly TimeSpan ReservationHold = TimeSpan.FromMinutes(2);
-
     public async Task<PayOrderResult> Pay(PayOrderRequest request, PayAttempt attempt)
     {
         var started = Stopwatch.GetTimestamp();
@@ -141,11 +128,6 @@ public sealed partial class OrderGrain
         return await WithRecoveryOnCrash(() => RunPay(recovering: false));
     }
 
-    /// <summary>The name of the stock hold a pay attempt with an Idempotency-Key takes: the same for every try of that
-    /// key on that order.</summary>
-    public static string KeyedHoldId(string orderId, string idempotencyKey) =>
-        $"{orderId}:key:{Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(idempotencyKey)))[..32].ToLowerInvariant()}";
-
     private bool IsLeftoverOf(PayAttempt attempt) =>
         State.PendingPay is { } saga && attempt.IdempotencyKey is { } key
         && State.Payments.Any(p => p.IdempotencyKey == key && saga.PaymentIds.Contains(p.PaymentId));
@@ -158,33 +140,6 @@ public sealed partial class OrderGrain
         if (payments.FirstOrDefault(p => p.Status == PaymentStatus.Failed) is { } failed)
             throw DomainException.Declined(failed.DeclineCode ?? "card_declined", $"The payment was declined ({failed.DeclineCode}).");
         return new PayOrderResult(OrderPricing.View(State, ObjectId), payments.Select(p => PaymentViews.Of(State, ObjectId, p)).ToList());
-    }
-
-    private async Task ReserveStock(PaySaga saga)
-    {
-        string? shortVariant = null;
-        try
-        {
-            foreach (var r in saga.Reservations)
-            {
-                shortVariant = r.VariantId;
-                await Inventory(r.VariantId).Reserve(saga.ReservationId, r.Quantity, Clock.GetUtcNow() + ReservationHold);
-            }
-        }
-        catch (FlintException e)
-        {
-            await ReleaseStock(saga);
-            throw ExplainRefusal(e, shortVariant);
-        }
-    }
-
-    private async Task ReleaseStock(PaySaga saga)
-    {
-        foreach (var r in saga.Reservations)
-        {
-            try { await Inventory(r.VariantId).Release(saga.ReservationId); }
-            catch (FlintException) { }
-        }
     }
 
     /// <summary>Reserve stock and coupons, charge, then commit everything in one order write — or undo.</summary>
@@ -338,29 +293,6 @@ public sealed partial class OrderGrain
         return WithProcessorRetries(() => processor.Charge(context, request, CancellationToken.None), r => r.Outcome == ChargeOutcome.Failed);
     }
 
-    private async Task CommitReservation(LineComponentState r, string reservationId, string orderId)
-    {
-        try
-        {
-            await Inventory(r.VariantId).Commit(reservationId, "order_fulfillment", orderId);
-        }
-        catch (FlintException e) when (e.Code is "RESERVATION_NOT_FOUND" or "RESERVATION_FINISHED")
-        {
-            // Expired (or never made, if the process died before reserving): take the stock now if it is there.
-            // A retake committed by an earlier recovery counts; Commit is idempotent.
-            var retake = reservationId + ":retake";
-            try
-            {
-                await Inventory(r.VariantId).Commit(retake, "order_fulfillment", orderId);
-            }
-            catch (FlintException again) when (again.Code is "RESERVATION_NOT_FOUND")
-            {
-                await Inventory(r.VariantId).Reserve(retake, r.Quantity, Clock.GetUtcNow() + ReservationHold);
-                await Inventory(r.VariantId).Commit(retake, "order_fulfillment", orderId);
-            }
-        }
-    }
-
     /// <summary>Gives back what the saga took and records the failed attempt, in one order write.</summary>
     private async Task Undo(PaySaga saga, string? failedCode, string reason, IReadOnlyDictionary<string, ChargeResult>? outcomes = null)
     {
@@ -399,34 +331,5 @@ public sealed partial class OrderGrain
         p.UpdatedAt = Now;
     }
 
-    /// <summary>A stock refusal names the (first) line that is short, so a client can fix that line.</summary>
-    private Exception ExplainRefusal(FlintException e, string? shortVariantId)
-    {
-        if (shortVariantId is null || e.Code is not ("INSUFFICIENT_INVENTORY" or "ITEM_NOT_SELLABLE"))
-            return DomainException.Conflict(e.Code, e.Message, e.Param);
-        var index = State.Lines.FindIndex(l => l.Components.Any(c => c.VariantId == shortVariantId));
-        var line = index >= 0 ? State.Lines[index] : null;
-        var what = line is null ? "a line" : $"line {line.LineItemId} ({line.Name})";
-        return DomainException.Conflict(e.Code,
-            e.Code == "INSUFFICIENT_INVENTORY" ? $"Not enough stock for {what}: {e.Message}" : $"{what} is not for sale: {e.Message}",
-            index >= 0 ? $"line_items[{index}]" : "line_items");
-    }
-
-    /// <summary>The stock of one variant (also where refunds put units back).</summary>
-    private IVariantInventoryGrain Inventory(string variantId) => GrainFactory.GetGrain<IVariantInventoryGrain>(Tenant.GrainKey(variantId));
-
     private ICouponGrain Coupon(string couponId) => GrainFactory.GetGrain<ICouponGrain>(Tenant.GrainKey(couponId));
-
-    public Task<IReadOnlyList<StockNeed>> StockNeeds()
-    {
-        EnsureExists();
-        return Task.FromResult<IReadOnlyList<StockNeed>>(State.StockCommitted ? [] : StockNeeded(State).Select(x => new StockNeed(x.VariantId, x.Quantity)).ToList());
-    }
-
-    private static List<LineComponentState> StockNeeded(OrderState s) => s.Lines
-        .SelectMany(l => l.Components.Select(c => (c.VariantId, Quantity: checked(c.Quantity * l.Quantity))))
-        .GroupBy(x => x.VariantId)
-        .Select(g => new LineComponentState { VariantId = g.Key, Quantity = g.Sum(x => x.Quantity) })
-        .OrderBy(x => x.VariantId, StringComparer.Ordinal)
-        .ToList();
 }

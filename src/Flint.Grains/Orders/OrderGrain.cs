@@ -21,7 +21,7 @@ namespace Flint.Grains.Orders;
 /// is open, each change also refreshes the tax rates that match its location; after that they are frozen.
 /// </summary>
 public sealed partial class OrderGrain(
-    [PersistentState("order", "flint")] IPersistentState<OrderState> store,
+    [PersistentState("order", StorageNames.Flint)] IPersistentState<OrderState> store,
     DeepCopier<OrderState> copier,
     TimeProvider clock) : TenantGrain<OrderState>(store, copier, clock), IOrderGrain
 {

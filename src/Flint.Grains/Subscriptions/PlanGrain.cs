@@ -31,7 +31,7 @@ public sealed class PlanState : CatalogObjectState
 /// plan only when the plan's lines are sent again; a plan's new prices apply to its subscriptions from their next cycle.
 /// </summary>
 public sealed class PlanGrain(
-    [PersistentState("plan", "flint")] IPersistentState<PlanState> store,
+    [PersistentState("plan", StorageNames.Flint)] IPersistentState<PlanState> store,
     DeepCopier<PlanState> copier,
     TimeProvider clock) : CatalogGrain<PlanState, PlanView>(store, copier, clock), IPlanGrain
 {

@@ -43,7 +43,7 @@ public sealed class TaxRateState
 /// rates with their parsed jurisdictions, no storage read. Lists are paged here too (there is no projection).
 /// </summary>
 public sealed class TaxRatesGrain(
-    [PersistentState("tax_rates", "flint")] IPersistentState<TaxRatesState> store,
+    [PersistentState("tax_rates", StorageNames.Flint)] IPersistentState<TaxRatesState> store,
     DeepCopier<TaxRatesState> copier,
     TimeProvider clock) : TenantGrain<TaxRatesState>(store, copier, clock), ITaxRatesGrain
 {

@@ -33,7 +33,7 @@ public sealed class WebhookEndpointState : CatalogObjectState
 /// the grain and is shown only by the answer that creates or rolls it.
 /// </summary>
 public sealed partial class WebhookEndpointGrain(
-    [PersistentState("webhook_endpoint", "flint")] IPersistentState<WebhookEndpointState> store,
+    [PersistentState("webhook_endpoint", StorageNames.Flint)] IPersistentState<WebhookEndpointState> store,
     DeepCopier<WebhookEndpointState> copier,
     TimeProvider clock) : CatalogGrain<WebhookEndpointState, WebhookEndpointView>(store, copier, clock), IWebhookEndpointGrain
 {

@@ -5,8 +5,8 @@ namespace Flint.Api.Tests.Conventions;
 
 /// <summary>
 /// The project map of ARCHITECTURE.md, enforced: which Flint projects and which outside libraries each assembly may
-/// reference (read from the compiled assemblies, so only what the code really uses counts), and that SQL lives in
-/// Flint.Persistence only.
+/// reference (read from the compiled assemblies, so only what the code really uses counts), that SQL lives in
+/// Flint.Persistence only, and that no source file outgrows one job.
 /// </summary>
 public sealed partial class ArchitectureTests
 {
@@ -56,6 +56,25 @@ public sealed partial class ArchitectureTests
             .ToList();
 
         Assert.True(offenders.Count == 0, $"SQL or Npgsql outside Flint.Persistence: {string.Join(", ", offenders)}");
+    }
+
+    /// <summary>A file does one job: past this many lines it is doing several (split it by job, as OrderGrain is:
+    /// pay saga, refund saga, recovery, stock, views).</summary>
+    public const int MaxSourceLines = 400;
+
+    [Fact]
+    public void No_source_file_in_src_is_over_400_lines()
+    {
+        var src = Path.Combine(RepositoryRoot(), "src");
+        var files = Directory.EnumerateFiles(src, "*.cs", SearchOption.AllDirectories).Where(path => !IsBuildOutput(path)).ToList();
+        var tooLong = files
+            .Select(path => (Path: Path.GetRelativePath(src, path), Lines: File.ReadLines(path).Count()))
+            .Where(f => f.Lines > MaxSourceLines)
+            .Select(f => $"{f.Path} ({f.Lines})")
+            .ToList();
+
+        Assert.True(files.Count > 100, $"only {files.Count} source files found under {src}");
+        Assert.True(tooLong.Count == 0, $"over {MaxSourceLines} lines: {string.Join(", ", tooLong)}");
     }
 
     [Fact]
