@@ -21,12 +21,9 @@ public static class OAuthEndpoints
         var g = app.MapGroup("/oauth").ExcludeFromDescription();
         g.MapPost("/token", async (HttpContext ctx, IGrainFactory grains, IObjectTenants tenants) =>
         {
-            NoStore(ctx);
-            if (!ctx.Request.HasFormContentType) return Error(400, "invalid_request", "Send the request as application/x-www-form-urlencoded.");
-            var form = await ctx.Request.ReadFormAsync(ctx.RequestAborted);
-            var (clientId, secret) = Client(ctx, form);
-            if (clientId is null) return Error(401, "invalid_client", "Name the client: client_id (or HTTP Basic authentication).");
-            var client = await App(grains, tenants, clientId, ctx.RequestAborted);
+            var (call, refusal) = await ClientCall.Read(ctx, grains, tenants);
+            if (call is null) return refusal!;
+            var (form, clientId, secret, client) = call;
             if (client is null || !await client.IsActive()) return Error(401, "invalid_client", "Unknown client_id (or the app was deleted).");
             var authenticated = secret is not null && await client.VerifyClient(secret);
             if (secret is not null && !authenticated) return Error(401, "invalid_client", "The client_secret is wrong.");
@@ -69,12 +66,9 @@ public static class OAuthEndpoints
         // RFC 7009: the answer is 200 whether or not the token was known (nothing is learned by guessing).
         g.MapPost("/revoke", async (HttpContext ctx, IGrainFactory grains, IObjectTenants tenants) =>
         {
-            NoStore(ctx);
-            if (!ctx.Request.HasFormContentType) return Error(400, "invalid_request", "Send the request as application/x-www-form-urlencoded.");
-            var form = await ctx.Request.ReadFormAsync(ctx.RequestAborted);
-            var (clientId, secret) = Client(ctx, form);
-            if (clientId is null) return Error(401, "invalid_client", "Name the client: client_id (or HTTP Basic authentication).");
-            var client = await App(grains, tenants, clientId, ctx.RequestAborted);
+            var (call, refusal) = await ClientCall.Read(ctx, grains, tenants);
+            if (call is null) return refusal!;
+            var (form, clientId, secret, client) = call;
             if (client is null || (secret is not null && !await client.VerifyClient(secret))) return Error(401, "invalid_client", "Unknown client or wrong client_secret.");
             var token = form["token"].ToString();
             var credential = AppCredential.Parse(token, AppCredentialKind.AccessToken) ?? AppCredential.Parse(token, AppCredentialKind.RefreshToken);
@@ -92,6 +86,23 @@ public static class OAuthEndpoints
         if (!Flint.Domain.FlintId.IsValid(clientId, Flint.Domain.IdPrefix.PartnerApp)) return null;
         var tenant = await tenants.TenantOf(PartnerAppProjection.Kind, clientId, ct);
         return tenant is null ? null : grains.GetGrain<IPartnerAppGrain>(tenant.GrainKey(clientId));
+    }
+
+    /// <summary>What both endpoints start with: an answer that is never cached, a form-encoded request, and the client
+    /// it names (<see cref="App"/>: null when there is no such app; each endpoint says so in its own words).</summary>
+    private sealed record ClientCall(IFormCollection Form, string ClientId, string? Secret, IPartnerAppGrain? App)
+    {
+        /// <summary>The call, or why it is refused.</summary>
+        public static async Task<(ClientCall? Call, IResult? Refusal)> Read(HttpContext ctx, IGrainFactory grains, IObjectTenants tenants)
+        {
+            NoStore(ctx);
+            if (!ctx.Request.HasFormContentType)
+                return (null, Error(400, "invalid_request", "Send the request as application/x-www-form-urlencoded."));
+            var form = await ctx.Request.ReadFormAsync(ctx.RequestAborted);
+            var (clientId, secret) = Client(ctx, form);
+            if (clientId is null) return (null, Error(401, "invalid_client", "Name the client: client_id (or HTTP Basic authentication)."));
+            return (new ClientCall(form, clientId, secret, await OAuthEndpoints.App(grains, tenants, clientId, ctx.RequestAborted)), null);
+        }
     }
 
     /// <summary>RFC 6749 §2.3.1: HTTP Basic (client_id:client_secret, form-URL-encoded) or the form's fields.</summary>

@@ -157,10 +157,10 @@ public static class CheckoutPages
     {
         var s = page.Session;
         var o = page.Order;
-        var stripe = page.CardEntry == CardEntry.StripeElement && s.Status == "open";
+        var stripe = page.CardEntry == CardEntry.StripeElement && SnakeCase.Is(s.Status, CheckoutSessionStatus.Open);
         Secure(ctx, s, stripe);
-        if (s.Status == "expired") return Message(ctx, "This checkout has expired", "Ask the seller for a new link.", 410, s.CancelUrl);
-        if (s.Status == "complete")
+        if (SnakeCase.Is(s.Status, CheckoutSessionStatus.Expired)) return Message(ctx, "This checkout has expired", "Ask the seller for a new link.", 410, s.CancelUrl);
+        if (SnakeCase.Is(s.Status, CheckoutSessionStatus.Complete))
             return page.CompletionMessage is { } said
                 ? Message(ctx, "Paid — thank you", $"{o.NetAmounts.PaidMoney} was paid. {said}", 200)
                 : Message(ctx, "Paid — thank you", $"{o.NetAmounts.PaidMoney} was paid.", 200, CheckoutRules.Landing(s.SuccessUrl, s.CheckoutSessionId), "Continue");

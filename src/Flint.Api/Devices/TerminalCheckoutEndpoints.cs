@@ -40,7 +40,7 @@ public static class TerminalCheckoutEndpoints
             }
             if (Authentication.DeviceOf(ctx) is { } caller && caller.LocationId != target.LocationId)
                 throw ApiException.Invalid("INVALID_DEVICE", "No such device.", "device_id");
-            if (target.Status != "paired")
+            if (!SnakeCase.Is(target.Status, DeviceStatus.Paired))
                 throw new ApiException(409, "conflict", "DEVICE_NOT_PAIRED", "This device is not paired; pair it first.", "device_id");
             var checkout = await grains.Grain<ITerminalCheckoutGrain>(ctx, FlintId.New(IdPrefix.TerminalCheckout)).Create(body, target.LocationId);
             // The device hears of it on its stream (and opens its order). A create whose answer was lost and is

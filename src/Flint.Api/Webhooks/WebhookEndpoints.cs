@@ -3,6 +3,7 @@ using Flint.Abstractions.Webhooks;
 using Flint.Api.Infrastructure;
 using Flint.Domain;
 using Flint.Domain.Catalog;
+using Flint.Domain.Webhooks;
 using Flint.Persistence.Lists;
 using Flint.Persistence.Webhooks;
 
@@ -39,7 +40,7 @@ public static class WebhookEndpoints
         {
             var view = await Endpoints.Grain<IWebhookEndpointGrain>(grains, ctx, webhook_endpoint_id).Get();
             await JsonBody.Read<EmptyRequest>(ctx, optional: true);
-            if (view.Status != "enabled") throw new ApiException(409, "conflict", "ENDPOINT_DISABLED", "Enable the endpoint before resending to it.");
+            if (!SnakeCase.Is(view.Status, WebhookEndpointStatus.Enabled)) throw new ApiException(409, "conflict", "ENDPOINT_DISABLED", "Enable the endpoint before resending to it.");
             // Delivery ids are made by the database (whd_ + 32 hex digits); anything else is no delivery.
             if (!webhook_delivery_id.StartsWith("whd_", StringComparison.Ordinal) || webhook_delivery_id.Length != 36) throw ApiException.NotFound();
             var resent = await deliveries.Resend(Authentication.TenantOf(ctx), view.WebhookEndpointId, webhook_delivery_id, ctx.RequestAborted)

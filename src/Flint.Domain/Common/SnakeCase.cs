@@ -83,6 +83,19 @@ public static class SnakeCase
         return false;
     }
 
+    /// <summary>The member a wire name Flint wrote itself names (a view's status read back by another grain): an
+    /// unknown name is a programming error, not a client's.</summary>
+    public static TEnum Parse<TEnum>(string wire)
+        where TEnum : struct, Enum =>
+        TryParse<TEnum>(wire, out var value)
+            ? value
+            : throw new ArgumentException($"'{wire}' is not a wire name of {typeof(TEnum).Name}.", nameof(wire));
+
+    /// <summary>Whether a wire name is this member's (<c>view.Status</c> compared to an enum, not to a string literal
+    /// that a renamed member would silently stop matching).</summary>
+    public static bool Is<TEnum>(string? wire, TEnum value)
+        where TEnum : struct, Enum => wire == ToSnake(value);
+
     /// <summary>All wire names of the enum, in declaration order (for error messages and docs).</summary>
     public static IReadOnlyList<string> Names<TEnum>()
         where TEnum : struct, Enum => EnumNames<TEnum>.All;

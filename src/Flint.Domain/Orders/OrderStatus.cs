@@ -37,13 +37,29 @@ public static class OrderStatusMachine
         }
     }
 
+    /// <summary>Only an open or partially paid order takes a payment.</summary>
+    public static bool AcceptsPayments(OrderStatus status) => status is OrderStatus.Open or OrderStatus.PartiallyPaid;
+
+    /// <summary>Whether a payment can be started for the order now: it takes payments and something is left to pay.
+    /// What a hosted checkout page and a terminal checkout ask before they offer to take money.</summary>
+    public static bool IsPayable(OrderStatus status, long balanceMinor) => AcceptsPayments(status) && balanceMinor > 0;
+
+    public static void EnsurePayable(OrderStatus status, long balanceMinor, string param)
+    {
+        if (!IsPayable(status, balanceMinor))
+        {
+            throw DomainException.Conflict(
+                "ORDER_NOT_PAYABLE", $"The order is {SnakeCase.ToSnake(status)} with nothing left to pay.", param);
+        }
+    }
+
     /// <summary>
     /// Status after a payment brought the paid amount to <paramref name="paidMinor"/>. Paying at least the total
     /// (a zero total included) makes it <c>paid</c>; less makes it <c>partially_paid</c>.
     /// </summary>
     public static OrderStatus AfterPayment(OrderStatus current, long totalMinor, long paidMinor)
     {
-        if (current is not (OrderStatus.Open or OrderStatus.PartiallyPaid))
+        if (!AcceptsPayments(current))
         {
             throw Refused(current, "take a payment", "only open or partially paid orders accept payments");
         }

@@ -5,6 +5,7 @@ using Flint.Abstractions.Orders;
 using Flint.Abstractions.Payments;
 using Flint.Domain;
 using Flint.Domain.Checkout;
+using Flint.Domain.Orders;
 
 namespace Flint.Grains.Checkout;
 
@@ -111,7 +112,7 @@ public sealed partial class CheckoutSessionGrain
                 await ReleaseHeld();
                 result = await order.Pay(request, attempt);
             }
-            return await CompleteIfPaid(result.Order, result.Payments.LastOrDefault(p => p.Status == "succeeded")?.PaymentId) ?? View(State);
+            return await CompleteIfPaid(result.Order, result.Payments.LastOrDefault(p => SnakeCase.Is(p.Status, PaymentStatus.Succeeded))?.PaymentId) ?? View(State);
         }
         catch (FlintException e) when (e.Code == "ORDER_ALREADY_PAID")
         {

@@ -4,6 +4,7 @@ using Flint.Abstractions.Inventory;
 using Flint.Abstractions.Orders;
 using Flint.Domain;
 using Flint.Domain.Checkout;
+using Flint.Domain.Orders;
 using Flint.Grains.Catalog;
 using Flint.Grains.Common;
 using Flint.Grains.Orders;
@@ -192,7 +193,7 @@ public sealed partial class CheckoutSessionGrain(
             var order = Order();
             var view = await order.Get();
             if (view.NetAmounts.PaidMoney.Amount > 0) return await CompleteIfPaid(view) ?? View(State);
-            if (view.Status == "open") await order.Cancel(null);
+            if (SnakeCase.Is(view.Status, OrderStatus.Open)) await order.Cancel(null);
         }
         var expired = await Change(s =>
         {
@@ -268,8 +269,7 @@ public sealed partial class CheckoutSessionGrain(
         // routes; this order is named in the body): another location's order is one it does not know.
         if (Actors.DeviceLocation is { } own && order.LocationId is { } at && at != own)
             throw DomainException.Invalid("INVALID_ORDER", "No such order.", "order_id");
-        if (order.Status is not ("open" or "partially_paid") || order.NetAmounts.BalanceMoney.Amount == 0)
-            throw DomainException.Conflict("ORDER_NOT_PAYABLE", $"The order is {order.Status} with nothing left to pay here.", "order_id");
+        OrderStatusMachine.EnsurePayable(SnakeCase.Parse<OrderStatus>(order.Status), order.NetAmounts.BalanceMoney.Amount, "order_id");
         return order;
     }
 

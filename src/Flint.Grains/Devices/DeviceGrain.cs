@@ -252,8 +252,10 @@ public sealed class DeviceGrain(
                 continue;
             }
             if (Fingerprint(checkout) is var f && f != watched.Sent)
-                changed.Add((false, watched.Id, f, "terminal_checkout." + (checkout.Status is "completed" or "canceled" ? checkout.Status : "updated"),
-                    checkout, checkout.Status is "completed" or "canceled"));
+            {
+                var final = TerminalCheckouts.IsFinal(SnakeCase.Parse<TerminalCheckoutStatus>(checkout.Status));
+                changed.Add((false, watched.Id, f, "terminal_checkout." + (final ? checkout.Status : "updated"), checkout, final));
+            }
         }
         if (changed.Count == 0) return;
         await Emit(s =>
@@ -323,7 +325,7 @@ public sealed class DeviceGrain(
         var view = View(s, null);
         var p = NewProjection(s, DeviceProjection.Kind, view);
         p.Name = s.Name;
-        p.Status = s.Paired ? "paired" : s.Unpaired ? "unpaired" : "pairing";
+        p.Status = view.Status;
         p.CreatedAt = s.CreatedAt;
         p.UpdatedAt = s.UpdatedAt;
         p.SearchText = string.Join(' ', ObjectId, s.Name, s.LocationId);
@@ -335,7 +337,7 @@ public sealed class DeviceGrain(
         DeviceId = ObjectId,
         Name = s.Name,
         LocationId = s.LocationId,
-        Status = s.Paired ? "paired" : s.Unpaired || s.CodeExpiresAt <= Clock.GetUtcNow() ? "unpaired" : "pairing",
+        Status = SnakeCase.ToSnake(DeviceStatuses.Of(s.Paired, s.Unpaired, s.CodeExpiresAt, Clock.GetUtcNow())),
         Code = code,
         CodeExpiresAt = s.Paired ? null : s.CodeExpiresAt,
         PairedAt = s.PairedAt,

@@ -5,6 +5,7 @@ using Flint.Abstractions.Payments;
 using Flint.Domain;
 using Flint.Domain.Checkout;
 using Flint.Domain.Devices;
+using Flint.Domain.Orders;
 using Flint.Grains.Common;
 using Orleans.Serialization;
 
@@ -77,8 +78,7 @@ public sealed class TerminalCheckoutGrain(
         if (order.LocationId is { } at && at != locationId)
             throw DomainException.Invalid("INVALID_ORDER", $"The order was made at {at}; this device works at {locationId}.", "order_id");
         var balance = order.NetAmounts.BalanceMoney;
-        if (order.Status is not ("open" or "partially_paid") || balance.Amount == 0)
-            throw DomainException.Conflict("ORDER_NOT_PAYABLE", $"The order is {order.Status} with nothing left to pay.", "order_id");
+        OrderStatusMachine.EnsurePayable(SnakeCase.Parse<OrderStatus>(order.Status), balance.Amount, "order_id");
         var amount = balance.Amount;
         if (r.AmountMoney is not null)
         {
@@ -208,7 +208,7 @@ public sealed class TerminalCheckoutGrain(
             });
             throw;
         }
-        var payment = result.Payments.Last(p => p.Status == "succeeded");
+        var payment = result.Payments.Last(p => SnakeCase.Is(p.Status, PaymentStatus.Succeeded));
         await Forget();
         return await Change(s =>
         {

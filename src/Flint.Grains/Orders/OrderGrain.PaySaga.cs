@@ -49,7 +49,7 @@ public sealed partial class OrderGrain
         var status = Status;
         if (status is OrderStatus.Paid or OrderStatus.PartiallyRefunded or OrderStatus.Refunded)
             throw DomainException.Conflict("ORDER_ALREADY_PAID", "This order is paid.");
-        if (status is not (OrderStatus.Open or OrderStatus.PartiallyPaid))
+        if (!OrderStatusMachine.AcceptsPayments(status))
             throw DomainException.Conflict("INVALID_STATE_TRANSITION", $"A {SnakeCase.ToSnake(status)} order cannot be paid.");
         if (State.Lines.Count == 0) throw DomainException.Conflict("ORDER_EMPTY", "The order has no line items.");
 

@@ -32,11 +32,17 @@ public sealed partial class OrderGrain(
     {
         if (Exists) return OrderPricing.View(State, ObjectId);
         var draft = await OrderDrafting.New(GrainFactory, Tenant, request);
+        return await WriteNew(draft, s => s.CreatedBy = Actors.Current);
+    }
+
+    /// <summary>Writes a new order from its draft, stamped now, with its <c>order.created</c> event.</summary>
+    private Task<OrderView> WriteNew(OrderState draft, Action<OrderState> stamp)
+    {
         var now = Now;
-        return await Change(s =>
+        return Change(s =>
         {
             OrderDrafting.CopyInto(draft, s);
-            s.CreatedBy = Actors.Current;
+            stamp(s);
             s.CreatedAt = now;
             s.UpdatedAt = now;
             var v = OrderPricing.View(s, ObjectId);
@@ -216,17 +222,10 @@ public sealed partial class OrderGrain(
                 Source = "manual",
             });
         }
-        var now = Now;
-        return await Change(s =>
+        return await WriteNew(draft, s =>
         {
-            OrderDrafting.CopyInto(draft, s);
             s.SubscriptionId = request.SubscriptionId;
             s.SubscriptionCycle = request.Cycle;
-            s.CreatedAt = now;
-            s.UpdatedAt = now;
-            var v = OrderPricing.View(s, ObjectId);
-            Record(s, "order.created", OrderEventObject.Of(v));
-            return v;
         });
     }
 

@@ -4,6 +4,7 @@ using Flint.Abstractions.Customers;
 using Flint.Abstractions.Merchants;
 using Flint.Abstractions.Subscriptions;
 using Flint.Domain;
+using Flint.Domain.Catalog;
 using Flint.Domain.Coupons;
 using Flint.Domain.Subscriptions;
 using Flint.Grains.Catalog;
@@ -307,7 +308,7 @@ public sealed partial class SubscriptionGrain(
         if (!FlintId.IsValid(planId, IdPrefix.Plan))
             throw DomainException.Invalid("INVALID_PLAN", $"'{planId}' is not a plan id.", "plan_id");
         var plan = await Plan(planId);
-        if (plan.Status != "active")
+        if (!SnakeCase.Is(plan.Status, CatalogStatus.Active))
             throw DomainException.Invalid("PLAN_INACTIVE", $"The plan is {plan.Status} and takes no new subscriptions.", "plan_id");
         return plan;
     }

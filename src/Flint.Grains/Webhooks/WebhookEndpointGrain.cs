@@ -123,13 +123,8 @@ public sealed partial class WebhookEndpointGrain(
 
     private string Url(string? url) => WebhookUrl.Validate(url, liveMode: Tenant.Environment == Tenant.Live).ToString();
 
-    private static CatalogStatus Status(string? value, CatalogStatus current) => value switch
-    {
-        null => current,
-        "enabled" => CatalogStatus.Active,
-        "disabled" => CatalogStatus.Inactive,
-        _ => throw DomainException.Invalid("INVALID_ENUM_VALUE", "status is enabled or disabled (DELETE deletes).", "status"),
-    };
+    private static CatalogStatus Status(string? value, CatalogStatus current) =>
+        value is null ? current : WebhookEndpointStatuses.Settable(value, "status");
 
     [GeneratedRegex("^[a-z][a-z_]*(\\.[a-z_]+)+$")]
     private static partial Regex EventType();
@@ -151,12 +146,7 @@ public sealed partial class WebhookEndpointGrain(
         Url = s.Url,
         EnabledEvents = s.EnabledEvents,
         Description = s.Description,
-        Status = s.Status switch
-        {
-            CatalogStatus.Active => "enabled",
-            CatalogStatus.Inactive => "disabled",
-            _ => "deleted",
-        },
+        Status = SnakeCase.ToSnake(WebhookEndpointStatuses.Of(s.Status)),
         DisabledReason = s.DisabledReason,
         Metadata = s.Metadata,
         CreatedAt = s.CreatedAt,

@@ -51,6 +51,17 @@ public sealed class SnakeCaseTests
         Assert.False(SnakeCase.TryParse<TaxCategory>(value, out _));
 
     [Fact]
+    public void A_wire_name_Flint_wrote_parses_back_and_compares_to_its_member()
+    {
+        Assert.Equal(TaxCategory.PhysicalGoods, SnakeCase.Parse<TaxCategory>("physical_goods"));
+        Assert.Throws<ArgumentException>(() => SnakeCase.Parse<TaxCategory>("Physical"));
+        Assert.True(SnakeCase.Is("physical_goods", TaxCategory.PhysicalGoods));
+        Assert.False(SnakeCase.Is("physical_goods", TaxCategory.PreparedFood));
+        Assert.False(SnakeCase.Is("PhysicalGoods", TaxCategory.PhysicalGoods));
+        Assert.False(SnakeCase.Is(null, TaxCategory.PhysicalGoods));
+    }
+
+    [Fact]
     public void Names_are_listed_in_declaration_order() =>
         Assert.Equal(["physical", "service", "fee", "digital"], SnakeCase.Names<ProductType>());
 }

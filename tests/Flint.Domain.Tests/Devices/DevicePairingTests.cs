@@ -19,4 +19,16 @@ public sealed class DevicePairingTests
         Assert.DoesNotContain("webhooks:write", DevicePairing.Scopes);
         Assert.DoesNotContain("subscriptions:write", DevicePairing.Scopes);
     }
+
+    [Fact]
+    public void A_device_is_pairing_until_its_code_is_redeemed_unpaired_or_expired()
+    {
+        var now = new DateTimeOffset(2026, 12, 7, 12, 0, 0, TimeSpan.Zero);
+        var expires = now.AddMinutes(5);
+        Assert.Equal(DeviceStatus.Pairing, DeviceStatuses.Of(paired: false, unpaired: false, expires, now));
+        Assert.Equal(DeviceStatus.Unpaired, DeviceStatuses.Of(paired: false, unpaired: false, expires, expires));
+        Assert.Equal(DeviceStatus.Paired, DeviceStatuses.Of(paired: true, unpaired: false, expires, expires.AddDays(1)));
+        Assert.Equal(DeviceStatus.Unpaired, DeviceStatuses.Of(paired: false, unpaired: true, expires, now));
+        Assert.Equal(["pairing", "paired", "unpaired"], SnakeCase.Names<DeviceStatus>());
+    }
 }

@@ -43,6 +43,30 @@ public sealed class OrderStatusMachineTests
         Assert.Equal(OrderStatus.Canceled, OrderStatusMachine.Cancel(OrderStatus.Open));
 
     [Theory]
+    [InlineData(OrderStatus.Open, 1, true)]
+    [InlineData(OrderStatus.PartiallyPaid, 600, true)]
+    [InlineData(OrderStatus.Open, 0, false)]
+    [InlineData(OrderStatus.PartiallyPaid, 0, false)]
+    [InlineData(OrderStatus.Paid, 0, false)]
+    [InlineData(OrderStatus.PartiallyRefunded, 300, false)]
+    [InlineData(OrderStatus.Refunded, 1000, false)]
+    [InlineData(OrderStatus.Canceled, 1000, false)]
+    public void A_payment_can_start_only_for_an_order_taking_payments_with_something_left_to_pay(OrderStatus status, long balanceMinor, bool payable)
+    {
+        Assert.Equal(payable, OrderStatusMachine.IsPayable(status, balanceMinor));
+        Assert.Equal(status is OrderStatus.Open or OrderStatus.PartiallyPaid, OrderStatusMachine.AcceptsPayments(status));
+        if (payable)
+        {
+            OrderStatusMachine.EnsurePayable(status, balanceMinor, "order_id");
+            return;
+        }
+        var error = Expect.Error("ORDER_NOT_PAYABLE", () => OrderStatusMachine.EnsurePayable(status, balanceMinor, "order_id"));
+        Assert.Equal(DomainErrorKind.Conflict, error.Kind);
+        Assert.Equal("order_id", error.Param);
+        Assert.Equal($"The order is {SnakeCase.ToSnake(status)} with nothing left to pay.", error.Message);
+    }
+
+    [Theory]
     [InlineData(OrderStatus.Paid)]
     [InlineData(OrderStatus.PartiallyRefunded)]
     [InlineData(OrderStatus.Refunded)]

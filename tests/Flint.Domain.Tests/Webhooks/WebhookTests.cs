@@ -1,4 +1,5 @@
 using System.Net;
+using Flint.Domain.Catalog;
 using Flint.Domain.Webhooks;
 
 namespace Flint.Domain.Tests.Webhooks;
@@ -87,3 +88,26 @@ public sealed class WebhookRetryTests
         Assert.Null(WebhookRetry.NextAttemptAt(First, 12, First.AddMinutes(4).AddSeconds(45), testMode: true));
     }
 }
+
+public sealed class WebhookEndpointStatusTests
+{
+    [Theory]
+    [InlineData(CatalogStatus.Active, "enabled")]
+    [InlineData(CatalogStatus.Inactive, "disabled")]
+    [InlineData(CatalogStatus.Deleted, "deleted")]
+    public void An_endpoint_shows_its_stored_lifecycle_as_enabled_disabled_or_deleted(CatalogStatus stored, string shown) =>
+        Assert.Equal(shown, SnakeCase.ToSnake(WebhookEndpointStatuses.Of(stored)));
+
+    [Fact]
+    public void A_merchant_sets_enabled_or_disabled_and_nothing_else()
+    {
+        Assert.Equal(CatalogStatus.Active, WebhookEndpointStatuses.Settable("enabled", "status"));
+        Assert.Equal(CatalogStatus.Inactive, WebhookEndpointStatuses.Settable("disabled", "status"));
+        foreach (var refused in new[] { "deleted", "active", "Enabled", "paused", "" })
+        {
+            var error = Expect.Error("INVALID_ENUM_VALUE", () => WebhookEndpointStatuses.Settable(refused, "status"));
+            Assert.Equal("status", error.Param);
+        }
+    }
+}
+
