@@ -4,6 +4,7 @@ using Flint.Abstractions.Devices;
 using Flint.Abstractions.Orders;
 using Flint.Api.Infrastructure;
 using Flint.Domain;
+using Flint.Domain.Devices;
 using Flint.Persistence.Payments;
 
 namespace Flint.Api.Devices;
@@ -37,7 +38,8 @@ public static class DeviceReach
         var grains = ctx.RequestServices.GetRequiredService<IGrainFactory>();
         if (Id(ctx, "terminal_checkout_id", IdPrefix.TerminalCheckout) is { } tmc)
         {
-            if (await Found(() => grains.GetGrain<ITerminalCheckoutGrain>(tenant.GrainKey(tmc)).Get()) is { } checkout && checkout.LocationId != device.LocationId)
+            if (await Found(() => grains.GetGrain<ITerminalCheckoutGrain>(tenant.GrainKey(tmc)).Get()) is { } checkout
+                && !LocationReach.Reaches(device.LocationId, checkout.LocationId))
                 throw ApiException.NotFound();
             return;
         }
@@ -50,7 +52,8 @@ public static class DeviceReach
         if (orderId is null && Id(ctx, "refund_id", IdPrefix.Refund) is { } refund)
             orderId = await ctx.RequestServices.GetRequiredService<IPaymentIndex>().OrderOfRefund(tenant, refund, ctx.RequestAborted);
         if (orderId is null || !FlintId.IsValid(orderId, IdPrefix.Order)) return;
-        if (await Found(() => grains.GetGrain<IOrderGrain>(tenant.GrainKey(orderId)).Get()) is { LocationId: { } at } && at != device.LocationId)
+        if (await Found(() => grains.GetGrain<IOrderGrain>(tenant.GrainKey(orderId)).Get()) is { } order
+            && !LocationReach.Reaches(device.LocationId, order.LocationId))
             throw ApiException.NotFound();
     }
 

@@ -4,6 +4,7 @@ using Flint.Abstractions.Inventory;
 using Flint.Abstractions.Orders;
 using Flint.Domain;
 using Flint.Domain.Checkout;
+using Flint.Domain.Devices;
 using Flint.Domain.Orders;
 using Flint.Grains.Catalog;
 using Flint.Grains.Common;
@@ -254,21 +255,10 @@ public sealed partial class CheckoutSessionGrain(
 
     private async Task<OrderView> PayableOrder(string orderId)
     {
-        if (!FlintId.IsValid(orderId, IdPrefix.Order))
-            throw DomainException.Invalid("INVALID_ORDER", $"'{orderId}' is not an order id.", "order_id");
-        OrderView order;
-        try
-        {
-            order = await GrainFactory.GetGrain<IOrderGrain>(Tenant.GrainKey(orderId)).Get();
-        }
-        catch (FlintException e) when (e.Code == "RESOURCE_NOT_FOUND")
-        {
-            throw DomainException.Invalid("INVALID_ORDER", "No such order.", "order_id");
-        }
-        // A paired device reaches its own location's orders and online ones (Flint.Api.Devices.DeviceReach, which checks
+        var order = await NamedOrder.Get(GrainFactory, Tenant, orderId);
+        // A paired device reaches its own location's orders and online ones (Flint.Api.Devices.DeviceReach checks
         // routes; this order is named in the body): another location's order is one it does not know.
-        if (Actors.DeviceLocation is { } own && order.LocationId is { } at && at != own)
-            throw DomainException.Invalid("INVALID_ORDER", "No such order.", "order_id");
+        if (Actors.DeviceLocation is { } own && !LocationReach.Reaches(own, order.LocationId)) throw NamedOrder.NoSuchOrder();
         OrderStatusMachine.EnsurePayable(SnakeCase.Parse<OrderStatus>(order.Status), order.NetAmounts.BalanceMoney.Amount, "order_id");
         return order;
     }

@@ -7,6 +7,7 @@ using Flint.Domain.Apps;
 using Flint.Domain.Devices;
 using Flint.Grains.Catalog;
 using Flint.Grains.Common;
+using Flint.Grains.Orders;
 using Orleans.Serialization;
 
 namespace Flint.Grains.Devices;
@@ -167,11 +168,12 @@ public sealed class DeviceGrain(
     {
         EnsurePaired();
         if (orderId is null) throw DomainException.Invalid("MISSING_REQUIRED_FIELD", "order_id is required.", "order_id");
-        if (!FlintId.IsValid(orderId, IdPrefix.Order)) throw DomainException.Invalid("INVALID_ORDER", $"'{orderId}' is not an order id.", "order_id");
+        NamedOrder.CheckId(orderId);
         if (State.LiveOrders.Any(o => o.Id == orderId)) return View(State, null);
         if (State.LiveOrders.Count >= MaxLiveOrders)
             throw DomainException.Conflict("TOO_MANY_LIVE_ORDERS", $"A device holds at most {MaxLiveOrders} open orders; close one first.");
-        var order = await ReachableOrder(orderId) ?? throw DomainException.Invalid("INVALID_ORDER", "No such order.", "order_id");
+        var order = await NamedOrder.Get(GrainFactory, Tenant, orderId);
+        if (!LocationReach.Reaches(State.LocationId, order.LocationId)) throw NamedOrder.NoSuchOrder();
         return await Emit(s =>
         {
             s.LiveOrders.Add(new WatchedObject { Id = orderId, Sent = Fingerprint(order) });
@@ -303,7 +305,7 @@ public sealed class DeviceGrain(
         try
         {
             var order = await GrainFactory.GetGrain<IOrderGrain>(Tenant.GrainKey(orderId)).Get();
-            return order.LocationId is null || order.LocationId == State.LocationId ? order : null;
+            return LocationReach.Reaches(State.LocationId, order.LocationId) ? order : null;
         }
         catch (FlintException e) when (e.Code == "RESOURCE_NOT_FOUND")
         {

@@ -7,6 +7,7 @@ using Flint.Domain.Checkout;
 using Flint.Domain.Devices;
 using Flint.Domain.Orders;
 using Flint.Grains.Common;
+using Flint.Grains.Orders;
 using Orleans.Serialization;
 
 namespace Flint.Grains.Devices;
@@ -61,22 +62,13 @@ public sealed class TerminalCheckoutGrain(
         var now = Now;
         if (r.DeviceId is null) throw DomainException.Invalid("MISSING_REQUIRED_FIELD", "device_id is required.", "device_id");
         if (r.OrderId is null) throw DomainException.Invalid("MISSING_REQUIRED_FIELD", "order_id is required.", "order_id");
-        if (!FlintId.IsValid(r.OrderId, IdPrefix.Order))
-            throw DomainException.Invalid("INVALID_ORDER", $"'{r.OrderId}' is not an order id.", "order_id");
+        NamedOrder.CheckId(r.OrderId);
         var deadline = TerminalCheckouts.Deadline(r.Deadline, now);
         var tips = CheckoutRules.TipChoices(r.TipOptions, "tip_options");
         if (r.Note is not null) Validation.RequireLength(r.Note, "note", 1, 500);
-        OrderView order;
-        try
-        {
-            order = await Order(r.OrderId).Get();
-        }
-        catch (FlintException e) when (e.Code == "RESOURCE_NOT_FOUND")
-        {
-            throw DomainException.Invalid("INVALID_ORDER", "No such order.", "order_id");
-        }
-        if (order.LocationId is { } at && at != locationId)
-            throw DomainException.Invalid("INVALID_ORDER", $"The order was made at {at}; this device works at {locationId}.", "order_id");
+        var order = await NamedOrder.Get(GrainFactory, Tenant, r.OrderId);
+        if (!LocationReach.Reaches(locationId, order.LocationId))
+            throw DomainException.Invalid("INVALID_ORDER", $"The order was made at {order.LocationId}; this device works at {locationId}.", "order_id");
         var balance = order.NetAmounts.BalanceMoney;
         OrderStatusMachine.EnsurePayable(SnakeCase.Parse<OrderStatus>(order.Status), balance.Amount, "order_id");
         var amount = balance.Amount;

@@ -31,4 +31,12 @@ public sealed class DevicePairingTests
         Assert.Equal(DeviceStatus.Unpaired, DeviceStatuses.Of(paired: false, unpaired: true, expires, now));
         Assert.Equal(["pairing", "paired", "unpaired"], SnakeCase.Names<DeviceStatus>());
     }
+
+    [Fact]
+    public void A_device_reaches_its_own_location_and_online_objects_only()
+    {
+        Assert.True(LocationReach.Reaches("loc_a", "loc_a"));
+        Assert.True(LocationReach.Reaches("loc_a", null));
+        Assert.False(LocationReach.Reaches("loc_a", "loc_b"));
+    }
 }
