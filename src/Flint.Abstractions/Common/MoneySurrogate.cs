@@ -33,5 +33,15 @@ public sealed class MoneyInput
         return Money.Create(Amount.Value, Currency, param, allowNegative);
     }
 
+    /// <summary>Money sent against an order (a payment, a tip, cash tendered, a refund, a discount): in the order's
+    /// currency, else <c>400 CURRENCY_MISMATCH</c> on <c>{param}.currency</c>.</summary>
+    public Money InOrderCurrency(string param, string orderCurrency)
+    {
+        var money = ToMoney(param);
+        if (money.Currency != orderCurrency)
+            throw DomainException.Invalid("CURRENCY_MISMATCH", $"The order is in {orderCurrency}.", $"{param}.currency");
+        return money;
+    }
+
     [JsonIgnore] public bool IsEmpty => Amount is null && Currency is null;
 }

@@ -7,7 +7,7 @@ namespace Flint.Api.Apps;
 
 /// <summary>
 /// The scope each /v1 operation needs from a partner app's token, in one place: the operation's resource group (its
-/// OpenAPI tag) and whether it reads (GET) or writes. The merchant's own secret keys may do everything; an app may call
+/// OpenAPI tag's, <see cref="AppScopes.Groups"/>) and whether it reads (GET) or writes. The merchant's own secret keys may do everything; an app may call
 /// only what its granted scopes allow. Operations of no group — merchants, API keys, settings, users, partner apps,
 /// installations, and changes to webhook endpoints (their secrets) — are for the merchant's own keys only.
 /// The OpenAPI document lists the scope of each operation (security requirement <c>app_token</c>).
@@ -18,20 +18,6 @@ public static class EndpointScopes
     public const string AppTokenScheme = "app_token";
     public const string DeviceTokenScheme = "device_token";
 
-    private static readonly Dictionary<string, string> GroupByTag = new(StringComparer.Ordinal)
-    {
-        ["Products"] = "catalog", ["Bundles"] = "catalog", ["Modifier sets"] = "catalog", ["Catalog"] = "catalog", ["Tax rates"] = "catalog", ["Locations"] = "catalog",
-        ["Inventory"] = "inventory",
-        ["Orders"] = "orders",
-        ["Payments"] = "payments",
-        ["Refunds"] = "refunds",
-        ["Customers"] = "customers",
-        ["Coupons"] = "coupons",
-        ["Plans"] = "subscriptions", ["Subscriptions"] = "subscriptions", ["Invoices"] = "subscriptions",
-        ["Checkout"] = "checkout", ["Terminal checkouts"] = "checkout",
-        ["Events"] = "webhooks", ["Webhooks"] = "webhooks",
-    };
-
     /// <summary>The scope an operation with these tags and this method needs, or null: the merchant's keys only.</summary>
     public static string? Required(IEnumerable<string> tags, string method)
     {
@@ -39,7 +25,7 @@ public static class EndpointScopes
         foreach (var tag in tags)
         {
             if (tag == Devices.DeviceEndpoints.SelfTag) return Flint.Domain.Devices.DevicePairing.SelfScope;
-            if (!GroupByTag.TryGetValue(tag, out var group)) continue;
+            if (AppScopes.GroupOfTag(tag) is not { } group) continue;
             var scope = group + (read ? ":read" : ":write");
             return AppScopes.IsKnown(scope) ? scope : null;
         }

@@ -58,22 +58,36 @@ public static class AppScopes
     public static List<string> ParseOAuth(string? scope) =>
         Parse((scope ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries), "scope");
 
-    /// <summary>Which read scope lets an app hear an event, by the event type's first part (order.paid → orders:read).
-    /// Kinds not here (settings, partner apps) are never sent to apps; an app hears app.* events about its own
-    /// installation only.</summary>
-    private static readonly Dictionary<string, string> ScopeOfEventKind = new(StringComparer.Ordinal)
-    {
-        ["product"] = "catalog:read", ["bundle"] = "catalog:read", ["modifier_set"] = "catalog:read", ["tax_rate"] = "catalog:read", ["location"] = "catalog:read",
-        ["inventory"] = "inventory:read",
-        ["order"] = "orders:read",
-        ["payment"] = "payments:read",
-        ["refund"] = "refunds:read",
-        ["customer"] = "customers:read",
-        ["coupon"] = "coupons:read",
-        ["plan"] = "subscriptions:read", ["subscription"] = "subscriptions:read", ["invoice"] = "subscriptions:read",
-        ["checkout_session"] = "checkout:read", ["payment_link"] = "checkout:read", ["terminal_checkout"] = "checkout:read",
-        ["webhook_endpoint"] = "webhooks:read",
-    };
+    /// <summary>A group of resources one pair of scopes covers (<c>{name}:read</c>, <c>{name}:write</c>): its /v1
+    /// operations, by the OpenAPI tags the document files them under (Flint.Api.Apps.EndpointScopes asks
+    /// <see cref="GroupOfTag"/>), and its events, by the event type's first part (order.paid → order). Resources in no
+    /// group (merchants, keys, settings, users, partner apps, installations) are the merchant's own keys' business:
+    /// no app is sent their events or may call them.</summary>
+    public sealed record Group(string Name, IReadOnlyList<string> Tags, IReadOnlyList<string> EventKinds);
+
+    public static readonly IReadOnlyList<Group> Groups =
+    [
+        new("catalog", ["Products", "Bundles", "Modifier sets", "Catalog", "Tax rates", "Locations"], ["product", "bundle", "modifier_set", "tax_rate", "location"]),
+        new("inventory", ["Inventory"], ["inventory"]),
+        new("orders", ["Orders"], ["order"]),
+        new("payments", ["Payments"], ["payment"]),
+        new("refunds", ["Refunds"], ["refund"]),
+        new("customers", ["Customers"], ["customer"]),
+        new("coupons", ["Coupons"], ["coupon"]),
+        new("subscriptions", ["Plans", "Subscriptions", "Invoices"], ["plan", "subscription", "invoice"]),
+        new("checkout", ["Checkout", "Terminal checkouts"], ["checkout_session", "payment_link", "terminal_checkout"]),
+        new("webhooks", ["Events", "Webhooks"], ["webhook_endpoint"]),
+    ];
+
+    private static readonly Dictionary<string, string> GroupByTag =
+        Groups.SelectMany(g => g.Tags.Select(t => (t, g.Name))).ToDictionary(x => x.t, x => x.Name, StringComparer.Ordinal);
+
+    /// <summary>Which read scope lets an app hear an event of a kind (order → orders:read).</summary>
+    private static readonly Dictionary<string, string> ScopeOfEventKind =
+        Groups.SelectMany(g => g.EventKinds.Select(k => (k, Scope: g.Name + ":read"))).ToDictionary(x => x.k, x => x.Scope, StringComparer.Ordinal);
+
+    /// <summary>The group of the operations filed under an OpenAPI tag, or null (the merchant's keys only).</summary>
+    public static string? GroupOfTag(string tag) => GroupByTag.GetValueOrDefault(tag);
 
     /// <summary>
     /// The events an installation sends its app, as patterns the database matches (deploy/sql/019_apps.sql): of the

@@ -18,7 +18,7 @@ public static partial class OAuthRules
     /// development (RFC 8252 §7.3).</summary>
     public static string RedirectUri(string? value, bool testApp, string param)
     {
-        if (value is null) throw DomainException.Invalid("MISSING_REQUIRED_FIELD", $"{param} is required.", param);
+        if (value is null) throw DomainException.Missing(param);
         if (value.Length > 2048 || !Uri.TryCreate(value, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")
             || !string.IsNullOrEmpty(uri.UserInfo) || string.IsNullOrEmpty(uri.Host) || value.Contains('#'))
             throw DomainException.Invalid("INVALID_REDIRECT_URI", "A redirect URI is an absolute https URL without a fragment, at most 2048 characters.", param);

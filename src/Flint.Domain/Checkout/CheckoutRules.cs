@@ -25,7 +25,7 @@ public static partial class CheckoutRules
     public static string RedirectUrl(string? url, string param, bool required)
     {
         if (url is null)
-            return required ? throw DomainException.Invalid("MISSING_REQUIRED_FIELD", $"{param} is required.", param) : null!;
+            return required ? throw DomainException.Missing(param) : null!;
         var probe = url.Replace(SessionIdPlaceholder, "cs_placeholder", StringComparison.Ordinal);
         if (url.Length > 2048 || !Uri.TryCreate(probe, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
             throw DomainException.Invalid("INVALID_URL", $"{param} must be an absolute http(s) URL.", param);

@@ -45,6 +45,10 @@ public sealed class DomainException : Exception
     public static DomainException Invalid(string code, string message, string? param = null) =>
         new(DomainErrorKind.InvalidRequest, code, message, param);
 
+    /// <summary><c>400 MISSING_REQUIRED_FIELD</c>: "{param} is required." (or the message given).</summary>
+    public static DomainException Missing(string param, string? message = null) =>
+        new(DomainErrorKind.InvalidRequest, "MISSING_REQUIRED_FIELD", message ?? $"{param} is required.", param);
+
     public static DomainException Conflict(string code, string message, string? param = null) =>
         new(DomainErrorKind.Conflict, code, message, param);
 

@@ -22,7 +22,7 @@ public static class Validation
     {
         if (value is null)
         {
-            throw DomainException.Invalid("MISSING_REQUIRED_FIELD", $"{param} is required.", param);
+            throw DomainException.Missing(param);
         }
 
         CheckLength(value, param, min, max);

@@ -63,7 +63,7 @@ public static class CouponRules
     {
         if (code is null)
         {
-            throw DomainException.Invalid("MISSING_REQUIRED_FIELD", $"{param} is required.", param);
+            throw DomainException.Missing(param);
         }
 
         if (code.Length is 0 or > MaxCodeLength || !code.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))

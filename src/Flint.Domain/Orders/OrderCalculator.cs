@@ -174,7 +174,7 @@ public static partial class OrderCalculator
     {
         if (percentage is not { } p)
         {
-            throw DomainException.Invalid("MISSING_REQUIRED_FIELD", $"{param} is required.", param);
+            throw DomainException.Missing(param);
         }
 
         if (p <= 0m || p > 100m)

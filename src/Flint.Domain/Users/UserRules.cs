@@ -17,7 +17,7 @@ public static class UserRules
     /// exactly one '@' that has something on both sides, and no spaces or control characters.</summary>
     public static string NormalizeEmail(string? email, string param = "email")
     {
-        if (email is null) throw DomainException.Invalid("MISSING_REQUIRED_FIELD", $"{param} is required.", param);
+        if (email is null) throw DomainException.Missing(param);
         return TryNormalizeEmail(email, out var normalized)
             ? normalized
             : throw DomainException.Invalid("INVALID_FIELD",
@@ -41,7 +41,7 @@ public static class UserRules
     /// <summary>A new password: 10–128 characters (code points), no NUL. Returned unchanged.</summary>
     public static string RequirePassword(string? password, string param = "password")
     {
-        if (password is null) throw DomainException.Invalid("MISSING_REQUIRED_FIELD", $"{param} is required.", param);
+        if (password is null) throw DomainException.Missing(param);
         var length = Validation.CharacterCount(password);
         if (length is < MinPasswordLength or > MaxPasswordLength || password.Contains('\0'))
             throw DomainException.Invalid("INVALID_FIELD",

@@ -57,7 +57,7 @@ public static class WebhookUrl
 
     public static Uri Validate(string? url, bool liveMode, string param = "url")
     {
-        if (url is null) throw DomainException.Invalid("MISSING_REQUIRED_FIELD", $"{param} is required.", param);
+        if (url is null) throw DomainException.Missing(param);
         if (url.Length > MaxLength || !Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")
             || !string.IsNullOrEmpty(uri.UserInfo) || string.IsNullOrEmpty(uri.Host))
             throw DomainException.Invalid("INVALID_URL", "Send an absolute http(s) URL without credentials, at most 2048 characters.", param);

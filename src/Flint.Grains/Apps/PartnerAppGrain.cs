@@ -53,8 +53,8 @@ public sealed class PartnerAppGrain(
     {
         if (Exists) return await Current();
         var name = CatalogInput.Name(r.Name);
-        var redirects = RedirectUris(r.RedirectUris ?? throw DomainException.Invalid("MISSING_REQUIRED_FIELD", "redirect_uris is required.", "redirect_uris"));
-        var scopes = AppScopes.Parse(r.Scopes ?? throw DomainException.Invalid("MISSING_REQUIRED_FIELD", "scopes is required.", "scopes"), "scopes");
+        var redirects = RedirectUris(r.RedirectUris ?? throw DomainException.Missing("redirect_uris"));
+        var scopes = AppScopes.Parse(r.Scopes ?? throw DomainException.Missing("scopes"), "scopes");
         var webhook = WebhookUrl(r.WebhookUrl);
         var events = r.EnabledEvents is null ? (webhook is null ? [] : ["*"]) : WebhookEndpointGrain.Events(r.EnabledEvents);
         var logo = LogoUrl(r.LogoUrl);

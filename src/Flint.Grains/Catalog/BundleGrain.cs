@@ -169,7 +169,7 @@ public sealed class BundleGrain(
         var sku = r.Sku is null ? current?.Sku : CatalogInput.Sku(r.Sku);
         var barcode = r.Barcode is null ? current?.Barcode : CatalogInput.Barcode(r.Barcode);
         var price = r.UnitPriceMoney?.ToMoney("unit_price_money") ?? current?.UnitPriceMoney
-            ?? throw DomainException.Invalid("MISSING_REQUIRED_FIELD", "unit_price_money is required.", "unit_price_money");
+            ?? throw DomainException.Missing("unit_price_money");
         var taxCategory = r.TaxCategory is null && current is not null ? current.TaxCategory : CatalogInput.TaxCategory(r.TaxCategory);
         var taxable = r.Taxable ?? current?.Taxable ?? true;
         var status = CatalogInput.SettableStatus(r.Status, current?.Status ?? CatalogStatus.Active);
@@ -193,11 +193,11 @@ public sealed class BundleGrain(
         string P(string f) => param.Length == 0 ? f : $"{param}.{f}";
         if (input is null) throw DomainException.Invalid("INVALID_FIELD", "A component cannot be null.", param);
         if (input.VariantId is null)
-            throw DomainException.Invalid("MISSING_REQUIRED_FIELD", $"{P("variant_id")} is required.", P("variant_id"));
+            throw DomainException.Missing(P("variant_id"));
         if (!FlintId.IsValid(input.VariantId, IdPrefix.Variant))
             throw DomainException.Invalid("INVALID_ID", $"'{input.VariantId}' is not a variant id.", P("variant_id"));
         if (input.Quantity is null)
-            throw DomainException.Invalid("MISSING_REQUIRED_FIELD", $"{P("quantity")} is required.", P("quantity"));
+            throw DomainException.Missing(P("quantity"));
         Validation.RequireRange(input.Quantity.Value, 1, 1_000_000, P("quantity"));
         if (input.Position is { } pos) Validation.RequireRange(pos, 0, 10_000, P("position"));
         if (existing.Any(c => c.VariantId == input.VariantId))

@@ -17,7 +17,7 @@ internal static class CatalogInput
 
     public static string Name(string? value, string param = "name")
     {
-        if (value is null) throw DomainException.Invalid("MISSING_REQUIRED_FIELD", $"{param} is required.", param);
+        if (value is null) throw DomainException.Missing(param);
         Validation.RequireLength(value, param, 1, MaxNameLength);
         if (string.IsNullOrWhiteSpace(value)) throw DomainException.Invalid("INVALID_FIELD", $"{param} cannot be blank.", param);
         return value;

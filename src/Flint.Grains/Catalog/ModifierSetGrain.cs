@@ -98,7 +98,7 @@ public sealed class ModifierSetGrain(
             if (id is not null && result.Any(x => x.ModifierOptionId == id))
                 throw DomainException.Invalid("DUPLICATE_OPTION", $"Option '{id}' appears twice.", $"{p}.modifier_option_id");
             var price = o.PriceAdjustmentMoney is null
-                ? throw DomainException.Invalid("MISSING_REQUIRED_FIELD", $"{p}.price_adjustment_money is required.", $"{p}.price_adjustment_money")
+                ? throw DomainException.Missing($"{p}.price_adjustment_money")
                 : o.PriceAdjustmentMoney.ToMoney($"{p}.price_adjustment_money", allowNegative: true);
             currency ??= price.Currency;
             if (price.Currency != currency)

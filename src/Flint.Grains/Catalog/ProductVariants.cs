@@ -62,7 +62,7 @@ internal static class ProductVariants
             Name = input.Name switch { null => current?.Name, "" => null, var n => CatalogInput.Name(n, P("name")) },
             OptionValues = input.OptionValues ?? current?.OptionValues ?? [],
             UnitPriceMoney = input.UnitPriceMoney?.ToMoney(P("unit_price_money")) ?? current?.UnitPriceMoney
-                ?? throw DomainException.Invalid("MISSING_REQUIRED_FIELD", $"{P("unit_price_money")} is required.", P("unit_price_money")),
+                ?? throw DomainException.Missing(P("unit_price_money")),
             Sku = input.Sku is null ? current?.Sku : CatalogInput.Sku(input.Sku, P("sku")),
             Barcode = input.Barcode is null ? current?.Barcode : CatalogInput.Barcode(input.Barcode, P("barcode")),
             TaxCategory = input.TaxCategory is null && current is not null ? current.TaxCategory : CatalogInput.TaxCategory(input.TaxCategory, P("tax_category")),

@@ -81,7 +81,7 @@ public sealed class CustomerGrain(
     public async Task<CustomerPaymentMethodView> AddPaymentMethod(AddPaymentMethodRequest request)
     {
         EnsureExists();
-        if (request.Token is null) throw DomainException.Invalid("MISSING_REQUIRED_FIELD", "token is required.", "token");
+        if (request.Token is null) throw DomainException.Missing("token");
         Validation.RequireLength(request.Token, "token", 1, 255);
         if (State.PaymentMethods.Count >= MaxPaymentMethods)
             throw DomainException.Invalid("TOO_MANY_ITEMS", $"A customer keeps at most {MaxPaymentMethods} payment methods.", "token");

@@ -75,7 +75,7 @@ public sealed class DeviceGrain(
     {
         if (Exists) return View(State, null);
         var name = CatalogInput.Name(r.Name);
-        if (r.LocationId is null) throw DomainException.Invalid("MISSING_REQUIRED_FIELD", "location_id is required.", "location_id");
+        if (r.LocationId is null) throw DomainException.Missing("location_id");
         if (!FlintId.IsValid(r.LocationId, IdPrefix.Location))
             throw DomainException.Invalid("INVALID_LOCATION", $"'{r.LocationId}' is not a location id.", "location_id");
         await GrainFactory.GetGrain<ILocationGrain>(Tenant.GrainKey(r.LocationId)).ForNewOrder();
@@ -167,7 +167,7 @@ public sealed class DeviceGrain(
     public async Task<DeviceView> OpenOrder(string? orderId)
     {
         EnsurePaired();
-        if (orderId is null) throw DomainException.Invalid("MISSING_REQUIRED_FIELD", "order_id is required.", "order_id");
+        if (orderId is null) throw DomainException.Missing("order_id");
         NamedOrder.CheckId(orderId);
         if (State.LiveOrders.Any(o => o.Id == orderId)) return View(State, null);
         if (State.LiveOrders.Count >= MaxLiveOrders)

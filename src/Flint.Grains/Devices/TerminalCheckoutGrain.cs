@@ -60,8 +60,8 @@ public sealed class TerminalCheckoutGrain(
     {
         if (Exists) return View(State);
         var now = Now;
-        if (r.DeviceId is null) throw DomainException.Invalid("MISSING_REQUIRED_FIELD", "device_id is required.", "device_id");
-        if (r.OrderId is null) throw DomainException.Invalid("MISSING_REQUIRED_FIELD", "order_id is required.", "order_id");
+        if (r.DeviceId is null) throw DomainException.Missing("device_id");
+        if (r.OrderId is null) throw DomainException.Missing("order_id");
         NamedOrder.CheckId(r.OrderId);
         var deadline = TerminalCheckouts.Deadline(r.Deadline, now);
         var tips = CheckoutRules.TipChoices(r.TipOptions, "tip_options");
@@ -74,9 +74,7 @@ public sealed class TerminalCheckoutGrain(
         var amount = balance.Amount;
         if (r.AmountMoney is not null)
         {
-            var m = r.AmountMoney.ToMoney("amount_money");
-            if (m.Currency != balance.Currency)
-                throw DomainException.Invalid("CURRENCY_MISMATCH", $"The order is in {balance.Currency}.", "amount_money.currency");
+            var m = r.AmountMoney.InOrderCurrency("amount_money", balance.Currency);
             if (m.Amount <= 0) throw DomainException.Invalid("INVALID_AMOUNT", "A terminal checkout is at least 1 minor unit.", "amount_money.amount");
             if (m.Amount > balance.Amount)
                 throw DomainException.Invalid("AMOUNT_EXCEEDS_BALANCE", $"Only {balance.Amount} minor units are left to pay.", "amount_money.amount");
@@ -127,8 +125,7 @@ public sealed class TerminalCheckoutGrain(
         var tip = 0L;
         if (r.TipMoney is not null)
         {
-            var t = r.TipMoney.ToMoney("tip_money");
-            if (t.Currency != State.Currency) throw DomainException.Invalid("CURRENCY_MISMATCH", $"The order is in {State.Currency}.", "tip_money.currency");
+            var t = r.TipMoney.InOrderCurrency("tip_money", State.Currency);
             tip = t.Amount;
         }
         var due = new MoneyInput { Amount = checked(State.AmountMinor + tip), Currency = State.Currency };
@@ -148,9 +145,7 @@ public sealed class TerminalCheckoutGrain(
             case "cash":
                 if (r.Token is not null) throw DomainException.Invalid("INVALID_FIELD", "token is for card_present.", "token");
                 if (r.TenderedMoney is null) throw DomainException.Invalid("MISSING_REQUIRED_FIELD", "tendered_money is required for cash.", "tendered_money");
-                var tendered = r.TenderedMoney.ToMoney("tendered_money");
-                if (tendered.Currency != State.Currency)
-                    throw DomainException.Invalid("CURRENCY_MISMATCH", $"The order is in {State.Currency}.", "tendered_money.currency");
+                var tendered = r.TenderedMoney.InOrderCurrency("tendered_money", State.Currency);
                 // Refused here, on this request's own field, before any attempt is counted.
                 Flint.Domain.Orders.Cash.Change(tendered.Amount, due.Amount!.Value, "tendered_money.amount");
                 source = new PaymentSourceInput { Type = "cash", AmountMoney = due, TenderedMoney = r.TenderedMoney };

@@ -90,9 +90,9 @@ public sealed class VariantInventoryGrain(
     {
         EnsureVariant(productId);
         if (request.QuantityDelta is null)
-            throw DomainException.Invalid("MISSING_REQUIRED_FIELD", "quantity_delta is required.", "quantity_delta");
+            throw DomainException.Missing("quantity_delta");
         if (request.ChangeReason is null)
-            throw DomainException.Invalid("MISSING_REQUIRED_FIELD", "change_reason is required.", "change_reason");
+            throw DomainException.Missing("change_reason");
         var delta = request.QuantityDelta.Value;
         Validation.RequireRange(delta, -1_000_000_000, 1_000_000_000, "quantity_delta");
         var reason = SnakeCase.ToSnake(Validation.ParseSnakeEnum<InventoryChangeReason>(request.ChangeReason, "change_reason").ToString());

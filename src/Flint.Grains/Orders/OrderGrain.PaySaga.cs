@@ -56,8 +56,7 @@ public sealed partial class OrderGrain
         var tip = 0L;
         if (request.TipMoney is not null)
         {
-            var t = request.TipMoney.ToMoney("tip_money");
-            if (t.Currency != State.Currency) throw DomainException.Invalid("CURRENCY_MISMATCH", $"The order is in {State.Currency}.", "tip_money.currency");
+            var t = request.TipMoney.InOrderCurrency("tip_money", State.Currency);
             tip = t.Amount;
         }
         if (request.BuyerEmail is not null) Validation.RequireLength(request.BuyerEmail, "buyer_email", 3, 254);

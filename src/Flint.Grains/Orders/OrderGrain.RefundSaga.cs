@@ -22,9 +22,8 @@ public sealed partial class OrderGrain
         var status = Status;
         if (status is not (OrderStatus.Paid or OrderStatus.PartiallyRefunded))
             throw DomainException.Conflict("INVALID_STATE_TRANSITION", $"Only a paid order can be refunded (this one is {SnakeCase.ToSnake(status)}).");
-        if (request.AmountMoney is null) throw DomainException.Invalid("MISSING_REQUIRED_FIELD", "amount_money is required.", "amount_money");
-        var money = request.AmountMoney.ToMoney("amount_money");
-        if (money.Currency != State.Currency) throw DomainException.Invalid("CURRENCY_MISMATCH", $"The order is in {State.Currency}.", "amount_money.currency");
+        if (request.AmountMoney is null) throw DomainException.Missing("amount_money");
+        var money = request.AmountMoney.InOrderCurrency("amount_money", State.Currency);
         if (money.Amount <= 0) throw DomainException.Invalid("INVALID_AMOUNT", "A refund is at least 1 minor unit.", "amount_money.amount");
         if (request.Reason is not null) Validation.RequireLength(request.Reason, "reason", 0, 500);
 

@@ -256,9 +256,7 @@ public sealed partial class OrderGrain(
             percentage = Percentage.Format(Percentage.Parse(request.Percentage, "percentage", Percentage.DiscountDecimals));
         else
         {
-            var money = request.AmountMoney!.ToMoney("amount_money");
-            if (money.Currency != State.Currency)
-                throw DomainException.Invalid("CURRENCY_MISMATCH", $"The order is in {State.Currency}.", "amount_money.currency");
+            var money = request.AmountMoney!.InOrderCurrency("amount_money", State.Currency);
             if (money.Amount == 0) throw DomainException.Invalid("INVALID_AMOUNT", "A discount amount is at least 1 minor unit.", "amount_money.amount");
             amount = money.Amount;
         }

@@ -23,7 +23,7 @@ public sealed class OrderLineResolver(IGrainFactory grains, Tenant tenant)
         var kinds = (input.VariantId is not null ? 1 : 0) + (input.BundleId is not null ? 1 : 0);
         if (kinds > 1 || (kinds == 0 && input.Name is null))
             throw DomainException.Invalid("INVALID_LINE_ITEM", "A line item has exactly one of variant_id, bundle_id, or name + unit_price_money (ad hoc).", param.Length == 0 ? null : param);
-        if (input.Quantity is null) throw DomainException.Invalid("MISSING_REQUIRED_FIELD", $"{P("quantity")} is required.", P("quantity"));
+        if (input.Quantity is null) throw DomainException.Missing(P("quantity"));
         Validation.RequireRange(input.Quantity.Value, 1, MaxQuantity, P("quantity"));
         if (input.Note is not null) Validation.RequireLength(input.Note, P("note"), 0, MaxNoteLength);
 

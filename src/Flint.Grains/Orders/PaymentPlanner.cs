@@ -53,9 +53,7 @@ public sealed class PaymentPlanner(IGrainFactory grains, Tenant tenant)
             long? amount = null;
             if (source.AmountMoney is not null)
             {
-                var m = source.AmountMoney.ToMoney($"{param}.amount_money");
-                if (m.Currency != order.Currency)
-                    throw DomainException.Invalid("CURRENCY_MISMATCH", $"The order is in {order.Currency}.", $"{param}.amount_money.currency");
+                var m = source.AmountMoney.InOrderCurrency($"{param}.amount_money", order.Currency);
                 if (m.Amount <= 0) throw DomainException.Invalid("INVALID_AMOUNT", "A payment is at least 1 minor unit.", $"{param}.amount_money.amount");
                 amount = m.Amount;
             }
@@ -74,9 +72,7 @@ public sealed class PaymentPlanner(IGrainFactory grains, Tenant tenant)
                 else
                 {
                     // amount_money (or the rest) is what this cash pays; tendered_money what the buyer handed over.
-                    var t = source.TenderedMoney.ToMoney($"{param}.tendered_money");
-                    if (t.Currency != order.Currency)
-                        throw DomainException.Invalid("CURRENCY_MISMATCH", $"The order is in {order.Currency}.", $"{param}.tendered_money.currency");
+                    var t = source.TenderedMoney.InOrderCurrency($"{param}.tendered_money", order.Currency);
                     var value = amount ?? remaining;
                     if (value > remaining)
                         throw DomainException.Invalid("AMOUNT_EXCEEDS_BALANCE", $"Only {remaining} minor units are left to pay.", $"{param}.amount_money");

@@ -69,9 +69,9 @@ public sealed partial class SubscriptionGrain(
             return View(State);
         }
         var customerId = r.CustomerId is null
-            ? throw DomainException.Invalid("MISSING_REQUIRED_FIELD", "customer_id is required.", "customer_id")
+            ? throw DomainException.Missing("customer_id")
             : await OrderDrafting.LinkableCustomer(GrainFactory, Tenant, r.CustomerId);
-        var plan = await UsablePlan(r.PlanId ?? throw DomainException.Invalid("MISSING_REQUIRED_FIELD", "plan_id is required.", "plan_id"));
+        var plan = await UsablePlan(r.PlanId ?? throw DomainException.Missing("plan_id"));
         var quantity = Quantity(r.Quantity ?? 1);
         var now = Now;
         DateTimeOffset? trialEnd = null;

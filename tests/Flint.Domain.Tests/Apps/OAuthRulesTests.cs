@@ -101,4 +101,18 @@ public sealed class AppEventPatternTests
         Assert.Equal(["product.*", "bundle.*", "modifier_set.*", "tax_rate.*", "location.*"], AppScopes.EventPatterns(["catalog:read"], ["*"]));
         Assert.Empty(AppScopes.EventPatterns(["refunds:write"], ["order.paid"]));
     }
+
+    [Fact]
+    public void Each_resource_is_in_one_scope_group_by_its_tag_and_by_its_event_kind()
+    {
+        var tags = AppScopes.Groups.SelectMany(g => g.Tags).ToList();
+        var kinds = AppScopes.Groups.SelectMany(g => g.EventKinds).ToList();
+        Assert.Equal(tags.Count, tags.Distinct().Count());
+        Assert.Equal(kinds.Count, kinds.Distinct().Count());
+        Assert.All(AppScopes.Groups, g => Assert.True(AppScopes.IsKnown(g.Name + ":read"), g.Name));
+        Assert.Equal("catalog", AppScopes.GroupOfTag("Locations"));
+        Assert.Equal("checkout", AppScopes.GroupOfTag("Terminal checkouts"));
+        Assert.Null(AppScopes.GroupOfTag("Partner apps"));
+        Assert.Equal(["checkout_session.*", "payment_link.*", "terminal_checkout.*"], AppScopes.EventPatterns(["checkout:write"], ["*"]));
+    }
 }
