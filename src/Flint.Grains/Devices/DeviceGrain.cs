@@ -60,8 +60,11 @@ public sealed class WatchedObject
 public sealed class DeviceGrain(
     [PersistentState("device", StorageNames.Flint)] IPersistentState<DeviceState> store,
     DeepCopier<DeviceState> copier,
-    TimeProvider clock) : TenantGrain<DeviceState>(store, copier, clock), IDeviceGrain
+    TimeProvider clock) : TenantGrain<DeviceState>(store, copier, clock), IDeviceGrain, IRemindable
 {
+    /// <summary>Wakes the device when its code expires unused: the list row (and the events) then say unpaired, as
+    /// GET already does.</summary>
+    private const string CodeReminder = "code_expiry";
     private const int CodeAttempts = 8;
     public const int MaxLiveOrders = 20;
     private static readonly TimeSpan LookEvery = TimeSpan.FromMilliseconds(200);
@@ -102,6 +105,7 @@ public sealed class DeviceGrain(
             Record(s, "device.created", v);
             return v;
         });
+        await this.RegisterOrUpdateReminder(CodeReminder, expires - Clock.GetUtcNow() + TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(1));
         return view with { Code = code };
     }
 
@@ -162,6 +166,24 @@ public sealed class DeviceGrain(
         });
         WakeListeners();   // a listening stream hears at once that the device is gone (device.unpaired), not at its next keep-alive
         return unpaired;
+    }
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName != CodeReminder) return;
+        await ForgetReminder(CodeReminder);
+        // Only a code that lapsed (not a device the merchant unpaired), and once: a write after it already shows it.
+        if (!Exists || State.CodeExpiresAt is not { } expired || State.Unpaired || State.UpdatedAt >= expired
+            || DeviceStatuses.Of(State.Paired, State.Unpaired, expired, Clock.GetUtcNow()) != DeviceStatus.Unpaired)
+            return;
+        // The code lapsed unused: the status moved from pairing to unpaired then (GET says so from that moment); this
+        // write brings the list row and the events up to it.
+        await Change(s =>
+        {
+            s.UpdatedAt = expired;
+            Record(s, "device.unpaired", View(s, null));
+            return 0;
+        });
     }
 
     public async Task<DeviceView> OpenOrder(string? orderId)
