@@ -7,10 +7,11 @@ namespace Flint.Api.Apps;
 
 /// <summary>
 /// The scope each /v1 operation needs from a partner app's token, in one place: the operation's resource group (its
-/// OpenAPI tag's, <see cref="AppScopes.Groups"/>) and whether it reads (GET) or writes. The merchant's own secret keys may do everything; an app may call
-/// only what its granted scopes allow. Operations of no group — merchants, API keys, settings, users, partner apps,
-/// installations, and changes to webhook endpoints (their secrets) — are for the merchant's own keys only.
-/// The OpenAPI document lists the scope of each operation (security requirement <c>app_token</c>).
+/// OpenAPI tag's, <see cref="AppScopes.Groups"/>) and whether it reads (GET) or writes. The merchant's own secret keys
+/// may do everything; an app may call only what its granted scopes allow. Operations of no group — merchants, API keys,
+/// settings, users, partner apps, installations, and changes to webhook endpoints (their secrets) — are for the
+/// merchant's own keys only. The OpenAPI document lists the scope of each operation (security requirement
+/// <c>app_token</c>).
 /// </summary>
 public static class EndpointScopes
 {

@@ -34,12 +34,3 @@ public static class DevicePairing
         return code.Length == CodeLength && code.All(c => Alphabet.Contains(c)) ? code : null;
     }
 }
-
-/// <summary>Where a paired device works: its location. It reaches what was made there and what belongs to no location
-/// (online orders); another location's orders, payments, refunds, sessions and terminal checkouts are ones it does not
-/// know (404, or "No such order." when named in a body).</summary>
-public static class LocationReach
-{
-    public static bool Reaches(string deviceLocation, string? objectLocation) =>
-        objectLocation is null || objectLocation == deviceLocation;
-}
