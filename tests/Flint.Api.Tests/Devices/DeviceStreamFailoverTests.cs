@@ -253,15 +253,7 @@ public sealed class DeviceStreamFailoverTests(ApiFixture f, ITestOutputHelper ou
         public static Silo Start(string name, string db)
         {
             var siloPort = FlintProcess.FreePort();
-            var settings = new Dictionary<string, string?>
-            {
-                ["ConnectionStrings__Flint"] = db,
-                ["FLINT_URLS"] = $"http://127.0.0.1:{FlintProcess.FreePort()}",
-                ["FLINT_SILO_PORT"] = siloPort.ToString(),
-                ["FLINT_GATEWAY_PORT"] = FlintProcess.FreePort().ToString(),
-                ["FLINT_CLUSTER_ID"] = Cluster,
-                ["FLINT_ADMIN_TOKEN"] = FlintTestHost.AdminToken,
-            };
+            var settings = FlintProcess.Settings(db, Cluster, siloPort);
             var process = Process.Start(FlintProcess.StartInfo(settings))!;
             var silo = new Silo
             {

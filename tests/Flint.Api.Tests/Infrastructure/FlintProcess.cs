@@ -34,6 +34,18 @@ public static class FlintProcess
         return start;
     }
 
+    /// <summary>A silo's environment as ./run.sh gives it: the database, free ports (the silo port given or a free one),
+    /// the cluster and the tests' admin token. Add to it what a test needs besides.</summary>
+    public static Dictionary<string, string?> Settings(string db, string clusterId, int? siloPort = null) => new()
+    {
+        ["ConnectionStrings__Flint"] = db,
+        ["FLINT_URLS"] = $"http://127.0.0.1:{FreePort()}",
+        ["FLINT_SILO_PORT"] = (siloPort ?? FreePort()).ToString(),
+        ["FLINT_GATEWAY_PORT"] = FreePort().ToString(),
+        ["FLINT_CLUSTER_ID"] = clusterId,
+        ["FLINT_ADMIN_TOKEN"] = FlintTestHost.AdminToken,
+    };
+
     public static async Task WaitReady(HttpClient http, Process process)
     {
         var until = DateTime.UtcNow.AddSeconds(90);

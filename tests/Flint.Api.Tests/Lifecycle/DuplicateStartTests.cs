@@ -71,15 +71,7 @@ public sealed class DuplicateStartTests(ApiFixture f)
     public async Task A_restart_after_kill_9_on_the_same_ports_starts_at_once_and_replaces_the_dead_entry()
     {
         var db = await f.Postgres.CreateDatabaseAsync();
-        var settings = new Dictionary<string, string?>
-        {
-            ["ConnectionStrings__Flint"] = db,
-            ["FLINT_URLS"] = $"http://127.0.0.1:{FlintProcess.FreePort()}",
-            ["FLINT_SILO_PORT"] = FlintProcess.FreePort().ToString(),
-            ["FLINT_GATEWAY_PORT"] = FlintProcess.FreePort().ToString(),
-            ["FLINT_CLUSTER_ID"] = Cluster,
-            ["FLINT_ADMIN_TOKEN"] = FlintTestHost.AdminToken,
-        };
+        var settings = FlintProcess.Settings(db, Cluster);
         using var http = new HttpClient { BaseAddress = new Uri(settings["FLINT_URLS"]!), Timeout = TimeSpan.FromSeconds(10) };
 
         using (var first = FlintProcess.Start(settings))

@@ -33,15 +33,7 @@ public sealed class IdempotencyTakeoverTests(ApiFixture f, Xunit.Abstractions.IT
         var merchantId = merchant["merchant_id"]!.GetValue<string>();
 
         var siloPort = FlintProcess.FreePort();
-        var settings = new Dictionary<string, string?>
-        {
-            ["ConnectionStrings__Flint"] = db,
-            ["FLINT_URLS"] = $"http://127.0.0.1:{FlintProcess.FreePort()}",
-            ["FLINT_SILO_PORT"] = siloPort.ToString(),
-            ["FLINT_GATEWAY_PORT"] = FlintProcess.FreePort().ToString(),
-            ["FLINT_CLUSTER_ID"] = Cluster,
-            ["FLINT_ADMIN_TOKEN"] = FlintTestHost.AdminToken,
-        };
+        var settings = FlintProcess.Settings(db, Cluster, siloPort);
         using var http = new HttpClient { BaseAddress = new Uri(settings["FLINT_URLS"]!), Timeout = TimeSpan.FromSeconds(10) };
         using var doomed = FlintProcess.Start(settings);
         try

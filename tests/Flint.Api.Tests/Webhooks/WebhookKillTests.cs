@@ -13,16 +13,8 @@ public sealed class WebhookKillTests(ApiFixture f)
         var db = await f.Postgres.CreateDatabaseAsync();
         await using var receiver = await WebhookReceiver.StartAsync();
         receiver.StallNext(TimeSpan.FromSeconds(60));
-        var settings = new Dictionary<string, string?>
-        {
-            ["ConnectionStrings__Flint"] = db,
-            ["FLINT_URLS"] = $"http://127.0.0.1:{FlintProcess.FreePort()}",
-            ["FLINT_SILO_PORT"] = FlintProcess.FreePort().ToString(),
-            ["FLINT_GATEWAY_PORT"] = FlintProcess.FreePort().ToString(),
-            ["FLINT_CLUSTER_ID"] = "webhook-doomed",
-            ["FLINT_ADMIN_TOKEN"] = FlintTestHost.AdminToken,
-            ["FLINT_WEBHOOK_LEASE_SECONDS"] = "3",
-        };
+        var settings = FlintProcess.Settings(db, "webhook-doomed");
+        settings["FLINT_WEBHOOK_LEASE_SECONDS"] = "3";
         using var http = new HttpClient { BaseAddress = new Uri(settings["FLINT_URLS"]!), Timeout = TimeSpan.FromSeconds(10) };
         using var doomed = FlintProcess.Start(settings);
         string key, endpointId, eventId;
