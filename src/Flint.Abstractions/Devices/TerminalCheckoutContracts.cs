@@ -66,8 +66,9 @@ public sealed record TerminalCheckoutView
 /// order's pay saga; the merchant or the buyer may cancel it, and its deadline cancels it as timed out.</summary>
 public interface ITerminalCheckoutGrain : IGrainWithStringKey
 {
-    /// <param name="locationId">The device's location (the caller checked the device is paired).</param>
-    Task<TerminalCheckoutView> Create(CreateTerminalCheckoutRequest request, string locationId);
+    /// <summary>To the paired device the request names (of the caller's location, when a device calls), for an order
+    /// that device may reach.</summary>
+    Task<TerminalCheckoutView> Create(CreateTerminalCheckoutRequest request);
     /// <summary>As it is (a passed deadline cancels it as timed out first).</summary>
     Task<TerminalCheckoutView> Get();
     /// <summary>The device shows it to the buyer: pending → in_progress.</summary>

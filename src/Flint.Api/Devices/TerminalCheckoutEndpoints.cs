@@ -25,28 +25,11 @@ public static class TerminalCheckoutEndpoints
         g.MapPost("", async (HttpContext ctx, IGrainFactory grains) =>
         {
             var body = await JsonBody.Read<CreateTerminalCheckoutRequest>(ctx);
-            if (body.DeviceId is null) throw ApiException.Invalid("MISSING_REQUIRED_FIELD", "device_id is required.", "device_id");
-            if (!FlintId.IsValid(body.DeviceId, IdPrefix.Device))
-                throw ApiException.Invalid("INVALID_DEVICE", $"'{body.DeviceId}' is not a device id.", "device_id");
-            var device = grains.Grain<IDeviceGrain>(ctx, body.DeviceId);
-            DeviceView target;
-            try
-            {
-                target = await device.Get();
-            }
-            catch (FlintException e) when (e.Code == "RESOURCE_NOT_FOUND")
-            {
-                throw ApiException.Invalid("INVALID_DEVICE", "No such device.", "device_id");
-            }
-            if (Authentication.DeviceOf(ctx) is { } caller && caller.LocationId != target.LocationId)
-                throw ApiException.Invalid("INVALID_DEVICE", "No such device.", "device_id");
-            if (!SnakeCase.Is(target.Status, DeviceStatus.Paired))
-                throw new ApiException(409, "conflict", "DEVICE_NOT_PAIRED", "This device is not paired; pair it first.", "device_id");
-            var checkout = await grains.Grain<ITerminalCheckoutGrain>(ctx, FlintId.New(IdPrefix.TerminalCheckout)).Create(body, target.LocationId);
+            var checkout = await grains.Grain<ITerminalCheckoutGrain>(ctx, FlintId.New(IdPrefix.TerminalCheckout)).Create(body);
             // The device hears of it on its stream (and opens its order). A create whose answer was lost and is
             // repeated with its Idempotency-Key is answered from the stored response: the device lists its pending
             // checkouts (GET /v1/terminal-checkouts?status=pending) when it starts, for one this step missed.
-            await device.Watch(checkout);
+            await grains.Grain<IDeviceGrain>(ctx, checkout.DeviceId).Watch(checkout);
             return Responses.Ok(ctx, checkout, 201);
         }).Doc<CreateTerminalCheckoutRequest, TerminalCheckoutView>(201)
           .WithSummary("Send a payment of an order (its balance, or amount_money of it) to a paired device; the buyer completes it there.");

@@ -56,11 +56,12 @@ public sealed class TerminalCheckoutGrain(
 {
     private const string TimeoutReminder = "timeout";
 
-    public async Task<TerminalCheckoutView> Create(CreateTerminalCheckoutRequest r, string locationId)
+    public async Task<TerminalCheckoutView> Create(CreateTerminalCheckoutRequest r)
     {
         if (Exists) return View(State);
         var now = Now;
-        if (r.DeviceId is null) throw DomainException.Missing("device_id");
+        var device = await PairedDevice(r.DeviceId);
+        var locationId = device.LocationId;
         if (r.OrderId is null) throw DomainException.Missing("order_id");
         NamedOrder.CheckId(r.OrderId);
         var deadline = TerminalCheckouts.Deadline(r.Deadline, now);
@@ -84,7 +85,7 @@ public sealed class TerminalCheckoutGrain(
         await this.RegisterOrUpdateReminder(TimeoutReminder, DueIn(deadline), TimeSpan.FromMinutes(1));
         return await Change(s =>
         {
-            s.DeviceId = r.DeviceId;
+            s.DeviceId = device.DeviceId;
             s.LocationId = locationId;
             s.OrderId = r.OrderId;
             s.Status = TerminalCheckoutStatus.Pending;
@@ -264,6 +265,29 @@ public sealed class TerminalCheckoutGrain(
         Record(s, eventType, v);
         return v;
     });
+
+    /// <summary>The device a checkout is sent to: a paired one; when a device sends it, one of its own location (another
+    /// location's is one it does not know).</summary>
+    private async Task<DeviceView> PairedDevice(string? deviceId)
+    {
+        if (deviceId is null) throw DomainException.Missing("device_id");
+        if (!FlintId.IsValid(deviceId, IdPrefix.Device))
+            throw DomainException.Invalid("INVALID_DEVICE", $"'{deviceId}' is not a device id.", "device_id");
+        DeviceView device;
+        try
+        {
+            device = await GrainFactory.GetGrain<IDeviceGrain>(Tenant.GrainKey(deviceId)).Get();
+        }
+        catch (FlintException e) when (e.Code == "RESOURCE_NOT_FOUND")
+        {
+            throw DomainException.Invalid("INVALID_DEVICE", "No such device.", "device_id");
+        }
+        if (Actors.DeviceLocation is { } own && own != device.LocationId)
+            throw DomainException.Invalid("INVALID_DEVICE", "No such device.", "device_id");
+        if (!SnakeCase.Is(device.Status, DeviceStatus.Paired))
+            throw DomainException.Conflict("DEVICE_NOT_PAIRED", "This device is not paired; pair it first.", "device_id");
+        return device;
+    }
 
     private Task Forget() => ForgetReminder(TimeoutReminder);
 

@@ -1,5 +1,6 @@
 using Flint.Abstractions;
 using Flint.Abstractions.Devices;
+using Flint.Abstractions.Locations;
 using Flint.Abstractions.Orders;
 using Flint.Domain;
 using Flint.Grains.Tests.Support;
@@ -10,7 +11,18 @@ namespace Flint.Grains.Tests.Devices;
 /// and the tip with change.</summary>
 public sealed class TerminalCheckoutGrainTests(ClusterFixture fixture) : GrainTest(fixture)
 {
-    private readonly string _location = FlintId.New(IdPrefix.Location);
+    /// <summary>A paired device of a new location (the device a checkout is sent to must be paired).</summary>
+    private async Task<string> PairedDevice()
+    {
+        var location = FlintId.New(IdPrefix.Location);
+        await Grain<ILocationGrain>(location).Create(new CreateLocationRequest { Name = "Front" });
+        var deviceId = FlintId.New(IdPrefix.Device);
+        var device = Grain<IDeviceGrain>(deviceId);
+        var code = (await device.Create(new CreateDeviceCodeRequest { Name = "Till 1", LocationId = location })).Code!;
+        Assert.NotNull(await Grains.GetGrain<IPairingCodeGrain>(code).Redeem());
+        await device.Pair(null);
+        return deviceId;
+    }
 
     private async Task<(ITerminalCheckoutGrain Checkout, string OrderId)> NewCheckout(TimeSpan? deadline = null, long? amount = null)
     {
@@ -22,12 +34,12 @@ public sealed class TerminalCheckoutGrainTests(ClusterFixture fixture) : GrainTe
         var checkout = Grain<ITerminalCheckoutGrain>(FlintId.New(IdPrefix.TerminalCheckout));
         var view = await checkout.Create(new CreateTerminalCheckoutRequest
         {
-            DeviceId = FlintId.New(IdPrefix.Device),
+            DeviceId = await PairedDevice(),
             OrderId = orderId,
             TipOptions = ["10", "12.5"],
             Deadline = deadline is { } d ? Clock.GetUtcNow() + d : null,
             AmountMoney = amount is { } a ? new MoneyInput { Amount = a, Currency = "USD" } : null,
-        }, _location);
+        });
         Assert.Equal(("pending", amount ?? 1000L), (view.Status, view.AmountMoney.Amount));
         // 10 % and 12.5 % of the amount: 100 and 125 of 1000; 60 and 75 of 600.
         Assert.Equal(amount is null ? [("10", 100L), ("12.5", 125L)] : [("10", 60L), ("12.5", 75L)], view.TipOptions.Select(t => (t.Percentage, t.TipMoney.Amount)));
@@ -59,10 +71,11 @@ public sealed class TerminalCheckoutGrainTests(ClusterFixture fixture) : GrainTe
         {
             LineItems = [new LineItemInput { Name = "Tea", UnitPriceMoney = new MoneyInput { Amount = 1000, Currency = "USD" }, Quantity = 1 }],
         });
+        var deviceId = await PairedDevice();
         await AssertFails("INVALID_DEADLINE", () => Grain<ITerminalCheckoutGrain>(FlintId.New(IdPrefix.TerminalCheckout)).Create(new CreateTerminalCheckoutRequest
         {
-            DeviceId = FlintId.New(IdPrefix.Device), OrderId = orderId, Deadline = Clock.GetUtcNow() + TimeSpan.FromMinutes(5) + TimeSpan.FromSeconds(1),
-        }, _location));
+            DeviceId = deviceId, OrderId = orderId, Deadline = Clock.GetUtcNow() + TimeSpan.FromMinutes(5) + TimeSpan.FromSeconds(1),
+        }));
     }
 
     [Fact]
